@@ -1,0 +1,37 @@
+# Every target sets up .venv with the pinned dependencies first, so a fresh clone needs only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: serve build check test lint golden bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+serve: $(VENV)/.installed
+	$(PY) build.py serve --port $(PORT)
+
+build: $(VENV)/.installed
+	$(PY) build.py build
+
+check: $(VENV)/.installed
+	$(PY) build.py check --strict
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check threadline tests build.py
+
+# One command for every check: lint, the editors' strict check, then the tests.
+test: $(VENV)/.installed
+	$(PY) -m ruff check threadline tests build.py
+	$(PY) build.py check --strict
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Rewrite the golden copy of the real site after an intended change; review the diff.
+golden: $(VENV)/.installed
+	$(PY) -m tests.golden
+
+clean:
+	rm -rf public .pytest_cache

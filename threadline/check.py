@@ -1,0 +1,80 @@
+"""Checks across files, run after each file passed its own schema: ids, aliases, references."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .annotate import Annotated
+from .crossref import CrossRef
+from .errors import Problems, Where
+from .model import Project
+
+_EDGE_WORD = re.compile(r"^\w.*\w$|^\w$", re.DOTALL)
+# A run of capitalised words: the shape of a name an editor may have missed.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
+
+
+def check_references(project: Project, problems: Problems) -> None:
+    """Every id that is referred to exists; every alias is usable and belongs to one entity."""
+    _check_aliases(project, problems)
+    entity_ids = set(project.entities)
+    for event in project.events.values():
+        for entity_id in event.entities:
+            _known(entity_id, entity_ids, event.where, "entity", problems)
+    cited = set()
+    for dossier in project.dossiers.values():
+        for citation in dossier.citations:
+            _known(citation.event, set(project.events), citation.where, "event", problems)
+            cited.add(citation.event)
+        for quote in dossier.quotes:
+            _known(quote.speaker, entity_ids, quote.where, "entity", problems)
+    for event in project.events.values():
+        if event.id not in cited:
+            problems.add(event.where, f"event {event.id!r} has no source",
+                         "cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it")
+
+
+def _known(ident: str, known: set[str], where: Where, what: str, problems: Problems) -> bool:
+    if ident in known:
+        return True
+    close = difflib.get_close_matches(ident, sorted(known), n=1)
+    problems.add(where, f"unknown {what} id {ident!r}", f"did you mean {close[0]!r}?" if close else "")
+    return False
+
+
+def _check_aliases(project: Project, problems: Problems) -> None:
+    owner: dict[str, str] = {}
+    for entity in project.entities.values():
+        for alias in entity.spellings:
+            if not _EDGE_WORD.match(alias):
+                problems.add(entity.where, f"alias {alias!r} of {entity.id!r} must start and end with a letter or digit")
+            elif alias in owner and owner[alias] != entity.id:
+                problems.add(entity.where, f"alias {alias!r} of {entity.id!r} already belongs to {owner[alias]!r}")
+            owner.setdefault(alias, entity.id)
+
+
+def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, problems: Problems) -> None:
+    """What an editor should look at: unused aliases, unmentioned entities, likely missed names."""
+    used = {span_text for doc in docs.values() for block, span in doc.spans("mention")
+            for span_text in [block.text[span.start:span.end]]}
+    for entity in project.entities.values():
+        if xref.dossier_count(entity.id) == 0:
+            problems.warn(entity.where, f"entity {entity.id!r} is mentioned in no dossier")
+        for alias in entity.spellings:
+            if alias not in used and xref.dossier_count(entity.id):
+                problems.warn(entity.where, f"alias {alias!r} of {entity.id!r} occurs in no seed")
+    for doc in docs.values():
+        _warn_unknown_names(doc, project, problems)
+
+
+def _warn_unknown_names(doc: Annotated, project: Project, problems: Problems) -> None:
+    known = {alias for e in project.entities.values() for alias in e.spellings} | set(doc.dossier.unlinked)
+    for block in doc.blocks:
+        mentions = [s for s in block.spans if s.kind == "mention"]
+        for match in _NAME.finditer(block.text):
+            overlaps = any(s.start < match.end() and s.end > match.start() for s in mentions)
+            if match.group() not in known and not overlaps:
+                problems.warn(Where(f"seeds/{doc.dossier.seed}", block.line, match.start() + 1),
+                              f"{match.group()!r} looks like a name that no entity claims",
+                              f"add it to an entity, or to `unlinked:` in {doc.dossier.source}")

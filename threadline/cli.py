@@ -1,0 +1,78 @@
+"""The command line: build, check, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import BuildError, Problem
+from .pipeline import analyse, build
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildError as error:
+        report(error.problems)
+        print(f"build failed: {len(error.problems)} error(s); nothing was written", file=sys.stderr)
+        return 1
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="build.py", description="Build an investigation into a static site.")
+    top.set_defaults(run=cmd_build, out=None, base_url=None, project=Path("."), strict=False)
+    commands = top.add_subparsers(title="commands")
+    sub = commands.add_parser("build", help="build the site (the default)")
+    _common(sub)
+    sub.add_argument("--out", type=Path, help="output folder (default: PROJECT/public)")
+    sub.add_argument("--base-url", help="override site.yaml's base_url, e.g. for a preview")
+    sub.set_defaults(run=cmd_build)
+    sub = commands.add_parser("check", help="validate everything, write nothing")
+    _common(sub)
+    sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    sub.set_defaults(run=cmd_check)
+    sub = commands.add_parser("serve", help="build, serve and rebuild on change")
+    _common(sub)
+    sub.add_argument("--port", type=int, default=8000)
+    sub.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: loopback only)")
+    sub.set_defaults(run=cmd_serve)
+    _common(top)
+    return top
+
+
+def _common(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--project", type=Path, default=Path("."), help="the investigation's folder (default: .)")
+
+
+def report(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    out = args.out or args.project / "public"
+    inv = build(args.project, out, args.base_url)
+    report(inv.problems.warnings)
+    print(f"built {len(inv.project.dossiers)} dossiers, {len(inv.project.entities)} entities, "
+          f"{len(inv.project.events)} events into {out}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    inv = analyse(args.project)
+    warnings = inv.problems.warnings
+    report(warnings)
+    if warnings and args.strict:
+        print(f"check failed: {len(warnings)} warning(s) with --strict", file=sys.stderr)
+        return 1
+    print(f"ok: {len(inv.project.dossiers)} dossiers, {len(inv.project.entities)} entities, "
+          f"{len(inv.project.events)} events, {len(warnings)} warning(s)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # livereload and tornado load only when serving
+
+    return serve(args.project, args.host, args.port)

@@ -1,0 +1,118 @@
+"""Fuzzy dates: EDTF strings parsed by the `edtf` package, shown in words, sorted honestly."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from edtf import parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+# EDTF level 1 seasons and level 2 quarters and halves, as a reader would say them.
+SUBYEARS = {
+    21: "spring {y}", 22: "summer {y}", 23: "autumn {y}", 24: "winter {y}",
+    33: "January–March {y}", 34: "April–June {y}", 35: "July–September {y}", 36: "October–December {y}",
+    40: "first half of {y}", 41: "second half of {y}",
+}
+QUALIFIERS = {"": "", "~": " (approx.)", "?": " (uncertain)", "%": " (approx., uncertain)"}
+# The forms we can say in words; edtf accepts more (sets, unspecified digits), which we refuse loudly.
+_POINT = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?%]?)")
+STYLES = ("day-month-year", "month-day-year", "iso")
+
+
+class DateError(ValueError):
+    """An EDTF string that is invalid, or valid but not one we can show in words."""
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    """An EDTF date or interval with its strict bounds as (year, month, day) tuples."""
+
+    edtf: str
+    lower: tuple[int, int, int]
+    upper: tuple[int, int, int]
+
+    @property
+    def year(self) -> int:
+        """The year a timeline files the date under: the year it starts."""
+        return self.lower[0]
+
+    @property
+    def sort_key(self) -> tuple:
+        # Earlier start first; of two with the same start, the more precise one first,
+        # so "May 2021" never pretends to be 31 May.
+        return (self.lower, self.upper, self.edtf)
+
+    @property
+    def iso_lower(self) -> str:
+        y, m, d = self.lower
+        return f"{y:04d}-{m:02d}-{d:02d}"
+
+    def display(self, style: str = "day-month-year") -> str:
+        """The date in words at its own precision: "February 2021", "July 2022 – 2024"."""
+        parts = _parts(self.edtf)
+        if parts[-1] == ".." and len(parts) == 2:
+            return "since " + _say(parts[0], style)
+        if parts[0] == "..":
+            return "until " + _say(parts[1], style)
+        return " – ".join(_say(part, style) for part in parts)
+
+
+def parse_date(text: str) -> FuzzyDate:
+    """Parse and check an EDTF date or interval; raise DateError with a message for an editor."""
+    text = text.strip()
+    parts = _parts(text)
+    if len(parts) > 2 or parts == ["..", ".."]:
+        raise DateError(f"{text!r} is not a valid EDTF date ({_edtf_help()})")
+    # Each end is parsed on its own: the edtf package refuses some valid intervals
+    # (e.g. a half-year at one end), and bounds per end are all we need.
+    bounds = [_point_bounds(part, text) for part in parts]
+    lower, upper = bounds[0][0], bounds[-1][1]
+    if lower > upper:
+        raise DateError(f"{text!r}: the interval ends before it starts")
+    return FuzzyDate(text, lower, upper)
+
+
+def _edtf_help() -> str:
+    return "use e.g. 2021-05-21, 2021-02, 2019, 2023-12~, 2021?, 2022-41, 2022-07/2024"
+
+
+def _parts(text: str) -> list[str]:
+    return text.split("/")
+
+
+def _point_bounds(part: str, whole: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    if part == "..":
+        return (1, 1, 1), (9999, 12, 31)
+    match = _POINT.fullmatch(part)
+    try:
+        parsed = parse_edtf(part)
+    except (EDTFParseException, ValueError, TypeError) as exc:
+        raise DateError(f"{whole!r} is not a valid EDTF date ({_edtf_help()})") from exc
+    if not match:
+        raise DateError(f"{whole!r} is valid EDTF but cannot be shown in words ({_edtf_help()})")
+    if match["m"] and not match["d"] and int(match["m"]) > 12 and int(match["m"]) not in SUBYEARS:
+        raise DateError(f"{whole!r}: {match['m']} is neither a month nor a season, quarter or half we can show")
+    return tuple(parsed.lower_strict()[:3]), tuple(parsed.upper_strict()[:3])
+
+
+def _say(part: str, style: str) -> str:
+    match = _POINT.fullmatch(part)
+    y, m, d, q = match["y"], match["m"], match["d"], match["q"]
+    return _say_point(int(y), int(m) if m else None, int(d) if d else None, style) + QUALIFIERS[q]
+
+
+def _say_point(y: int, m: int | None, d: int | None, style: str) -> str:
+    if m is None:
+        return str(y)
+    if m > 12:
+        return SUBYEARS[m].format(y=y)
+    if d is None:
+        return f"{MONTHS[m - 1]} {y}"
+    if style == "iso":
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    if style == "month-day-year":
+        return f"{MONTHS[m - 1]} {d}, {y}"
+    return f"{d} {MONTHS[m - 1]} {y}"

@@ -1,0 +1,184 @@
+"""Turn an annotated dossier into HTML and into Markdown, from one walk over its spans."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from html import escape
+from itertools import pairwise
+
+import yaml
+
+from .annotate import Annotated, Block, Span
+from .model import Entity, Event
+from .urls import url
+
+Step = tuple[str, object, bool]  # ("open" | "close" | "text", span or text, first piece?)
+
+
+def walk(block: Block) -> Iterator[Step]:
+    """Open and close tags so that overlapping spans nest properly, reopening where they cross."""
+    text, spans = block.text, block.spans
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    stack: list[Span] = []
+    opened: set[str] = set()
+    for a, b in pairwise(cuts):
+        active = [s for s in spans if s.start <= a and s.end >= b]
+        keep = _common_prefix(stack, active)
+        for span in reversed(stack[keep:]):
+            yield "close", span, span.end <= a
+        stack = stack[:keep]
+        for span in active[keep:]:
+            yield "open", span, span.anchor not in opened
+            opened.add(span.anchor)
+            stack.append(span)
+        yield "text", text[a:b], a == 0
+    for span in reversed(stack):
+        yield "close", span, True
+
+
+def _common_prefix(stack: list[Span], active: list[Span]) -> int:
+    n = 0
+    while n < len(stack) and n < len(active) and stack[n] is active[n]:
+        n += 1
+    return n
+
+
+class Links:
+    """Where mentions and evidence point, relative to the page being written."""
+
+    def __init__(self, root: str, entities: dict[str, Entity], events: dict[str, Event]):
+        self.root, self.entities, self.events = root, entities, events
+
+    def entity(self, entity_id: str) -> str:
+        return self.root + url("entity", kind=self.entities[entity_id].kind, id=entity_id)
+
+    def event(self, event_id: str) -> str:
+        return f"{self.root}{url('timeline')}#{event_id}"
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+def html_block(block: Block, links: Links) -> str:
+    """One block as HTML; the caller wraps it in its element."""
+    out = []
+    for step, item, flag in walk(block):
+        if step == "text":
+            out.append(escape(item, quote=False))
+        elif step == "open":
+            out.append(_html_open(item, flag, links))
+        else:
+            out.append(_html_close(item, flag, links))
+    return "".join(out)
+
+
+def _html_open(span: Span, first: bool, links: Links) -> str:
+    ident = f' id="{span.anchor}"' if first and span.kind != "note" else ""
+    if span.kind == "mention":
+        return f'<a class="mention"{ident} href="{escape(links.entity(span.target))}">'
+    if span.kind == "evidence":
+        status = links.events[span.target].status
+        return f'<mark class="evidence {status}"{ident} data-event="{span.target}">'
+    if span.kind == "speech":
+        return f'<span class="speech"{ident} data-speaker="{span.target}">'
+    return '<span class="noted">'
+
+
+def _html_close(span: Span, last: bool, links: Links) -> str:
+    tag = {"mention": "</a>", "evidence": "</mark>"}.get(span.kind, "</span>")
+    if last and span.kind == "note":
+        n = span.target
+        return f'{tag}<sup class="fn"><a id="{span.anchor}" href="#note-{n}" role="doc-noteref">{n}</a></sup>'
+    if last and span.kind == "evidence":
+        event = links.events[span.target]
+        label = escape(f"On the timeline: {event.title}")
+        return f'{tag}<a class="ev-link" href="{escape(links.event(span.target))}" aria-label="{label}" title="{label}"></a>'
+    return tag
+
+
+def article_html(doc: Annotated, links: Links) -> str:
+    """The dossier's body (everything but the headline line) as HTML."""
+    parts = []
+    for block in doc.blocks:
+        inner = html_block(block, links)
+        if block.kind == "heading":
+            parts.append(f'<h2 id="line-{block.line}">{inner}</h2>')
+        elif block.kind == "para":
+            parts.append(f'<p id="line-{block.line}">{inner}</p>')
+    return "\n".join(parts)
+
+
+def title_html(doc: Annotated, links: Links) -> str | None:
+    """The headline line of the seed, annotated; None when the editors wrote the headline."""
+    for block in doc.blocks:
+        if block.kind == "title":
+            return html_block(block, links)
+    return None
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]#])")
+_MD_LINE_START = re.compile(r"^(\s*)([>+\-=~|]|\d+(?=[.)]))")
+
+
+def md_escape(text: str, line_start: bool) -> str:
+    """Text that Markdown renders as exactly itself, never as markup or HTML."""
+    text = _MD_ANYWHERE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+    if line_start:
+        text = _MD_LINE_START.sub(lambda m: m[1] + _escape_marker(m[2]), text, count=1)
+    return text
+
+
+def _escape_marker(marker: str) -> str:
+    # "1." must become "1\." (a digit cannot be escaped); other markers take a backslash.
+    return marker if marker[0].isdigit() else "\\" + marker
+
+
+def md_block(block: Block, links: Links) -> str:
+    out = []
+    for step, item, flag in walk(block):
+        if step == "text":
+            out.append(md_escape(item, flag))
+        elif step == "open":
+            out.append(_md_open(item, flag, links))
+        else:
+            out.append(_md_close(item, flag, links))
+    return "".join(out)
+
+
+def _md_open(span: Span, first: bool, links: Links) -> str:
+    if span.kind == "mention":
+        return "["
+    if span.kind == "evidence":
+        ident = f' id="{span.anchor}"' if first else ""
+        return f'<mark class="evidence"{ident} data-event="{span.target}">'
+    if span.kind == "speech":
+        ident = f' id="{span.anchor}"' if first else ""
+        return f'<span class="speech"{ident} data-speaker="{span.target}">'
+    return ""
+
+
+def _md_close(span: Span, last: bool, links: Links) -> str:
+    if span.kind == "mention":
+        return f"]({links.entity(span.target)})"
+    if span.kind == "evidence":
+        return "</mark>"
+    if span.kind == "speech":
+        return "</span>"
+    return f"[^{span.target}]" if last else ""
+
+
+def dossier_markdown(doc: Annotated, front_matter: dict, links: Links) -> str:
+    """The downloadable Markdown dossier: front matter, headline, verbatim text, notes."""
+    d = doc.dossier
+    out = ["---", yaml.safe_dump(front_matter, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
+    title = next((b for b in doc.blocks if b.kind == "title"), None)
+    out += [f"# {md_block(title, links) if title else md_escape(d.headline, False)}", ""]
+    for block in doc.blocks:
+        prefix: Callable[[str], str] = {"heading": lambda s: "## " + s, "para": lambda s: s}.get(block.kind)
+        if prefix:
+            out += [prefix(md_block(block, links)), ""]
+    for n, note in enumerate(d.notes, 1):
+        out += [f"[^{n}]: " + note.text.strip().replace("<", "&lt;").replace("\n", "\n    "), ""]
+    return "\n".join(out)

@@ -1,0 +1,73 @@
+"""Problems found in an investigation's input, collected before any output is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem at a place in an input file, printed as `path:line:column: message`."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        text = f"{where}: {self.severity}: {self.message}" if self.severity == "warning" else f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in an input file: the file's project-relative path, line and column (1-based)."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+
+@dataclass
+class Problems:
+    """Collects every problem of a run, so one run reports all of them."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, where: Where, message: str, hint: str = "") -> None:
+        self.items.append(Problem(where.path, where.line, where.column, message, hint))
+
+    def warn(self, where: Where, message: str, hint: str = "") -> None:
+        self.items.append(Problem(where.path, where.line, where.column, message, hint, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity == "error")
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity == "warning")
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise BuildError(self.errors)
+
+
+class BuildError(Exception):
+    """The input has errors; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def relpath(path: Path, root: Path) -> str:
+    """Path as shown in messages: relative to the project when inside it, with forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,95 @@
+"""The site's non-page files: Markdown dossiers, JSON data, sitemap, Atom feed, static assets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from .emit import Links, dossier_markdown
+from .model import Project
+from .render import Output
+from .urls import absolute, root_prefix, save_as, url, url_of
+from .views import Views
+
+
+def data_files(project: Project, views: Views) -> Iterator[Output]:
+    """events.json, entities.json and dossiers.json: the curated data, for others to reuse."""
+    tables = {"events": _events(views), "entities": _entities(project, views), "dossiers": _dossiers(project)}
+    for name, rows in tables.items():
+        text = json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        yield Output(save_as("data", name=name), text.encode("utf-8"), f"data file {name}")
+
+
+def _events(views: Views) -> list[dict]:
+    return [{
+        "id": e.id, "date": e.edtf, "display_date": e.date, "title": e.title, "status": e.status,
+        "entities": [r.id for r in e.entities], "date_basis": e.date_basis,
+        "sources": [{"dossier": s.dossier.slug, "quote": s.quote, "url": s.url} for s in e.sources],
+    } for e in views.events]
+
+
+def _entities(project: Project, views: Views) -> list[dict]:
+    return [{
+        "id": e.id, "kind": e.kind, "name": e.name, "aliases": list(e.aliases), "description": e.description,
+        "wikidata": e.wikidata, "url": views.entities[e.id].ref.url,
+        "dossiers": {g.dossier.slug: len(g.mentions) for g in views.entities[e.id].groups},
+    } for e in sorted(project.entities.values(), key=lambda e: e.id)]
+
+
+def _dossiers(project: Project) -> list[dict]:
+    return [_front_matter(d) | {"slug": d.slug, "url": url("dossier", slug=d.slug),
+                                "markdown": url("dossier_md", slug=d.slug)}
+            for d in sorted(project.dossiers.values(), key=lambda d: d.slug)]
+
+
+def _front_matter(d) -> dict:
+    return {
+        "title": d.headline, "headline_by": d.headline_by, "outlet": d.outlet, "outlet_basis": d.outlet_basis,
+        "author": d.author, "author_basis": d.author_basis, "published": d.published.edtf,
+        "published_basis": d.published_basis, "seed": d.seed, "sha256": d.sha256,
+    }
+
+
+def markdown_files(project: Project, views: Views) -> Iterator[Output]:
+    for slug, view in views.dossiers.items():
+        path = save_as("dossier_md", slug=slug)
+        links = Links(root_prefix(path), project.entities, project.events)
+        text = dossier_markdown(view.annotated, _front_matter(view.ref), links)
+        yield Output(path, text.encode("utf-8"), f"Markdown dossier {slug!r}")
+
+
+def sitemap(project: Project, pages: list[Output]) -> Output:
+    listed = [o.path for o in pages if o.path.endswith(".html") and o.path != save_as("not_found")]
+    urls = sorted(absolute(project.site.base_url, url_of(path)) for path in listed)
+    body = "".join(f"<url><loc>{xml_escape(u)}</loc></url>\n" for u in urls)
+    text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</urlset>\n'
+    return Output(save_as("sitemap"), text.encode("utf-8"), "sitemap")
+
+
+def feed(project: Project, views: Views) -> Output:
+    """An Atom feed of the dossiers, newest first; dates come from the data, never the clock."""
+    site, base = project.site, project.site.base_url
+    dossiers = sorted(views.dossiers.values(), key=lambda v: (v.link.published_iso, v.link.slug), reverse=True)
+    updated = max((v.link.published_iso for v in dossiers), default="1970-01-01")
+    entries = "".join(
+        f"<entry><title>{xml_escape(v.link.headline)}</title><id>{xml_escape(absolute(base, v.link.url))}</id>"
+        f'<link href="{xml_escape(absolute(base, v.link.url))}"/><updated>{v.link.published_iso}T00:00:00Z</updated>'
+        f"<summary>{xml_escape(v.link.outlet or '')} {xml_escape(v.link.published)}</summary></entry>\n"
+        for v in dossiers)
+    text = (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"<title>{xml_escape(site.title)}</title><id>{xml_escape(base)}</id>"
+            f'<link href="{xml_escape(base)}"/><link rel="self" href="{xml_escape(absolute(base, "feed.xml"))}"/>'
+            f"<updated>{updated}T00:00:00Z</updated><author><name>{xml_escape(site.publisher or site.title)}</name></author>\n"
+            f"{entries}</feed>\n")
+    return Output(save_as("feed"), text.encode("utf-8"), "feed")
+
+
+def static_files(templates: Path) -> Iterator[Output]:
+    """Everything in templates/static/, copied as it is under assets/."""
+    static = templates / "static"
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        name = path.relative_to(static).as_posix()
+        yield Output(save_as("asset", name=name), path.read_bytes(), f"static file {name}")
+    yield Output(save_as("nojekyll"), b"", "GitHub Pages marker")

@@ -1,0 +1,201 @@
+"""Read an investigation from disk into the model, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from .dates import DateError, parse_date
+from .errors import Problems, Where, relpath
+from .model import Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Site
+from .schema import validate
+from .yamlio import YMap, load_yaml, where_of
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+MAX_SEED_BYTES = 20 * 1024 * 1024
+
+
+def load_project(root: Path, problems: Problems) -> Project:
+    """Load site.yaml, entities, events, dossiers (with their seeds) and pages."""
+    project = Project(root, load_site(root, problems))
+    for data, where in _yaml_items(root, "content/entities", "entities", problems):
+        _add_unique(project.entities, load_entity(data, where), problems, "entity")
+    for data, where in _yaml_items(root, "content/events", "events", problems):
+        _add_unique(project.events, load_event(data, where, problems), problems, "event")
+    for path in sorted((root / "content/dossiers").glob("*.yaml")):
+        dossier = load_dossier(path, root, problems)
+        if dossier:
+            project.dossiers[dossier.slug] = dossier
+    project.pages = load_pages(root, problems)
+    return project
+
+
+def read_yaml(path: Path, root: Path, schema: str, problems: Problems) -> Any:
+    """Read, parse and schema-check one YAML file; None if it has errors."""
+    where = Where(relpath(path, root), 1, 1)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(where, f"cannot read: {exc}")
+        return None
+    data = load_yaml(text, where.path, problems)
+    if data is None:
+        if text.strip() and not problems.errors:
+            problems.add(where, "the file is empty")
+        return None
+    return data if validate(data, schema, where, problems) else None
+
+
+def load_site(root: Path, problems: Problems) -> Site:
+    path = root / "site.yaml"
+    if not path.is_file():
+        problems.add(Where("site.yaml"), "site.yaml is missing", "every investigation needs one; see `build.py init`")
+        return Site(title="Untitled", base_url="/")
+    data = read_yaml(path, root, "site", problems) or {}
+    return Site(**{k: v for k, v in data.items()}) if data else Site(title="Untitled", base_url="/")
+
+
+def _yaml_items(root: Path, folder: str, schema: str, problems: Problems):
+    """Every item of every list file in `folder`, with its position."""
+    for path in sorted((root / folder).glob("*.yaml")):
+        items = read_yaml(path, root, schema, problems)
+        for index, item in enumerate(items or []):
+            yield item, where_of(items, index, Where(relpath(path, root)))
+
+
+def _add_unique(table: dict, item: Any, problems: Problems, what: str) -> None:
+    if item is None:
+        return
+    if item.id in table:
+        first = table[item.id].where
+        problems.add(item.where, f"duplicate {what} id {item.id!r}", f"first defined at {first.path}:{first.line}")
+        return
+    table[item.id] = item
+
+
+def load_entity(data: YMap, where: Where) -> Entity:
+    return Entity(
+        id=data["id"], kind=data["kind"], name=data["name"].strip(),
+        aliases=tuple(a.strip() for a in data.get("aliases", [])),
+        description=data.get("description", ""), wikidata=data.get("wikidata"), where=where,
+    )
+
+
+def load_event(data: YMap, where: Where, problems: Problems) -> Event | None:
+    date = _date(data, "date", where, problems)
+    if date is None:
+        return None
+    return Event(
+        id=data["id"], date=date, date_basis=data["date_basis"], title=data["title"],
+        status=data["status"], entities=tuple(data["entities"]), note=data.get("note", ""),
+        where=where,
+    )
+
+
+def _date(data: YMap, key: str, where: Where, problems: Problems):
+    try:
+        return parse_date(str(data[key]))
+    except DateError as exc:
+        problems.add(where_of(data, key, where), f"{key}: {exc}")
+        return None
+
+
+def load_dossier(path: Path, root: Path, problems: Problems) -> Dossier | None:
+    """One sidecar and its seed; None when either has errors."""
+    where = Where(relpath(path, root), 1, 1)
+    if not SLUG.fullmatch(path.stem):
+        problems.add(where, f"the file name gives the slug {path.stem!r}, which is not valid",
+                     "use lower-case letters, digits and single hyphens, e.g. ft-2021-musk-forum.yaml")
+        return None
+    data = read_yaml(path, root, "dossier", problems)
+    if data is None:
+        return None
+    text = read_seed(root, data, where, problems)
+    published = _date(data, "published", where, problems)
+    if text is None or published is None:
+        return None
+    return _dossier(path.stem, where, data, text, published)
+
+
+def _dossier(slug: str, where: Where, data: YMap, text: str, published) -> Dossier:
+    def at(container, key):
+        return where_of(container, key, where)
+
+    def items(key):
+        seq = data.get(key, [])
+        return [(item, at(seq, i)) for i, item in enumerate(seq)]
+
+    return Dossier(
+        slug=slug, source=where.path, seed=data["seed"], sha256=data["sha256"], text=text,
+        headline=data["headline"].strip(), headline_by=data["headline_by"],
+        outlet=data.get("outlet"), outlet_basis=data.get("outlet_basis", ""),
+        author=data.get("author"), author_basis=data.get("author_basis", ""),
+        published=published, published_basis=data["published_basis"],
+        boilerplate=tuple(_boilerplate(item, w) for item, w in items("boilerplate")),
+        subheadings=tuple((item.strip(), w) for item, w in items("subheadings")),
+        notes=tuple(Note(item["passage"], item["text"], w) for item, w in items("notes")),
+        quotes=tuple(Quote(item["speaker"], item["text"], w) for item, w in items("quotes")),
+        citations=tuple(Citation(item["event"], item["quote"], w) for item, w in items("events")),
+        unlinked=tuple(data.get("unlinked", [])),
+        where=where,
+    )
+
+
+def _boilerplate(item: Any, where: Where) -> Boilerplate:
+    if isinstance(item, dict):
+        return Boilerplate(item["prefix"].lstrip(), True, where)
+    return Boilerplate(item.strip(), False, where)
+
+
+def read_seed(root: Path, data: YMap, where: Where, problems: Problems) -> str | None:
+    """The seed's text, after checking it exists, is unchanged (sha256) and is UTF-8 text."""
+    name, at = data["seed"], where_of(data, "seed", where)
+    path = root / "seeds" / name
+    if not path.is_file():
+        problems.add(at, f"seed {name!r} not found in seeds/")
+        return None
+    if path.stat().st_size > MAX_SEED_BYTES:
+        problems.add(at, f"seed {name!r} is larger than {MAX_SEED_BYTES // 2**20} MiB")
+        return None
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != data["sha256"]:
+        problems.add(where_of(data, "sha256", where), f"seed {name!r} has changed since it was annotated",
+                     f"check the annotations against the new text, then set sha256: {digest}")
+        return None
+    return decode_seed(raw, name, at, problems)
+
+
+def decode_seed(raw: bytes, name: str, where: Where, problems: Problems) -> str | None:
+    if not raw.strip():
+        problems.add(where, f"seed {name!r} is empty")
+        return None
+    if b"\0" in raw:
+        problems.add(where, f"seed {name!r} is binary, not text")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.add(where, f"seed {name!r} is not UTF-8 (byte {exc.start} is {raw[exc.start]:#04x})",
+                     "convert it to UTF-8 first")
+        return None
+    return text.removeprefix("\ufeff")  # a byte-order mark is an encoding detail, not text
+
+
+def load_pages(root: Path, problems: Problems) -> dict[str, Page]:
+    """Free Markdown pages; the first `# heading` is the title."""
+    pages = {}
+    for path in sorted((root / "content/pages").glob("*.md")):
+        where = Where(relpath(path, root), 1, 1)
+        if not SLUG.fullmatch(path.stem):
+            problems.add(where, f"page file name {path.stem!r} is not a valid slug")
+            continue
+        text = path.read_text(encoding="utf-8")
+        first, _, rest = text.partition("\n")
+        if not first.startswith("# "):
+            problems.add(where, "a page starts with its title as a `# heading` line")
+            continue
+        pages[path.stem] = Page(path.stem, first[2:].strip(), rest, where.path)
+    return pages

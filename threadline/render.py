@@ -1,0 +1,84 @@
+"""Render every page of the site from the views with Jinja2 templates (autoescaped)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .emit import Links, article_html, title_html
+from .model import KIND_TITLES, KINDS, STATUSES, Project
+from .prose import Prose
+from .urls import absolute, base_path, root_prefix, save_as, url_of
+from .views import PageMeta, Views
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: its path in the output folder and its bytes."""
+
+    path: str
+    content: bytes
+    source: str  # what produced it, for the message when two pages claim one path
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    """Templates are compiled once per process and cached; autoescape is always on."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+    )
+    env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES)
+    return env
+
+
+class Renderer:
+    """Renders pages; each page gets `site`, `root`, `page`, `views` and its own objects."""
+
+    def __init__(self, project: Project, views: Views, env: jinja2.Environment, prose: Prose):
+        self.project, self.views, self.env, self.prose = project, views, env, prose
+        self.site = project.site
+        self.free_pages = [(p.title.split(":")[0], url_of(save_as("page", slug=p.slug))) for p in project.pages.values()]
+
+    def page(self, template: str, path: str, title: str, kind: str, description: str = "", **context) -> Output:
+        # GitHub Pages serves 404.html at any depth, so its links must be absolute.
+        root = base_path(self.site.base_url) if kind == "not_found" else root_prefix(path)
+        meta = PageMeta(title, path, url_of(path), absolute(self.site.base_url, url_of(path)),
+                        description or self.site.description, kind)
+        html = self.env.get_template(template).render(site=self.site, root=root, page=meta, views=self.views,
+                                                       free_pages=self.free_pages, **context)
+        return Output(path, html.encode("utf-8"), f"{kind} page {title!r}")
+
+    def all_pages(self) -> Iterator[Output]:
+        """Every HTML page: home, dossiers, entities, indexes, timeline, free pages, 404."""
+        yield self.page("home.html", save_as("home"), self.site.title, "home")
+        yield self.page("dossiers.html", save_as("dossiers"), "Dossiers", "dossiers")
+        yield self.page("timeline.html", save_as("timeline"), "Timeline", "timeline")
+        yield self.page("404.html", save_as("not_found"), "Page not found", "not_found")
+        for kind in KINDS:
+            yield self.page("kind_index.html", save_as("kind_index", kind=kind), KIND_TITLES[kind], "kind_index",
+                            entities=self.views.by_kind[kind], entity_kind=kind)
+        for slug in self.views.dossiers:
+            yield self.dossier(slug)
+        for entity_id in self.views.entities:
+            yield self.entity(entity_id)
+        for page in self.project.pages.values():
+            yield self.page("page.html", save_as("page", slug=page.slug), page.title, "page",
+                            body=self.prose.html(page.body))
+
+    def dossier(self, slug: str) -> Output:
+        view = self.views.dossiers[slug]
+        path = save_as("dossier", slug=slug)
+        links = Links(root_prefix(path), self.project.entities, self.project.events)
+        title = title_html(view.annotated, links)
+        return self.page("dossier.html", path, view.ref.headline, "dossier", dossier=view,
+                         title_html=Markup(title) if title is not None else None,
+                         body_html=Markup(article_html(view.annotated, links)))
+
+    def entity(self, entity_id: str) -> Output:
+        view = self.views.entities[entity_id]
+        path = save_as("entity", kind=view.ref.kind, id=entity_id)
+        return self.page("entity.html", path, view.ref.name, "entity", entity=view)

@@ -1,0 +1,58 @@
+"""Validate loaded YAML against the JSON Schemas that editors' own editors also use."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .errors import Problems, Where
+from .yamlio import where_of
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """The compiled validator for `schemas/<name>.schema.json` (compiled once per process)."""
+    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def validate(data: Any, name: str, where: Where, problems: Problems) -> bool:
+    """Record every schema violation of `data` at its line; True when there was none."""
+    errors = sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors:
+        problems.add(_locate(data, list(error.absolute_path), where), _message(error))
+    return not errors
+
+
+def _locate(data: Any, path: list, where: Where) -> Where:
+    node, here = data, getattr(data, "where", where)
+    for key in path:
+        here = where_of(node, key, here)
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return here
+
+
+ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _message(error: Any) -> str:
+    """The validator's message, rephrased where an editor would not follow it."""
+    field = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
+    if error.validator == "pattern" and error.validator_value == ID_PATTERN:
+        text = f"{error.instance!r} is not a valid id: use lower-case letters, digits and single hyphens"
+    elif error.validator == "oneOf" and field == "boilerplate":
+        text = "a boilerplate item is a whole line of the seed, or a mapping with `prefix:`"
+    elif error.validator == "additionalProperties":
+        text = error.message.replace("Additional properties are not allowed", "unknown field")
+    else:
+        text = error.message
+    return f"{field}: {text}" if field else text

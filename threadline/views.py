@@ -1,0 +1,187 @@
+"""The typed template context: everything a template may use, built once per build.
+
+Template authors: each page template receives `site` (model.Site), `root` (the relative
+prefix back to the site root: write links as `{{ root }}{{ thing.url }}`), `page` (PageMeta)
+and the page's own object named in render.PAGES. URLs here are relative to the site root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from .annotate import Annotated
+from .crossref import CrossRef, Mention
+from .model import KIND_TITLES, KINDS, Dossier, Entity, Event, Project
+from .prose import Prose
+from .urls import url
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    path: str  # output path, e.g. people/elon-musk/index.html
+    url: str  # relative to the site root
+    canonical: str  # absolute, from base_url
+    description: str = ""
+    kind: str = "page"
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    id: str
+    kind: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class DossierRef:
+    slug: str
+    headline: str
+    url: str
+    outlet: str | None
+    published: str  # in words
+    published_edtf: str
+    published_iso: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    dossier: DossierRef
+    url: str  # the dossier URL with the quote's #anchor
+    quote: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: str
+    edtf: str
+    date: str  # in words, at its own precision
+    year: int
+    title: str
+    status: str
+    entities: list[EntityRef]
+    note: Markup
+    date_basis: str
+    sources: list[SourceView]
+
+
+@dataclass(frozen=True)
+class Counted:
+    entity: EntityRef
+    count: int
+
+
+@dataclass
+class MentionGroup:
+    dossier: DossierRef
+    mentions: list[Mention]
+
+
+@dataclass
+class EntityView:
+    ref: EntityRef
+    kind_title: str
+    aliases: list[str]
+    description: Markup
+    wikidata: str | None
+    dossier_count: int
+    mention_count: int
+    groups: list[MentionGroup]
+    events: list[EventView]
+    together: list[Counted]
+
+
+@dataclass
+class DossierView:
+    ref: Dossier
+    link: DossierRef
+    markdown_url: str
+    entities: dict[str, list[Counted]]  # kind title -> entities named, most often first
+    events: list[EventView]
+    notes: list[tuple[int, Markup]]
+    annotated: Annotated
+
+
+@dataclass
+class Views:
+    """Every view of the investigation, keyed by id or slug."""
+
+    dossiers: dict[str, DossierView] = field(default_factory=dict)
+    entities: dict[str, EntityView] = field(default_factory=dict)
+    events: list[EventView] = field(default_factory=list)  # in date order
+    by_kind: dict[str, list[EntityView]] = field(default_factory=dict)
+
+
+def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Views:
+    style = project.site.date_style
+    refs = {e.id: entity_ref(e) for e in project.entities.values()}
+    drefs = {slug: dossier_ref(d, style) for slug, d in project.dossiers.items()}
+    views = Views()
+    events = {e.id: _event_view(e, refs, drefs, xref, prose, style) for e in project.events.values()}
+    views.events = sorted(events.values(), key=lambda v: project.events[v.id].date.sort_key)
+    by_entity: dict[str, list[EventView]] = {}
+    for event in views.events:
+        for ref in event.entities:
+            by_entity.setdefault(ref.id, []).append(event)
+    for entity in project.entities.values():
+        views.entities[entity.id] = _entity_view(entity, refs, drefs, by_entity.get(entity.id, []), xref, prose)
+    for kind in KINDS:
+        members = [v for v in views.entities.values() if v.ref.kind == kind]
+        views.by_kind[kind] = sorted(members, key=lambda v: (-v.dossier_count, -v.mention_count, v.ref.name))
+    position = {e.id: i for i, e in enumerate(views.events)}
+    for slug, doc in docs.items():
+        views.dossiers[slug] = _dossier_view(doc, drefs[slug], refs, views.events, position, prose)
+    return views
+
+
+def entity_ref(entity: Entity) -> EntityRef:
+    return EntityRef(entity.id, entity.kind, entity.name, url("entity", kind=entity.kind, id=entity.id))
+
+
+def dossier_ref(dossier: Dossier, style: str) -> DossierRef:
+    return DossierRef(dossier.slug, dossier.headline, url("dossier", slug=dossier.slug), dossier.outlet,
+                      dossier.published.display(style), dossier.published.edtf, dossier.published.iso_lower)
+
+
+def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: str) -> EventView:
+    sources = [SourceView(drefs[s.slug], f"{drefs[s.slug].url}#{s.anchor}", s.quote) for s in xref.sources.get(event.id, [])]
+    return EventView(
+        id=event.id, edtf=event.date.edtf, date=event.date.display(style), year=event.date.year,
+        title=event.title, status=event.status, entities=[refs[i] for i in event.entities if i in refs],
+        note=prose.inline(event.note) if event.note else Markup(""), date_basis=event.date_basis, sources=sources,
+    )
+
+
+def _entity_view(entity: Entity, refs, drefs, events: list[EventView], xref: CrossRef, prose: Prose) -> EntityView:
+    groups = [MentionGroup(drefs[slug], mentions) for slug, mentions in xref.mentions.get(entity.id, {}).items()]
+    groups.sort(key=lambda g: (g.dossier.published_iso, g.dossier.slug))
+    together = [Counted(refs[i], n) for i, n in sorted(xref.together.get(entity.id, {}).items(), key=lambda p: (-p[1], p[0]))]
+    return EntityView(
+        ref=refs[entity.id], kind_title=KIND_TITLES[entity.kind],
+        aliases=[a for a in entity.spellings if a != entity.name],
+        description=prose.html(entity.description), wikidata=entity.wikidata,
+        dossier_count=xref.dossier_count(entity.id), mention_count=xref.mention_count(entity.id),
+        groups=groups, events=events,
+        together=together[:12],
+    )
+
+
+def _dossier_view(doc: Annotated, dref: DossierRef, refs, events: list[EventView], position: dict[str, int],
+                  prose: Prose) -> DossierView:
+    counts: dict[str, int] = {}
+    for _, span in doc.spans("mention"):
+        counts[span.target] = counts.get(span.target, 0) + 1
+    entities: dict[str, list[Counted]] = {}
+    for entity_id, n in sorted(counts.items(), key=lambda p: (-p[1], refs[p[0]].name)):
+        entities.setdefault(KIND_TITLES[refs[entity_id].kind], []).append(Counted(refs[entity_id], n))
+    cited = sorted({c.event for c in doc.dossier.citations if c.event in position}, key=position.get)
+    return DossierView(
+        ref=doc.dossier, link=dref, markdown_url=url("dossier_md", slug=dref.slug),
+        entities={title: entities[title] for title in KIND_TITLES.values() if title in entities},
+        events=[events[position[i]] for i in cited],
+        notes=[(n, prose.inline(note.text)) for n, note in enumerate(doc.dossier.notes, 1)],
+        annotated=doc,
+    )
