@@ -194,8 +194,15 @@ def _short(text: str, limit: int = 80) -> str:
 
 def _closest_hint(text: str, lines: list[str]) -> str:
     """Point the editor at the passage of the seed most like what they wrote."""
-    candidates = [piece.strip() for line in lines for piece in re.split(r"(?<=[.!?])\s+", line) if piece.strip()]
-    close = difflib.get_close_matches(text.strip(), candidates, n=1, cutoff=0.5)
-    if not close:
+    text = text.strip()
+    scored = [(difflib.SequenceMatcher(None, text, line, autojunk=False).find_longest_match(), line) for line in lines]
+    match, line = max(scored, key=lambda pair: pair[0].size, default=(None, ""))
+    if match is None or match.size < min(8, len(text) // 2 + 1):
         return "copy it from the seed exactly, curly quotes and apostrophes included"
-    return f"the closest passage in the seed is {_short(close[0])!r}"
+    start = max(0, match.b - match.a)
+    end = min(len(line), start + len(text))
+    while start > 0 and line[start - 1].isalnum():
+        start -= 1
+    while end < len(line) and line[end].isalnum():
+        end += 1
+    return f"the closest passage in the seed is {_short(line[start:end])!r}"

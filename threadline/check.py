@@ -25,10 +25,10 @@ def check_references(project: Project, problems: Problems) -> None:
     cited = set()
     for dossier in project.dossiers.values():
         for citation in dossier.citations:
-            _known(citation.event, set(project.events), citation.where, "event", problems)
+            _known(citation.event, set(project.events), citation.event_where, "event", problems)
             cited.add(citation.event)
         for quote in dossier.quotes:
-            _known(quote.speaker, entity_ids, quote.where, "entity", problems)
+            _known(quote.speaker, entity_ids, quote.speaker_where, "entity", problems)
     for event in project.events.values():
         if event.id not in cited:
             problems.add(event.where, f"event {event.id!r} has no source",

@@ -87,8 +87,11 @@ def _point_bounds(part: str, whole: str) -> tuple[tuple[int, int, int], tuple[in
     if part == "..":
         return (1, 1, 1), (9999, 12, 31)
     match = _POINT.fullmatch(part)
+    # The edtf package refuses a qualifier on a season/quarter/half ("2023-36~"), which ISO 8601-2
+    # allows; the qualifier does not move the bounds, so those are read from the plain form.
+    subyear = match and match["m"] and int(match["m"]) > 12 and match["q"]
     try:
-        parsed = parse_edtf(part)
+        parsed = parse_edtf(part[:-1] if subyear else part)
     except (EDTFParseException, ValueError, TypeError) as exc:
         raise DateError(f"{whole!r} is not a valid EDTF date ({_edtf_help()})") from exc
     if not match:

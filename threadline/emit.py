@@ -119,7 +119,10 @@ def title_html(doc: Annotated, links: Links) -> str | None:
 # --- Markdown -------------------------------------------------------------------------------
 
 _MD_ANYWHERE = re.compile(r"([\\`*_\[\]#])")
-_MD_LINE_START = re.compile(r"^(\s*)([>+\-=~|]|\d+(?=[.)]))")
+_MD_LINE_START = re.compile(r"^(\s*)([>+\-=~|]|\d+[.)])")
+# Markers that Python-Markdown and CommonMark both unescape with a backslash; the rest
+# become numeric character references, which every Markdown renderer decodes.
+_BACKSLASHED = ">+-.)"
 
 
 def md_escape(text: str, line_start: bool) -> str:
@@ -131,8 +134,10 @@ def md_escape(text: str, line_start: bool) -> str:
 
 
 def _escape_marker(marker: str) -> str:
-    # "1." must become "1\." (a digit cannot be escaped); other markers take a backslash.
-    return marker if marker[0].isdigit() else "\\" + marker
+    """Escape a line-start marker: "1." keeps its digit and escapes its dot; "|" becomes a reference."""
+    last = marker[-1]
+    escaped = "\\" + last if last in _BACKSLASHED else f"&#{ord(last)};"
+    return marker[:-1] + escaped
 
 
 def md_block(block: Block, links: Links) -> str:

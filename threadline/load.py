@@ -135,9 +135,11 @@ def _dossier(slug: str, where: Where, data: YMap, text: str, published) -> Dossi
         published=published, published_basis=data["published_basis"],
         boilerplate=tuple(_boilerplate(item, w) for item, w in items("boilerplate")),
         subheadings=tuple((item.strip(), w) for item, w in items("subheadings")),
-        notes=tuple(Note(item["passage"], item["text"], w) for item, w in items("notes")),
-        quotes=tuple(Quote(item["speaker"], item["text"], w) for item, w in items("quotes")),
-        citations=tuple(Citation(item["event"], item["quote"], w) for item, w in items("events")),
+        notes=tuple(Note(item["passage"], item["text"], at(item, "passage")) for item, w in items("notes")),
+        quotes=tuple(Quote(item["speaker"], item["text"], at(item, "text"), at(item, "speaker"))
+                     for item, w in items("quotes")),
+        citations=tuple(Citation(item["event"], item["quote"], at(item, "quote"), at(item, "event"))
+                        for item, w in items("events")),
         unlinked=tuple(data.get("unlinked", [])),
         where=where,
     )

@@ -64,7 +64,8 @@ class Citation:
 
     event: str
     quote: str
-    where: Where
+    where: Where  # of the quote
+    event_where: Where
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class Quote:
 
     speaker: str
     text: str
-    where: Where
+    where: Where  # of the text
+    speaker_where: Where
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class Note:
 
     passage: str
     text: str
-    where: Where
+    where: Where  # of the passage
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,6 @@ def analyse(root: Path, base_url: str | None = None) -> Investigation:
     if base_url:
         project.site = replace(project.site, base_url=base_url if base_url.endswith("/") else base_url + "/")
     check_references(project, problems)
-    problems.raise_if_errors()  # annotation needs sound references
     index = AliasIndex(list(project.entities.values()))
     docs = {slug: annotate(d, index, problems) for slug, d in sorted(project.dossiers.items())}
     problems.raise_if_errors()

@@ -1,0 +1,128 @@
+"""Shared fixtures: scratch investigations written from dedented text, and the real site built once."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from threadline.pipeline import build
+
+REPO = Path(__file__).resolve().parent.parent
+
+SEED = """\
+Musk meets Putin in Moscow
+
+Elon Musk met Vladimir Putin in Moscow on Friday, the Kremlin said.
+
+Source link
+
+Mr Musk’s visit followed talks in February, when Putin asked Musk about Mars.
+"""
+
+ENTITIES = """\
+- id: elon-musk
+  kind: person
+  name: Elon Musk
+  aliases: [Musk, Mr Musk]
+  description: Chief executive of Tesla.
+- id: vladimir-putin
+  kind: person
+  name: Vladimir Putin
+  aliases: [Putin]
+  description: President of Russia.
+- id: moscow
+  kind: place
+  name: Moscow
+  description: Capital of Russia.
+- id: kremlin
+  kind: organisation
+  name: Kremlin
+  description: The Russian presidency.
+"""
+
+EVENTS = """\
+- id: musk-meets-putin
+  date: 2024-03-01
+  date_basis: '"On Friday" in a report of Friday 1 March 2024.'
+  title: Musk meets Putin in Moscow
+  status: alleged
+  entities: [elon-musk, vladimir-putin, moscow]
+- id: february-talks
+  date: 2024-02
+  date_basis: '"In February".'
+  title: Talks in February
+  status: reported
+  entities: [elon-musk, vladimir-putin]
+"""
+
+
+def sidecar(seed_name: str, seed_text: str, extra: str = "") -> str:
+    """A valid sidecar for the scratch seed, with `extra` YAML appended."""
+    digest = hashlib.sha256(seed_text.encode("utf-8")).hexdigest()
+    return textwrap.dedent(f"""\
+        seed: {seed_name}
+        sha256: {digest}
+        headline: Musk meets Putin in Moscow
+        headline_by: source
+        outlet: Example News
+        outlet_basis: Stated in the masthead.
+        author: null
+        author_basis: No byline.
+        published: 2024-03-01
+        published_basis: Dateline.
+        boilerplate: [Source link]
+        notes:
+          - passage: the Kremlin said
+            text: The Kremlin has not published a readout.
+        quotes: []
+        events:
+          - event: musk-meets-putin
+            quote: Elon Musk met Vladimir Putin in Moscow on Friday
+          - event: february-talks
+            quote: talks in February
+        """) + textwrap.dedent(extra)
+
+
+def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write a scratch investigation: templates from this repository, then `files` (dedented)."""
+    shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+def scratch_files(**overrides: str | bytes | None) -> dict[str, str | bytes]:
+    """The files of a small valid investigation; an override of None removes a file."""
+    files: dict[str, str | bytes | None] = {
+        "site.yaml": "title: Scratch\nbase_url: https://example.github.io/scratch/\n",
+        "seeds/a.txt": SEED,
+        "content/entities/all.yaml": ENTITIES,
+        "content/events/all.yaml": EVENTS,
+        "content/dossiers/example-report.yaml": sidecar("a.txt", SEED),
+        "content/pages/about.md": "# About\n\nA scratch investigation.\n",
+    }
+    files.update(overrides)
+    return {k: v for k, v in files.items() if v is not None}
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """A small valid investigation in a temporary folder."""
+    return write_project(tmp_path / "project", scratch_files())
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real investigation of this repository, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("real") / "public"
+    build(REPO, out)
+    return out

@@ -1,0 +1,156 @@
+"""The built site: every page kind, cross-links both ways, data files, subpath links, atomic writes."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import scratch_files, write_project
+from tests.htmltext import read, words
+from threadline.cli import main
+from threadline.errors import BuildError
+from threadline.links import crawl
+from threadline.pipeline import build
+
+
+@pytest.fixture
+def site(scratch: Path) -> Path:
+    out = scratch / "public"
+    build(scratch, out)
+    return out
+
+
+def page(out: Path, path: str) -> str:
+    return (out / path).read_text(encoding="utf-8")
+
+
+def test_every_page_kind_is_written(site: Path) -> None:
+    for path in ["index.html", "dossiers/index.html", "dossiers/example-report/index.html", "dossiers/example-report.md",
+                 "people/index.html", "people/elon-musk/index.html", "places/moscow/index.html",
+                 "organisations/kremlin/index.html", "timeline/index.html", "about/index.html", "404.html",
+                 "data/events.json", "data/entities.json", "data/dossiers.json", ".nojekyll", "assets/style.css"]:
+        assert (site / path).is_file(), path
+
+
+def test_dossier_links_every_mention_to_its_entity(site: Path) -> None:
+    html = page(site, "dossiers/example-report/index.html")
+    body = read(html, "https://x.test/dossiers/example-report/", root_id="text", root_tags=())
+    people = [text for text, href in body.links if href == "https://x.test/people/elon-musk/"]
+    assert people == ["Elon Musk", "Mr Musk", "Musk"]
+    assert ("Kremlin", "https://x.test/organisations/kremlin/") in body.links
+
+
+def test_entity_page_links_back_to_each_mention(site: Path) -> None:
+    html = page(site, "people/vladimir-putin/index.html")
+    kwic = read(html, "https://x.test/people/vladimir-putin/", root_tags={"ul"})
+    targets = [href for _, href in kwic.links if "#m-" in href]
+    assert targets == ["https://x.test/dossiers/example-report/#m-2", "https://x.test/dossiers/example-report/#m-5",
+                       "https://x.test/dossiers/example-report/#m-9"]
+    dossier = page(site, "dossiers/example-report/index.html")
+    for anchor in ("m-2", "m-5", "m-9"):
+        assert f'id="{anchor}" href="../../people/vladimir-putin/"' in dossier
+    assert "Also written:" in html and "Putin" in html
+    assert "Named 3 times in 1 dossier." in html
+
+
+def test_timeline_groups_by_year_and_links_each_quote(site: Path) -> None:
+    html = page(site, "timeline/index.html")
+    assert html.index("February 2024") < html.index("1 March 2024")
+    assert '<h2 id="y2024">2024</h2>' in html
+    assert 'href="../dossiers/example-report/#ev-musk-meets-putin"' in html
+    assert "status-alleged" in html
+    dossier = page(site, "dossiers/example-report/index.html")
+    assert '<mark class="evidence alleged" id="ev-musk-meets-putin"' in dossier
+    assert 'href="../../timeline/#musk-meets-putin"' in dossier
+
+
+def test_editor_notes_are_footnotes(site: Path) -> None:
+    html = page(site, "dossiers/example-report/index.html")
+    assert '<a id="note-ref-1" href="#note-1" role="doc-noteref">1</a>' in html
+    assert '<li id="note-1">The Kremlin has not published a readout.' in html
+
+
+def test_boilerplate_is_dropped_and_nothing_else(site: Path) -> None:
+    html = page(site, "dossiers/example-report/index.html")
+    body = words("".join(read(html, root_id="text", root_tags=()).text))
+    assert "Source link" not in body
+    assert body.startswith("Elon Musk met Vladimir Putin in Moscow on Friday")
+    assert body.endswith("when Putin asked Musk about Mars.")
+
+
+def test_data_files_hold_the_curated_data(site: Path) -> None:
+    events = json.loads(page(site, "data/events.json"))
+    assert [e["id"] for e in events] == ["february-talks", "musk-meets-putin"]
+    meeting = events[1]
+    assert meeting["display_date"] == "1 March 2024" and meeting["status"] == "alleged"
+    assert meeting["sources"] == [{"dossier": "example-report", "quote": "Elon Musk met Vladimir Putin in Moscow on Friday",
+                                   "url": "dossiers/example-report/#ev-musk-meets-putin"}]
+    entities = {e["id"]: e for e in json.loads(page(site, "data/entities.json"))}
+    assert entities["elon-musk"]["dossiers"] == {"example-report": 4}  # the headline names him too
+    assert json.loads(page(site, "data/dossiers.json"))[0]["sha256"]
+
+
+def test_no_broken_links_under_a_subpath_or_at_a_root(scratch: Path, tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    build(scratch, sub, "https://user.github.io/repo/")
+    assert crawl(sub, "https://user.github.io/repo/") == []
+    root = tmp_path / "root"
+    build(scratch, root, "https://example.org/")
+    assert crawl(root, "https://example.org/") == []
+
+
+def test_the_crawler_finds_a_broken_anchor(site: Path) -> None:
+    path = site / "timeline/index.html"
+    path.write_text(page(site, "timeline/index.html").replace("#ev-musk-meets-putin", "#ev-nowhere"), encoding="utf-8")
+    assert crawl(site, "https://example.github.io/scratch/") == [
+        "timeline/index.html: ../dossiers/example-report/#ev-nowhere (no element with id 'ev-nowhere')"]
+
+
+def test_seed_html_is_text(tmp_path: Path) -> None:
+    seed = "Musk meets Putin in Moscow\n\n<script>alert('x')</script> said Musk.\n"
+    files = scratch_files(**{"seeds/a.txt": seed})
+    files["content/dossiers/example-report.yaml"] = (
+        "seed: a.txt\nsha256: " + __import__("hashlib").sha256(seed.encode()).hexdigest() + "\n"
+        "headline: Musk meets Putin in Moscow\nheadline_by: source\npublished: 2024-03-01\npublished_basis: x\n"
+        "events:\n  - event: musk-meets-putin\n    quote: said Musk\n  - event: february-talks\n    quote: Putin in Moscow\n")
+    root = write_project(tmp_path / "p", files)
+    build(root, tmp_path / "out")
+    html = page(tmp_path / "out", "dossiers/example-report/index.html")
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(scratch: Path) -> None:
+    out = scratch / "public"
+    build(scratch, out)
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    sidecar = scratch / "content/dossiers/example-report.yaml"
+    sidecar.write_text(sidecar.read_text().replace("quote: talks in February", "quote: talks in March"))
+    with pytest.raises(BuildError):
+        build(scratch, out)
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+    assert sorted(p.name for p in scratch.iterdir()) == ["content", "public", "seeds", "site.yaml", "templates"]
+
+
+def test_cli_reports_every_problem_with_its_place(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    sidecar = scratch / "content/dossiers/example-report.yaml"
+    text = sidecar.read_text().replace("quote: talks in February", "quote: talks in March")
+    sidecar.write_text(text.replace("event: musk-meets-putin", "event: musk-meets-putn"))
+    assert main(["build", "--project", str(scratch)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "content/dossiers/example-report.yaml:17:5: unknown event id 'musk-meets-putn' (did you mean 'musk-meets-putin'?)",
+        "content/dossiers/example-report.yaml:20:5: quote not found in seed 'a.txt': 'talks in March' "
+        "(the closest passage in the seed is 'talks in February')",
+        "content/events/all.yaml:1:3: event 'musk-meets-putin' has no source "
+        "(cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it)",
+        "build failed: 3 error(s); nothing was written"]
+    assert not (scratch / "public").exists()
+
+
+def test_two_pages_writing_one_path_are_refused(scratch: Path) -> None:
+    (scratch / "content/pages/timeline.md").write_text("# Timeline\n\nA page that collides.\n")
+    with pytest.raises(BuildError) as error:
+        build(scratch, scratch / "public")
+    assert [str(p) for p in error.value.problems] == [
+        "timeline/index.html: page page 'Timeline' and timeline page 'Timeline' both write this path"]
