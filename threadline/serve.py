@@ -1,0 +1,341 @@
+"""Live preview: build, serve the site under its production path, rebuild on change, reload the browser.
+
+The server polls seeds/, content/, templates/ and site.yaml every 20 ms (a few dozen stat
+calls), waits until a poll sees no further change (so a burst of saves is one rebuild), builds
+into a fresh folder outside the project and only then points the server at it: a request is
+always answered from one complete build. The browser is told to reload over livereload's
+websocket protocol (its livereload.js client is served at /livereload.js).
+
+Latency, measured with `python -m tests.test_serve` (save a sidecar, wait for the reload
+message, fetch the page) on a copy of the five-seed site: see EDITING.md for the figures.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import httpserver, netutil, web
+from tornado.ioloop import IOLoop, PeriodicCallback
+
+from .errors import BuildError, Problem
+from .files import data_files, feed, markdown_files, sitemap, static_files
+from .model import Project
+from .pipeline import Investigation, analyse
+from .prose import Prose
+from .render import Output, Renderer, environment
+from .urls import base_path
+from .views import build_views
+from .write import refuse_collisions, write_site
+
+WATCHED = ("seeds", "content", "templates", "site.yaml")
+POLL_MS = 20
+STATUS_PATH = "/__threadline__/status"
+LIVE_SCRIPT = (
+    '<script>(function(){var s=document.createElement("script");'
+    'var p=window.location.port||(window.location.protocol=="https:"?443:80);'
+    's.src="//"+window.location.hostname+":"+p+"/livereload.js?port="+p;'
+    "document.head.appendChild(s);})();</script>"
+)
+OVERLAY_STYLE = (
+    "position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;"
+    "margin:0;padding:1em 1.5em;background:#fff5f5;color:#5c0000;border-top:4px solid #c00;"
+    "font:14px/1.5 ui-monospace,monospace;box-shadow:0 -2px 12px rgba(0,0,0,.25)"
+)
+
+
+class Builder:
+    """pipeline.build, keeping the compiled templates between builds until a template file changes.
+
+    Compiling the templates is most of a small build's time. render_site below mirrors
+    pipeline.render_site with the kept environment; tests/test_serve.py proves both write the same bytes.
+    """
+
+    def __init__(self) -> None:
+        self.key: tuple = ()
+        self.env: jinja2.Environment | None = None
+
+    def environment(self, templates: Path) -> jinja2.Environment:
+        key = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in templates.rglob("*") if p.is_file()))
+        if self.env is None or key != self.key:
+            self.env, self.key = environment(templates), key
+        return self.env
+
+    def build(self, root: Path, out: Path) -> Investigation:
+        """Build `root` into `out` (written atomically); BuildError when the input has errors."""
+        inv = analyse(root)
+        write_site(self.render_site(inv, root / "templates"), out)
+        return inv
+
+    def render_site(self, inv: Investigation, templates: Path) -> list[Output]:
+        project: Project = inv.project
+        prose = Prose()
+        views = build_views(project, inv.docs, inv.xref, prose)
+        pages = list(Renderer(project, views, self.environment(templates), prose).all_pages())
+        outputs = pages + list(markdown_files(project, views)) + list(data_files(project, views))
+        outputs += [sitemap(project, pages), feed(project, views), *static_files(templates)]
+        refuse_collisions(outputs)
+        return outputs
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every watched file; public/ and editors' swap files are never looked at."""
+    found: dict[str, tuple[int, int]] = {}
+    for name in WATCHED:
+        path = root / name
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            if not _is_scratch(file.name):
+                try:
+                    stat = file.stat()
+                except OSError:  # deleted between listing and stat: the next poll sees it
+                    continue
+                found[str(file)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def _is_scratch(name: str) -> bool:
+    """Temporary files editors write while saving (vim, emacs, JetBrains)."""
+    return name.startswith((".#", ".~")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+
+
+@dataclass
+class Preview:
+    """What the server shows: the last good build, the problems of the latest one, a build counter."""
+
+    root: Path
+    work: Path
+    builder: Builder = field(default_factory=Builder)
+    current: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    builds: int = 0
+    prefix: str = "/"
+    waiters: set = field(default_factory=set)
+    last_ms: float = 0.0
+    origin: str = ""
+
+    def build_into(self, number: int) -> tuple[Path | None, list[Problem], str | None]:
+        """One build into a new folder; (folder, [], base_url) or (None, problems, None). Runs in a worker thread."""
+        out = self.work / f"site-{number}"
+        try:
+            inv = self.builder.build(self.root, out)
+        except BuildError as error:
+            return None, error.problems, None
+        except Exception as exc:  # a template or generator bug must not kill the preview
+            return None, [Problem("(build)", 0, 0, f"{type(exc).__name__}: {exc}")], None
+        return out, [], inv.project.site.base_url
+
+    def apply(self, out: Path | None, problems: list[Problem], base_url: str | None) -> None:
+        """Switch to a finished build (or keep the last good one and show the problems); tell browsers."""
+        self.builds += 1
+        self.problems = problems
+        if out is not None:
+            previous, self.current = self.current, out
+            self.prefix = base_path(base_url or "/")
+            if previous is not None:
+                _remove_later(previous)
+        for waiter in list(self.waiters):
+            waiter.write_message({"command": "reload", "path": self.prefix, "liveCSS": False, "liveImg": False})
+
+    def status(self) -> dict:
+        return {"build": self.builds, "ok": not self.problems, "serving": self.current is not None,
+                "prefix": self.prefix, "errors": [str(p) for p in self.problems], "build_ms": round(self.last_ms, 1)}
+
+
+def _remove_later(folder: Path) -> None:
+    """Remove a replaced build after in-flight requests for it are done."""
+    IOLoop.current().call_later(2.0, shutil.rmtree, folder, True)
+
+
+class Watcher:
+    """Polls the watched files; rebuilds once a burst of changes is over, one build at a time."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+        self.seen = snapshot(preview.root)
+        self.dirty = False
+        self.building = False
+        self.changed_at = 0.0
+
+    def poll(self) -> None:
+        if self.due():
+            IOLoop.current().add_callback(self.rebuild)
+
+    def due(self) -> bool:
+        """True once after a burst of changes: the first poll that sees nothing new."""
+        now = snapshot(self.preview.root)
+        if now != self.seen:
+            self.seen, self.dirty = now, True
+            self.changed_at = self.changed_at or time.perf_counter()
+            return False  # wait for a quiet poll: a burst of saves becomes one rebuild
+        if self.dirty and not self.building:
+            self.dirty = False
+            return True
+        return False
+
+    async def rebuild(self) -> None:
+        self.building = True
+        started, self.changed_at = self.changed_at or time.perf_counter(), 0.0
+        try:
+            number = self.preview.builds + 1
+            result = await IOLoop.current().run_in_executor(None, self.preview.build_into, number)
+            self.preview.last_ms = (time.perf_counter() - started) * 1000
+            self.preview.apply(*result)
+            announce(self.preview)
+        finally:
+            self.building = False
+
+
+def announce(preview: Preview) -> None:
+    """Tell the terminal how the latest build went."""
+    if preview.problems:
+        for problem in preview.problems:
+            print(problem, file=sys.stderr, flush=True)
+        print(f"build failed: {len(preview.problems)} error(s); still serving the last good site", file=sys.stderr, flush=True)
+    else:
+        print(f"build {preview.builds} ok in {preview.last_ms:.0f} ms: {preview.origin}{preview.prefix}", flush=True)
+
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's websocket protocol, with the browsers of this server only (not a class-wide set)."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def check_origin(self, origin: str) -> bool:
+        return True  # it only ever sends "reload"
+
+    def on_message(self, message: str | bytes) -> None:
+        command = json.loads(message).get("command")
+        if command == "hello":
+            self.send_message({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"],
+                               "serverName": "threadline"})
+        elif command == "info":
+            self.preview.waiters.add(self)
+
+    def on_close(self) -> None:
+        self.preview.waiters.discard(self)
+
+
+class StatusHandler(web.RequestHandler):
+    """The build counter and the current problems, as JSON (for tests and tools)."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.write(self.preview.status())
+
+
+class SiteHandler(web.RequestHandler):
+    """Files of the current build under the production path; nothing outside it."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def get(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+        preview, url = self.preview, "/" + path
+        if preview.current is None:
+            return self.page(503, b"<!doctype html><html><head><title>Not built yet</title></head><body>"
+                                  b"<p>The site has not built yet.</p></body></html>")
+        if url == "/" and preview.prefix != "/":
+            return self.redirect(preview.prefix)
+        found = resolve(preview.current, preview.prefix, url)
+        if isinstance(found, str):
+            return self.redirect(found)
+        if found is None:
+            missing = preview.current / "404.html"
+            return self.page(404, missing.read_bytes() if missing.is_file() else b"<p>Not found</p>")
+        self.page(200, found.read_bytes(), mimetypes.guess_type(found.name)[0] or "application/octet-stream")
+
+    def page(self, status: int, body: bytes, kind: str = "text/html") -> None:
+        self.set_status(status)
+        if kind == "text/html":
+            body = inject(body, self.preview.problems)
+        self.set_header("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") else kind)
+        self.finish(body)
+
+
+def resolve(site: Path, prefix: str, url: str) -> Path | str | None:
+    """The file for `url` (already percent-decoded), a URL to redirect to, or None: never outside `site`."""
+    if not url.startswith(prefix):
+        return None
+    rel = url[len(prefix):]
+    if any(part in (".", "..") or "\\" in part or ":" in part or "\0" in part for part in rel.split("/")):
+        return None
+    base = site.resolve()
+    target = (base / rel).resolve()
+    if not target.is_relative_to(base):
+        return None
+    if target.is_dir():
+        if rel and not rel.endswith("/"):
+            return url + "/"
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def inject(body: bytes, problems: list[Problem]) -> bytes:
+    """The page with the livereload client and, after a failed build, the error overlay."""
+    extra = LIVE_SCRIPT + (overlay(problems) if problems else "")
+    marker = body.rfind(b"</body>")
+    at = marker if marker >= 0 else len(body)
+    return body[:at] + extra.encode("utf-8") + body[at:]
+
+
+def overlay(problems: list[Problem]) -> str:
+    """The problems of the failed build, every character escaped."""
+    items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
+    return (f'<div id="threadline-errors" role="alert" style="{OVERLAY_STYLE}">'
+            f"<strong>The last change broke the build ({len(problems)} error(s)). "
+            f"This page is the last version that built; fix these and it reloads by itself.</strong>"
+            f'<ol style="margin:.5em 0 0;padding-left:1.5em">{items}</ol></div>')
+
+
+def application(preview: Preview) -> web.Application:
+    args = {"preview": preview}
+    return web.Application([
+        (r"/livereload", ReloadSocket, args),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (STATUS_PATH, StatusHandler, args),
+        (r"/(.*)", SiteHandler, args),
+    ])
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Build, serve and rebuild until interrupted; returns the exit code."""
+    with tempfile.TemporaryDirectory(prefix="threadline-preview-") as work:
+        preview = Preview(root.resolve(), Path(work))
+        try:
+            sockets = netutil.bind_sockets(port, host)
+        except OSError as exc:
+            print(f"cannot listen on {host}:{port}: {exc.strerror} (try another --port)", file=sys.stderr)
+            return 1
+        loop = IOLoop.current()
+        httpserver.HTTPServer(application(preview)).add_sockets(sockets)
+        watcher = Watcher(preview)
+        watcher.dirty = True  # the first build
+        PeriodicCallback(watcher.poll, POLL_MS).start()
+        preview.origin = f"http://{host}:{sockets[0].getsockname()[1]}"
+        print(f"listening on {preview.origin}/ (Ctrl-C to stop)", flush=True)
+        _stop_on_signals(loop)
+        loop.start()
+    return 0
+
+
+def _stop_on_signals(loop: IOLoop) -> None:
+    """SIGTERM and Ctrl-C stop the loop, so the temporary folder is removed."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.asyncio_loop.add_signal_handler(sig, loop.stop)
+
