@@ -1,8 +1,11 @@
 """Fuzzy dates: shown at their own precision, sorted by their bounds, bad ones refused."""
 
 import pytest
+from edtf import parse_edtf
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from threadline.dates import DateError, parse_date
+from threadline.dates import SUBYEAR_MONTHS, DateError, parse_date
 
 
 @pytest.mark.parametrize(("edtf", "shown"), [
@@ -53,3 +56,23 @@ def test_bad_dates_are_refused(edtf: str, message: str) -> None:
     with pytest.raises(DateError) as error:
         parse_date(edtf)
     assert str(error.value).startswith(message)
+
+
+@settings(max_examples=80, deadline=None)  # the edtf package takes ~10 ms a parse
+@given(st.integers(1000, 2999), st.integers(0, 41), st.integers(0, 31), st.sampled_from(["", "~", "?", "%"]))
+def test_bounds_agree_with_the_edtf_package(year: int, month: int, day: int, qualifier: str) -> None:
+    """Our fast reading of the shown forms gives the edtf package's strict bounds, or refuses too."""
+    assume(not (month > 12 and qualifier))  # qualified seasons: we accept them, the package does not
+    text = f"{year}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "") + qualifier
+    try:
+        theirs = parse_edtf(text)
+    except Exception:  # the package refuses it: so must we
+        with pytest.raises(DateError):
+            parse_date(text)
+        return
+    if 12 < month and month not in SUBYEAR_MONTHS:  # valid, but no way to say it in words
+        with pytest.raises(DateError, match="neither a month nor a season"):
+            parse_date(text)
+        return
+    ours = parse_date(text)
+    assert (ours.lower, ours.upper) == (tuple(theirs.lower_strict()[:3]), tuple(theirs.upper_strict()[:3]))

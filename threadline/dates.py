@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
+from datetime import date as _date
+from functools import cache
 
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
@@ -60,6 +63,7 @@ class FuzzyDate:
         return " – ".join(_say(part, style) for part in parts)
 
 
+@cache
 def parse_date(text: str) -> FuzzyDate:
     """Parse and check an EDTF date or interval; raise DateError with a message for an editor."""
     text = text.strip()
@@ -83,22 +87,51 @@ def _parts(text: str) -> list[str]:
     return text.split("/")
 
 
+# Month ranges of the sub-year codes, as the edtf package reads them (winter stays in its year).
+SUBYEAR_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 12), 33: (1, 3), 34: (4, 6), 35: (7, 9),
+                  36: (10, 12), 40: (1, 6), 41: (7, 12)}
+
+
 def _point_bounds(part: str, whole: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """Strict bounds of one end of a date.
+
+    The forms we show in words are read here directly: the edtf package's parser costs about
+    10 ms a date, which at tens of thousands of events would dominate the build. A test checks
+    these bounds against the package's. Anything else goes to the package for its verdict.
+    """
     if part == "..":
         return (1, 1, 1), (9999, 12, 31)
     match = _POINT.fullmatch(part)
-    # The edtf package refuses a qualifier on a season/quarter/half ("2023-36~"), which ISO 8601-2
-    # allows; the qualifier does not move the bounds, so those are read from the plain form.
-    subyear = match and match["m"] and int(match["m"]) > 12 and match["q"]
+    if not match:
+        _refuse(part, whole)
+    year, month, day = int(match["y"]), int(match["m"] or 0), int(match["d"] or 0)
+    if month > 20 and month not in SUBYEAR_MONTHS:
+        raise DateError(f"{whole!r}: {match['m']} is neither a month nor a season, quarter or half we can show")
     try:
-        parsed = parse_edtf(part[:-1] if subyear else part)
+        if day:
+            return (year, month, day), (year, month, _checked_day(year, month, day))
+        if month in SUBYEAR_MONTHS:
+            first, last = SUBYEAR_MONTHS[month]
+            return (year, first, 1), (year, last, monthrange(year, last)[1])
+        if month:
+            return (year, month, 1), (year, month, monthrange(year, month)[1])
+    except ValueError as exc:  # month 0 or 13, day 30 February
+        raise DateError(f"{whole!r} is not a valid EDTF date ({_edtf_help()})") from exc
+    return (year, 1, 1), (year, 12, 31)
+
+
+def _checked_day(year: int, month: int, day: int) -> int:
+    _date(year, month, day)  # raises ValueError for 30 February
+    return day
+
+
+def _refuse(part: str, whole: str) -> None:
+    """Raise the right error for a form we do not show: valid EDTF or not, per the edtf package."""
+    try:
+        parse_edtf(part)
     except (EDTFParseException, ValueError, TypeError) as exc:
         raise DateError(f"{whole!r} is not a valid EDTF date ({_edtf_help()})") from exc
-    if not match:
-        raise DateError(f"{whole!r} is valid EDTF but cannot be shown in words ({_edtf_help()})")
-    if match["m"] and not match["d"] and int(match["m"]) > 12 and int(match["m"]) not in SUBYEARS:
-        raise DateError(f"{whole!r}: {match['m']} is neither a month nor a season, quarter or half we can show")
-    return tuple(parsed.lower_strict()[:3]), tuple(parsed.upper_strict()[:3])
+    raise DateError(f"{whole!r} is valid EDTF but cannot be shown in words ({_edtf_help()})")
 
 
 def _say(part: str, style: str) -> str:
