@@ -58,7 +58,8 @@ class Builder:
     """pipeline.build, keeping the compiled templates between builds until a template file changes.
 
     Compiling the templates is most of a small build's time. render_site below mirrors
-    pipeline.render_site with the kept environment; tests/test_serve.py proves both write the same bytes.
+    pipeline.render_site with the kept environment; tests/test_serve.py proves both write the same
+    bytes. The preview has no full-text search bundle (indexing takes longer than the rebuild itself).
     """
 
     def __init__(self) -> None:

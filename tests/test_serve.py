@@ -1,0 +1,304 @@
+"""The live preview, driven for real: a `build.py serve` subprocess on a free port, edited underneath.
+
+Run as a module (`python -m tests.test_serve`) to measure the time from saving a sidecar to the
+reloaded page being served, on a copy of the repository's five seeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import http.client
+import json
+import queue
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from tornado.websocket import websocket_connect
+
+from tests.conftest import REPO, SEED, scratch_files, sidecar, write_project
+from threadline.pipeline import build
+from threadline.serve import Builder, Preview, Watcher, inject, resolve
+
+SIDECAR = "content/dossiers/example-report.yaml"
+PAGE = "scratch/dossiers/example-report/"
+OLD_NOTE = "The Kremlin has not published a readout."
+
+
+@dataclass
+class Server:
+    """A running `build.py serve` and what it printed."""
+
+    proc: subprocess.Popen
+    origin: str = ""
+    lines: queue.Queue = field(default_factory=queue.Queue)
+
+    def get(self, path: str) -> tuple[int, str]:
+        """Status and body of GET origin/path, following redirects."""
+        try:
+            with urllib.request.urlopen(f"{self.origin}/{path}", timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def status(self) -> dict:
+        return json.loads(self.get("__threadline__/status")[1])
+
+
+def wait_until(check: Callable[[], object], timeout: float = 20.0) -> object:
+    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout} s waiting for {check}")
+
+
+def start(project: Path) -> Server:
+    """Start the preview of `project` on a free port and wait for its first build."""
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--project", str(project), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=project.parent)
+    server = Server(proc)
+    threading.Thread(target=lambda: [server.lines.put(line) for line in proc.stdout], daemon=True).start()
+    first = server.lines.get(timeout=30)
+    match = re.search(r"listening on (http://\S+)/", first)
+    assert match, first
+    server.origin = match.group(1)
+    wait_until(lambda: server.status()["build"] >= 1)
+    return server
+
+
+@pytest.fixture
+def server(scratch: Path) -> Iterator[Server]:
+    running = start(scratch)
+    yield running
+    running.proc.terminate()
+    running.proc.wait(timeout=10)
+
+
+def edit(project: Path, name: str, old: str, new: str) -> None:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+async def reload_after(server: Server, change: Callable[[], None], timeout: float = 20.0) -> dict:
+    """Connect as livereload.js does, make the change, return the reload message."""
+    socket = await websocket_connect(server.origin.replace("http", "ws") + "/livereload")
+    await socket.write_message(json.dumps({"command": "hello", "protocols": []}))
+    assert json.loads(await socket.read_message())["command"] == "hello"
+    await socket.write_message(json.dumps({"command": "info", "url": server.origin}))
+    await asyncio.sleep(0.05)  # let the server register the browser before the change
+    change()
+    message = json.loads(await asyncio.wait_for(socket.read_message(), timeout))
+    socket.close()
+    return message
+
+
+def test_serves_under_the_production_path_and_redirects_the_root(server: Server) -> None:
+    status, body = server.get("")
+    assert status == 200 and "Musk meets Putin in Moscow" in body
+    assert server.get("scratch/dossiers")[0] == 200  # a folder without its slash is redirected, as on GitHub Pages
+    status, body = server.get("scratch/no-such-page/")
+    assert status == 404 and "/livereload.js" in body
+    assert "livereload.js" in server.get(PAGE)[1]
+
+
+def test_an_edit_is_served_and_a_reload_signalled(server: Server, scratch: Path) -> None:
+    before = server.status()["build"]
+    message = asyncio.run(reload_after(server, lambda: edit(scratch, SIDECAR, OLD_NOTE, "An edited note.")))
+    assert message["command"] == "reload"
+    assert server.status()["build"] == before + 1
+    body = server.get(PAGE)[1]
+    assert "An edited note." in body and OLD_NOTE not in body
+
+
+def test_an_entity_description_edit_reaches_the_entity_page(server: Server, scratch: Path) -> None:
+    edit(scratch, "content/entities/all.yaml", "President of Russia.", "Head of the Russian state.")
+    wait_until(lambda: "Head of the Russian state." in server.get("scratch/people/vladimir-putin/")[1])
+
+
+def test_a_broken_sidecar_shows_the_overlay_over_the_last_good_site(server: Server, scratch: Path) -> None:
+    before = server.status()["build"]
+    edit(scratch, SIDECAR, "quote: talks in February", "quote: <script>alert(1)</script> in March")
+    problems = wait_until(lambda: server.status()["errors"])
+    assert problems == [f"{SIDECAR}:20:5: quote not found in seed 'a.txt': '<script>alert(1)</script> in March' "
+                        "(copy it from the seed exactly, curly quotes and apostrophes included)"]
+    assert server.status()["build"] == before + 1
+    status, body = server.get(PAGE)
+    assert status == 200 and OLD_NOTE in body  # the last good site, still served
+    assert 'id="threadline-errors"' in body
+    assert f"{SIDECAR}:20:5: quote not found" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert(1)" not in body
+    assert 'id="threadline-errors"' in server.get("scratch/timeline/")[1]  # every page shows it
+    edit(scratch, SIDECAR, "quote: <script>alert(1)</script> in March", "quote: talks in February")
+    wait_until(lambda: server.status()["ok"])
+    assert 'id="threadline-errors"' not in server.get(PAGE)[1]
+
+
+def test_malformed_yaml_never_kills_the_server(server: Server, scratch: Path) -> None:
+    (scratch / SIDECAR).write_text("seed: [unclosed\n", encoding="utf-8")
+    wait_until(lambda: server.status()["errors"])
+    assert server.proc.poll() is None
+    assert server.get(PAGE)[0] == 200
+    (scratch / SIDECAR).write_text(sidecar("a.txt", SEED), encoding="utf-8")
+    wait_until(lambda: server.status()["ok"])
+
+
+def test_a_project_that_never_built_says_so_until_fixed(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", scratch_files(**{SIDECAR: "seed: [unclosed\n"}))
+    running = start(project)
+    try:
+        status, body = running.get("")
+        assert status == 503 and 'id="threadline-errors"' in body and "malformed YAML" in body
+        (project / SIDECAR).write_text(sidecar("a.txt", SEED), encoding="utf-8")
+        wait_until(lambda: running.status()["serving"])
+        assert running.get(PAGE)[0] == 200
+    finally:
+        running.proc.terminate()
+        running.proc.wait(timeout=10)
+
+
+TRAVERSALS = [
+    "/scratch/../site.yaml", "/scratch/../../../../etc/passwd", "/scratch/%2e%2e/site.yaml",
+    "/scratch/%2e%2e%2fsite.yaml", "/scratch/..%2f..%2fsite.yaml", "/scratch/%2E%2E/%2E%2E/etc/passwd",
+    "//etc/passwd", "/scratch//etc/passwd", "/scratch/%2fetc%2fpasswd", "/scratch/..\\site.yaml",
+    "/scratch/%5c..%5csite.yaml", "/../site.yaml", "/scratch/assets/../../site.yaml", "/%2e%2e/site.yaml",
+]
+
+
+def test_nothing_outside_the_built_site_is_served(server: Server) -> None:
+    host, port = server.origin.removeprefix("http://").split(":")
+    for path in TRAVERSALS:
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", path)  # sent as written: no client-side normalisation
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        connection.close()
+        assert response.status in (302, 400, 404), (path, response.status)
+        assert "title: Scratch" not in body and "root:" not in body, path
+
+
+def test_resolve_stays_inside_the_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "dossiers").mkdir(parents=True)
+    (site / "index.html").write_text("home")
+    (site / "dossiers" / "index.html").write_text("list")
+    (tmp_path / "secret.txt").write_text("secret")
+    (site / "link").symlink_to(tmp_path / "secret.txt")
+    assert resolve(site, "/p/", "/p/") == site.resolve() / "index.html"
+    assert resolve(site, "/p/", "/p/dossiers") == "/p/dossiers/"
+    for url in ["/p/../secret.txt", "/p/link", "/p//" + str(tmp_path / "secret.txt"), "/secret.txt", "/p/a\\..\\x"]:
+        assert resolve(site, "/p/", url) is None, url
+
+
+def test_overlay_is_escaped_and_only_after_a_failure() -> None:
+    from threadline.errors import Problem
+
+    page = b"<html><body><p>x</p></body></html>"
+    assert b"threadline-errors" not in inject(page, [])
+    shown = inject(page, [Problem("a.yaml", 3, 1, "bad <b>&", "hint \"q\"")])
+    assert b"a.yaml:3:1: bad &lt;b&gt;&amp; (hint &quot;q&quot;)" in shown
+    assert shown.endswith(b"</div></body></html>")
+
+
+def test_a_burst_of_changes_is_one_rebuild(scratch: Path, tmp_path: Path) -> None:
+    watcher = Watcher(Preview(scratch, tmp_path))
+    assert not watcher.due()
+    for name in ["content/entities/all.yaml", "content/events/all.yaml", SIDECAR, "site.yaml"]:
+        (scratch / name).write_text((scratch / name).read_text() + "\n")
+    assert not watcher.due()  # changes seen: wait for a quiet poll
+    assert watcher.due()  # quiet: rebuild once
+    assert not watcher.due()
+
+
+def test_public_is_never_watched(scratch: Path, tmp_path: Path) -> None:
+    watcher = Watcher(Preview(scratch, tmp_path))
+    build(scratch, scratch / "public")
+    (scratch / "content/.#all.yaml").write_text("editor lock file")
+    assert not watcher.due() and not watcher.due()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes; the search bundle (an external indexer's output) is left out."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")}
+
+
+def test_the_preview_builder_writes_what_a_full_build_writes(scratch: Path, tmp_path: Path) -> None:
+    builder = Builder()
+    builder.build(scratch, tmp_path / "first")
+    edit(scratch, SIDECAR, OLD_NOTE, "Edited between builds.")
+    builder.build(scratch, tmp_path / "preview")  # with the templates kept from the first build
+    build(scratch, tmp_path / "full")
+    assert tree(tmp_path / "preview") == tree(tmp_path / "full")
+    (scratch / "templates/404.html").write_text("<!doctype html><p>changed template</p>\n")
+    builder.build(scratch, tmp_path / "preview2")
+    assert (tmp_path / "preview2/404.html").read_text() == "<!doctype html><p>changed template</p>\n"
+
+
+# ---- measurement (not a test): python -m tests.test_serve ----
+
+def five_seed_project(root: Path) -> Path:
+    """The repository's seeds and entities with a minimal sidecar per seed."""
+    files: dict[str, str | bytes] = {"site.yaml": (REPO / "site.yaml").read_text(encoding="utf-8")}
+    for path in sorted((REPO / "content/entities").glob("*.yaml")):
+        files[f"content/entities/{path.name}"] = path.read_text(encoding="utf-8")
+    for n, seed in enumerate(sorted((REPO / "seeds").glob("*.txt"))):
+        files[f"seeds/{seed.name}"] = seed.read_bytes()
+        digest = hashlib.sha256(seed.read_bytes()).hexdigest()
+        files[f"content/dossiers/seed-{n}.yaml"] = (
+            f"seed: {seed.name}\nsha256: {digest}\nheadline: Seed {n}\nheadline_by: editor\n"
+            f"published: 2024-01-0{n + 1}\npublished_basis: Measured.\n")
+    return write_project(root, files)
+
+
+def measure(rounds: int = 20) -> list[float]:
+    """Milliseconds from saving a sidecar to the reloaded page's bytes, `rounds` times."""
+    with tempfile.TemporaryDirectory() as work:
+        project = five_seed_project(Path(work) / "project")
+        server = start(project)
+        try:
+            return [asyncio.run(_one_round(server, project, n)) for n in range(rounds)]
+        finally:
+            server.proc.terminate()
+            server.proc.wait(timeout=10)
+            shutil.rmtree(work, ignore_errors=True)
+
+
+async def _one_round(server: Server, project: Path, n: int) -> float:
+    marker = f"Measured {n}."
+    timing: dict[str, float] = {}
+
+    def save() -> None:
+        path = project / "content/dossiers/seed-0.yaml"
+        text = re.sub(r"published_basis: .*", f"published_basis: {marker}", path.read_text())
+        timing["saved"] = time.perf_counter()
+        path.write_text(text)
+
+    await reload_after(server, save)
+    prefix = server.status()["prefix"]
+    body = server.get(prefix.lstrip("/") + "dossiers/seed-0/")[1]
+    assert marker in body
+    return (time.perf_counter() - timing["saved"]) * 1000
+
+
+if __name__ == "__main__":
+    times = measure()
+    print(f"save → reloaded page served, {len(times)} rounds: median {statistics.median(times):.0f} ms, "
+          f"min {min(times):.0f} ms, max {max(times):.0f} ms")
