@@ -76,3 +76,10 @@ def test_bounds_agree_with_the_edtf_package(year: int, month: int, day: int, qua
         return
     ours = parse_date(text)
     assert (ours.lower, ours.upper) == (tuple(theirs.lower_strict()[:3]), tuple(theirs.upper_strict()[:3]))
+
+
+def test_open_start_is_filed_under_its_end_year() -> None:
+    until = parse_date("../2021-05-24")
+    assert (until.year, until.display()) == (2021, "until 24 May 2021")
+    dates = [parse_date(d) for d in ("2021-06", "../2021-05-24", "2020")]
+    assert [d.edtf for d in sorted(dates, key=lambda d: d.sort_key)] == ["2020", "../2021-05-24", "2021-06"]

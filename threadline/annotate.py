@@ -169,7 +169,8 @@ def evidence_anchors(dossier: Dossier) -> list[tuple[Citation, str]]:
 
 
 def _locate(blocks: list[Block], template: Span, text: str) -> bool:
-    for block in blocks:
+    # The body is where evidence lives: a phrase the headline repeats is anchored in the text.
+    for block in sorted(blocks, key=lambda b: b.kind == "title"):
         start = block.text.find(text) if text else -1
         if start >= 0:
             block.spans.append(Span(start, start + len(text), template.kind, template.target, template.anchor))

@@ -18,17 +18,19 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 def check_references(project: Project, problems: Problems) -> None:
     """Every id that is referred to exists; every alias is usable and belongs to one entity."""
     _check_aliases(project, problems)
-    entity_ids = set(project.entities)
+    entity_ids, event_ids = set(project.entities), set(project.events)
     for event in project.events.values():
         for entity_id in event.entities:
             _known(entity_id, entity_ids, event.where, "entity", problems)
     cited = set()
     for dossier in project.dossiers.values():
         for citation in dossier.citations:
-            _known(citation.event, set(project.events), citation.event_where, "event", problems)
+            _known(citation.event, event_ids, citation.event_where, "event", problems)
             cited.add(citation.event)
         for quote in dossier.quotes:
             _known(quote.speaker, entity_ids, quote.speaker_where, "entity", problems)
+        if dossier.author_entity:
+            _known(dossier.author_entity, entity_ids, dossier.where, "entity", problems)
     for event in project.events.values():
         if event.id not in cited:
             problems.add(event.where, f"event {event.id!r} has no source",
@@ -58,10 +60,12 @@ def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, p
     """What an editor should look at: unused aliases, unmentioned entities, likely missed names."""
     used = {span_text for doc in docs.values() for block, span in doc.spans("mention")
             for span_text in [block.text[span.start:span.end]]}
+    authors = {d.author_entity for d in project.dossiers.values()}
     for entity in project.entities.values():
-        if xref.dossier_count(entity.id) == 0:
+        if xref.dossier_count(entity.id) == 0 and entity.id not in authors:
             problems.warn(entity.where, f"entity {entity.id!r} is mentioned in no dossier")
-        for alias in entity.spellings:
+        # The canonical name may be a display name that no seed uses; aliases must occur.
+        for alias in entity.aliases:
             if alias not in used and xref.dossier_count(entity.id):
                 problems.warn(entity.where, f"alias {alias!r} of {entity.id!r} occurs in no seed")
     for doc in docs.values():

@@ -39,14 +39,14 @@ class FuzzyDate:
 
     @property
     def year(self) -> int:
-        """The year a timeline files the date under: the year it starts."""
-        return self.lower[0]
+        """The year a timeline files the date under: the year it starts, or ends if open at the start."""
+        return self.upper[0] if self.edtf.startswith("../") else self.lower[0]
 
     @property
     def sort_key(self) -> tuple:
-        # Earlier start first; of two with the same start, the more precise one first,
-        # so "May 2021" never pretends to be 31 May.
-        return (self.lower, self.upper, self.edtf)
+        # By year first, so "until May 2021" sits in 2021; then earlier start first, and of two
+        # with the same start the more precise one first: "May 2021" never pretends to be 31 May.
+        return (self.year, self.lower, self.upper, self.edtf)
 
     @property
     def iso_lower(self) -> str:

@@ -131,7 +131,7 @@ def _dossier(slug: str, where: Where, data: YMap, text: str, published) -> Dossi
         slug=slug, source=where.path, seed=data["seed"], sha256=data["sha256"], text=text,
         headline=data["headline"].strip(), headline_by=data["headline_by"],
         outlet=data.get("outlet"), outlet_basis=data.get("outlet_basis", ""),
-        author=data.get("author"), author_basis=data.get("author_basis", ""),
+        author=data.get("author"), author_basis=data.get("author_basis", ""), author_entity=data.get("author_entity"),
         published=published, published_basis=data["published_basis"],
         boilerplate=tuple(_boilerplate(item, w) for item, w in items("boilerplate")),
         subheadings=tuple((item.strip(), w) for item, w in items("subheadings")),

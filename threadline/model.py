@@ -109,6 +109,7 @@ class Dossier:
     outlet_basis: str
     author: str | None
     author_basis: str
+    author_entity: str | None  # the author's entity id, when the registry has them
     published: FuzzyDate
     published_basis: str
     boilerplate: tuple[Boilerplate, ...]
