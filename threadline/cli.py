@@ -1,4 +1,4 @@
-"""The command line: build, check, serve."""
+"""The command line: build, check, serve, new, init."""
 
 from __future__ import annotations
 
@@ -38,6 +38,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", type=int, default=8000)
     sub.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: loopback only)")
     sub.set_defaults(run=cmd_serve)
+    sub = commands.add_parser("new", help="draft the sidecar of a seed that has none yet")
+    _common(sub)
+    sub.add_argument("seed", help="the seed, e.g. seeds/report.txt")
+    sub.set_defaults(run=cmd_new)
+    sub = commands.add_parser("init", help="start a new investigation in an empty folder")
+    sub.add_argument("dir", type=Path, help="the new investigation's folder (created if missing; must be empty)")
+    sub.set_defaults(run=cmd_init)
     _common(top)
     return top
 
@@ -76,3 +83,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload and tornado load only when serving
 
     return serve(args.project, args.host, args.port)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .draft import DraftError, new_sidecar
+
+    try:
+        path = new_sidecar(args.project, args.seed)
+    except DraftError as error:
+        print(f"new: {error}", file=sys.stderr)
+        return 1
+    print(f"drafted {path}: confirm every TODO, then run `build.py check`")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, init_project
+
+    try:
+        init_project(args.dir)
+    except ScaffoldError as error:
+        print(f"init: {error}", file=sys.stderr)
+        return 1
+    print(f"started a new investigation in {args.dir}; try `build.py serve --project {args.dir}`")
+    return 0
