@@ -16,7 +16,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except BuildError as error:
         report(error.problems)
-        print(f"build failed: {len(error.problems)} error(s); nothing was written", file=sys.stderr)
+        outcome = "nothing was written" if args.run is cmd_build else "fix them and run it again"
+        print(f"{args.run.__name__.removeprefix('cmd_')} failed: {len(error.problems)} error(s); {outcome}", file=sys.stderr)
         return 1
 
 

@@ -1,0 +1,125 @@
+"""`build.py new seeds/<file>` on an article it has never seen, written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import scratch_files, write_project
+from threadline.cli import main
+from threadline.draft import CONFIRM_KEY, resolve, slug_for
+
+ARTICLE = """\
+Harbour deal signed as Musk visits Lisbon port
+
+25 October 2024 06:06
+
+Elon Musk toured the port of Lisbon on Friday with Maria Teixeira, the port's director.
+
+The deal was first discussed in February, and talks stalled at the end of last year.
+
+Putin was not mentioned. Officials said a second phase could follow in May.
+
+3 min read
+
+Related Articles
+
+What do you think? Leave a comment?
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "p", scratch_files(**{"seeds/lisbon_Port 2024.txt": ARTICLE}))
+
+
+def draft_of(project: Path) -> tuple[str, dict]:
+    assert main(["new", "--project", str(project), "seeds/lisbon_Port 2024.txt"]) == 0
+    text = (project / "content/dossiers/lisbon-port-2024.yaml").read_text(encoding="utf-8")
+    return text, yaml.safe_load(text)
+
+
+def test_the_draft_holds_what_the_seed_says(project: Path) -> None:
+    text, data = draft_of(project)
+    assert data["seed"] == "lisbon_Port 2024.txt"
+    assert data["sha256"] == hashlib.sha256(ARTICLE.encode()).hexdigest()
+    assert data["headline"] == "Harbour deal signed as Musk visits Lisbon port" and data["headline_by"] == "source"
+    assert str(data["published"]) == "2024-10-25"
+    assert "'25 October 2024' on line 3" in data["published_basis"]
+    assert data["boilerplate"] == ["3 min read", "Related Articles", "What do you think? Leave a comment?"]
+    assert "#   elon-musk: 2\n" in text and "#   vladimir-putin: 1\n" in text
+    assert '#   - "Maria Teixeira"  # line 5\n' in text
+    assert '"on Friday" → 2024-10-25' in text  # published on a Friday: the same day
+    assert '"in February" → 2024-02' in text
+    assert '"the end of last year" → 2023-36' in text
+    assert '"in May" → 2024-05' in text
+
+
+def test_the_draft_fails_check_until_the_editor_confirms_it(project: Path, capsys: pytest.CaptureFixture) -> None:
+    text, _ = draft_of(project)
+    assert main(["check", "--project", str(project)]) == 1
+    assert (f"content/dossiers/lisbon-port-2024.yaml:2:1: unknown field ('{CONFIRM_KEY}' was unexpected)"
+            in capsys.readouterr().err)
+    path = project / "content/dossiers/lisbon-port-2024.yaml"
+    path.write_text(text.replace(f"{CONFIRM_KEY}: true\n", ""), encoding="utf-8")
+    assert main(["check", "--project", str(project)]) == 0
+
+
+def test_the_draft_starts_with_its_schema_when_the_project_has_one(project: Path) -> None:
+    (project / "schemas").mkdir()
+    (project / "schemas/dossier.schema.json").write_text("{}")
+    text, _ = draft_of(project)
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/dossier.schema.json\n")
+
+
+def test_new_never_overwrites_a_sidecar(project: Path, capsys: pytest.CaptureFixture) -> None:
+    draft_of(project)
+    path = project / "content/dossiers/lisbon-port-2024.yaml"
+    path.write_text("edited by hand\n")
+    assert main(["new", "--project", str(project), "seeds/lisbon_Port 2024.txt"]) == 1
+    assert "new: content/dossiers/lisbon-port-2024.yaml already exists; `new` never overwrites a sidecar" in capsys.readouterr().err
+    assert path.read_text() == "edited by hand\n"
+
+
+def test_new_refuses_a_seed_that_already_has_a_sidecar(project: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["new", "--project", str(project), "seeds/a.txt"]) == 1
+    assert "new: content/dossiers/example-report.yaml already annotates seeds/a.txt" in capsys.readouterr().err
+    assert not (project / "content/dossiers/a.yaml").exists()
+
+
+@pytest.mark.parametrize("seed", ["seeds/missing.txt", "../site.yaml", "content/entities/all.yaml"])
+def test_new_needs_a_seed_in_seeds(project: Path, seed: str, capsys: pytest.CaptureFixture) -> None:
+    assert main(["new", "--project", str(project), seed]) == 1
+    assert f"new: {seed}: no such seed" in capsys.readouterr().err
+
+
+def test_a_seed_with_no_date_or_headline_gets_placeholders_that_fail(project: Path) -> None:
+    (project / "seeds/bare.txt").write_text("it was said, in passing, that nothing happened.\n")
+    assert main(["new", "--project", str(project), "seeds/bare.txt"]) == 0
+    data = yaml.safe_load((project / "content/dossiers/bare.yaml").read_text())
+    assert data["published"] == "TODO" and data["headline_by"] == "editor"
+
+
+@pytest.mark.parametrize(("words", "published", "expected"), [
+    ("on Friday", dt.date(2021, 5, 21), "2021-05-21"),
+    ("on Monday", dt.date(2021, 5, 21), "2021-05-17"),
+    ("in February", dt.date(2021, 5, 21), "2021-02"),
+    ("in November", dt.date(2021, 5, 21), "2020-11"),
+    ("in October 2022", dt.date(2024, 10, 25), "2022-10"),
+    ("last year", dt.date(2024, 10, 25), "2023"),
+    ("the end of last year", dt.date(2024, 10, 25), "2023-36"),
+    ("yesterday", dt.date(2024, 3, 1), "2024-02-29"),
+    ("last month", dt.date(2024, 1, 15), "2023-12"),
+    ("in 2021", dt.date(2024, 10, 25), "2021"),
+])
+def test_relative_dates_resolve_against_publication(words: str, published: dt.date, expected: str) -> None:
+    assert resolve(words, published) == expected
+
+
+def test_slugs_from_seed_names_are_valid() -> None:
+    assert slug_for("000_5e269122aefd9b91.txt") == "000-5e269122aefd9b91"
+    assert slug_for("Über  Report!!.txt") == "ber-report"
