@@ -14,7 +14,7 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page_url, self.root_id, self.root_tags = page_url, root_id, root_tags
         self.depth = 0  # >0 while inside the part of the page we read
-        self.skip = 0
+        self.skip_at = 0  # the depth of the element being skipped, 0 when none
         self.text: list[str] = []
         self.links: list[tuple[str, str]] = []
         self._href: str | None = None
@@ -24,15 +24,15 @@ class _Reader(HTMLParser):
         attrs = dict(attrs)
         if self.depth:
             self.depth += 1
-        elif attrs.get("id") == self.root_id or tag in self.root_tags:
+        elif (self.root_id is not None and attrs.get("id") == self.root_id) or tag in self.root_tags:
             self.depth = 1
         if not self.depth:
             return
-        if tag in _SKIP or "footnote" in (attrs.get("class") or ""):
-            self.skip += 1
+        if not self.skip_at and (tag in _SKIP or "footnote" in (attrs.get("class") or "")):
+            self.skip_at = self.depth
         elif tag in ("p", "h1", "h2", "h3", "li", "br"):
             self.text.append("\n")
-        if tag == "a" and not self.skip and attrs.get("href") and "ev-link" not in (attrs.get("class") or ""):
+        if tag == "a" and not self.skip_at and attrs.get("href") and "ev-link" not in (attrs.get("class") or ""):
             self._href, self._link_text = urljoin(self.page_url, attrs["href"]), []
 
     def handle_endtag(self, tag: str) -> None:
@@ -41,12 +41,12 @@ class _Reader(HTMLParser):
         if tag == "a" and self._href:
             self.links.append(("".join(self._link_text), self._href))
             self._href = None
-        if self.skip and (tag in _SKIP or tag == "div"):
-            self.skip -= 1
+        if self.skip_at == self.depth:
+            self.skip_at = 0
         self.depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if self.depth and not self.skip:
+        if self.depth and not self.skip_at:
             self.text.append(data)
             if self._href:
                 self._link_text.append(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildError, Problem
@@ -24,16 +25,23 @@ def refuse_collisions(outputs: list[Output]) -> None:
         raise BuildError(problems)
 
 
-def write_site(outputs: list[Output], out: Path) -> None:
-    """Replace `out` with exactly these files; on any failure `out` is left as it was."""
+def write_site(outputs: list[Output], out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Replace `out` with exactly these files; on any failure `out` is left as it was.
+
+    `finish`, if given, runs on the complete staging folder before it is swapped in (the search
+    indexer writes its bundle there), so a failure in it also leaves `out` untouched.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         for output in outputs:
             target = staging / output.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(output.content)
+        if finish:
+            finish(staging)
         swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -54,3 +62,13 @@ def swap_in(staging: Path, out: Path) -> None:
         raise
     finally:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Undo what a build killed mid-way left: restore a site moved aside, drop half-written trees."""
+    for old in sorted(out.parent.glob(f".{out.name}.old-*")):
+        if (old / "site").is_dir() and not out.exists():
+            os.replace(old / "site", out)  # killed between the two renames of swap_in
+        shutil.rmtree(old, ignore_errors=True)
+    for staging in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,178 @@
+"""The site's guarantees, each a test that fails if the property breaks (see README, Guarantees)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import REPO
+from tests.htmltext import read, words
+from threadline.annotate import AliasIndex, Block, Span, _number_anchors
+from threadline.emit import Links, html_block, md_block
+from threadline.errors import Problems, Where
+from threadline.links import crawl
+from threadline.load import load_project
+from threadline.model import Entity
+from threadline.pipeline import analyse, build
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def seed_less_boilerplate(dossier) -> str:
+    """The seed's words less the lines (and prefixes) the editors listed as boilerplate."""
+    lines = [line.strip() for line in dossier.text.splitlines()]
+    for item in dossier.boilerplate:
+        lines = [line[len(item.text):] if item.prefix and line.startswith(item.text) else line for line in lines]
+        lines = [line for line in lines if item.prefix or line != item.text]
+    return words(" ".join(lines))
+
+
+# --- Verbatim -------------------------------------------------------------------------------
+
+def test_every_dossier_shows_its_seed_verbatim_in_html_and_markdown(real_site: Path) -> None:
+    project = load_project(REPO, Problems())
+    assert len(project.dossiers) == 5
+    for slug, dossier in project.dossiers.items():
+        expected = seed_less_boilerplate(dossier)
+        html = (real_site / f"dossiers/{slug}/index.html").read_text(encoding="utf-8")
+        # The headline is the seed's first line unless the editors wrote it (then it is not the seed's).
+        title = words("".join(read(html, root_id="headline", root_tags=()).text)) if dossier.headline_by == "source" else ""
+        body = words("".join(read(html, root_id="text", root_tags=()).text))
+        assert words(f"{title} {body}") == expected, slug
+        md = (real_site / f"dossiers/{slug}.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        md_html = markdown.markdown(md, extensions=["footnotes"]).split('<div class="footnote">')[0]
+        tags = {"p", "h2"} | ({"h1"} if dossier.headline_by == "source" else set())
+        assert words("".join(read(md_html, root_tags=tags).text)) == expected, slug
+
+
+ALIAS = st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=6)
+FILLER = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=8)
+
+
+@st.composite
+def documents(draw):
+    """Random text that contains random aliases, with punctuation, quotes and markup around them."""
+    aliases = draw(st.lists(st.tuples(ALIAS, st.one_of(st.just(""), ALIAS)).map(lambda p: " ".join(x for x in p if x)),
+                            min_size=1, max_size=5, unique=True))
+    pieces = draw(st.lists(st.one_of(st.sampled_from(aliases), FILLER,
+                                     st.sampled_from(["’s", "'s", " ", "<b>", "&amp;", "*", "[", "]", "(", ".", "# ",
+                                                      "\\", "`", "“", "-", "|", "1.", "> "])), max_size=25))
+    return aliases, "".join(pieces).strip()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(documents(), st.data())
+def test_annotation_never_changes_a_word(doc, data) -> None:
+    aliases, text = doc
+    entities = [Entity(f"e{i}", "person", alias, (), "", None, Where("x")) for i, alias in enumerate(aliases)]
+    index = AliasIndex(entities)
+    found = index.find(text)
+    for start, end, entity_id in found:
+        alias = text[start:end]
+        assert alias == entities[int(entity_id[1:])].name  # the exact alias, case and all
+        assert start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")  # whole words
+    assert all(a[1] <= b[0] for a, b in zip(found, found[1:], strict=False))  # no overlaps
+    block = Block("para", text, 1, [Span(s, e, "mention", i, "") for s, e, i in found])
+    if text:  # a random evidence quote, possibly crossing mentions
+        a = data.draw(st.integers(0, len(text) - 1))
+        b = data.draw(st.integers(a + 1, len(text)))
+        block.spans.append(Span(a, b, "evidence", "ev", "ev-ev"))
+    _number_anchors([block])
+    links = Links("", {e.id: e for e in entities}, {"ev": type("E", (), {"status": "reported", "title": "t"})()})
+    assert words("".join(read(f"<p>{html_block(block, links)}</p>", root_tags={"p"}).text)) == words(text)
+    md_html = markdown.markdown(md_block(block, links) if text else "")
+    assert words("".join(read(md_html, root_tags={"p", "h1", "h2", "hr", "li"}).text)) == words(text)
+
+
+# --- Evidence -------------------------------------------------------------------------------
+
+def test_every_quote_is_found_and_highlighted_where_the_timeline_links(real_site: Path) -> None:
+    inv = analyse(REPO)
+    timeline = (real_site / "timeline/index.html").read_text(encoding="utf-8")
+    count = 0
+    for event, sources in inv.xref.sources.items():
+        assert sources, event
+        for source in sources:
+            page = (real_site / f"dossiers/{source.slug}/index.html").read_text(encoding="utf-8")
+            assert f'id="{source.anchor}"' in page
+            assert f'href="../dossiers/{source.slug}/#{source.anchor}"' in timeline
+            count += 1
+    assert count >= len(inv.project.events)
+    assert crawl(real_site, "https://example.github.io/musk-dossier/") == []
+
+
+# --- Deterministic --------------------------------------------------------------------------
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    build(REPO, tmp_path / "one")
+    time.sleep(1.1)  # a clock that leaks into the output would now differ
+    build(REPO, tmp_path / "two")
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert [path for path in one if one[path] != two[path]] == []
+
+
+# --- Atomic ---------------------------------------------------------------------------------
+
+def test_disk_full_mid_write_leaves_the_previous_site(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = scratch / "public"
+    build(scratch, out)
+    before = tree(out)
+    written = []
+    real_write = Path.write_bytes
+
+    def fill_disk(self: Path, data: bytes) -> int:
+        if len(written) >= 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(self)
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fill_disk)
+    with pytest.raises(OSError, match="No space left"):
+        build(scratch, out)
+    assert tree(out) == before
+    assert sorted(p.name for p in scratch.iterdir()) == ["content", "public", "seeds", "site.yaml", "templates"]
+
+
+KILLED_BUILD = """
+import sys, time
+from pathlib import Path
+from threadline import write
+real = Path.write_bytes
+def slow(self, data):
+    time.sleep(0.05)
+    return real(self, data)
+Path.write_bytes = slow
+from threadline.pipeline import build
+print("writing", flush=True)
+build(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_build_killed_mid_write_leaves_the_previous_site(scratch: Path) -> None:
+    out = scratch / "public"
+    build(scratch, out)
+    before = tree(out)
+    (scratch / "content/pages/about.md").write_text("# About\n\nChanged.\n")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(scratch), str(out)], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    time.sleep(0.6)  # some files written, far from all
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert tree(out) == before
+    build(scratch, out)  # the next build clears what the killed one left
+    assert sorted(p.name for p in scratch.iterdir()) == ["content", "public", "seeds", "site.yaml", "templates"]
+    assert b"Changed." in (out / "about/index.html").read_bytes()
