@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import markdown
@@ -83,7 +84,7 @@ def test_annotation_never_changes_a_word(doc, data) -> None:
         alias = text[start:end]
         assert alias == entities[int(entity_id[1:])].name  # the exact alias, case and all
         assert start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")  # whole words
-    assert all(a[1] <= b[0] for a, b in zip(found, found[1:], strict=False))  # no overlaps
+    assert all(a[1] <= b[0] for a, b in pairwise(found))  # no overlaps
     block = Block("para", text, 1, [Span(s, e, "mention", i, "") for s, e, i in found])
     if text:  # a random evidence quote, possibly crossing mentions
         a = data.draw(st.integers(0, len(text) - 1))
