@@ -18,7 +18,7 @@ build: $(VENV)/.installed
 	$(PY) build.py build
 
 check: $(VENV)/.installed
-	$(PY) build.py check --strict
+	$(PY) build.py check --strict --links
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check threadline tests build.py
@@ -26,7 +26,7 @@ lint: $(VENV)/.installed
 # One command for every check: lint, the editors' strict check, then the tests.
 test: $(VENV)/.installed
 	$(PY) -m ruff check threadline tests build.py
-	$(PY) build.py check --strict
+	$(PY) build.py check --strict --links
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Rewrite the golden copy of the real site after an intended change; review the diff.

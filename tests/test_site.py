@@ -154,3 +154,14 @@ def test_two_pages_writing_one_path_are_refused(scratch: Path) -> None:
         build(scratch, scratch / "public")
     assert [str(p) for p in error.value.problems] == [
         "timeline/index.html: page page 'Timeline' and timeline page 'Timeline' both write this path"]
+
+
+def test_check_links_reports_a_broken_link(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["check", "--links", "--project", str(scratch)]) == 0
+    (scratch / "content/pages/about.md").write_text("# About\n\nSee [the archive](../archive/).\n")
+    assert main(["check", "--links", "--project", str(scratch)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "about/index.html: ../archive/ (no such file) [served at https://example.github.io/scratch/]",
+        "about/index.html: ../archive/ (no such file) [served at https://example.org/]",
+        "check failed: 2 broken link(s)"]

@@ -33,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("check", help="validate everything, write nothing")
     _common(sub)
     sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    sub.add_argument("--links", action="store_true",
+                     help="also build the site and crawl it, at its base_url and at a domain root, for broken links")
     sub.set_defaults(run=cmd_check)
     sub = commands.add_parser("serve", help="build, serve and rebuild on change")
     _common(sub)
@@ -43,6 +45,10 @@ def parser() -> argparse.ArgumentParser:
     _common(sub)
     sub.add_argument("seed", help="the seed, e.g. seeds/report.txt")
     sub.set_defaults(run=cmd_new)
+    sub = commands.add_parser("synth", help="write a synthetic investigation of N seeds (for benchmarks)")
+    sub.add_argument("n", type=int, help="number of seeds")
+    sub.add_argument("dir", type=Path, help="where to write it (replaced if it exists)")
+    sub.set_defaults(run=cmd_synth)
     sub = commands.add_parser("init", help="start a new investigation in an empty folder")
     sub.add_argument("dir", type=Path, help="the new investigation's folder (created if missing; must be empty)")
     sub.set_defaults(run=cmd_init)
@@ -75,6 +81,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if warnings and args.strict:
         print(f"check failed: {len(warnings)} warning(s) with --strict", file=sys.stderr)
         return 1
+    if args.links:
+        broken = broken_links(args.project, inv.project.site.base_url)
+        for line in broken:
+            print(line, file=sys.stderr)
+        if broken:
+            print(f"check failed: {len(broken)} broken link(s)", file=sys.stderr)
+            return 1
     print(f"ok: {len(inv.project.dossiers)} dossiers, {len(inv.project.entities)} entities, "
           f"{len(inv.project.events)} events, {len(warnings)} warning(s)")
     return 0
@@ -107,4 +120,27 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"init: {error}", file=sys.stderr)
         return 1
     print(f"started a new investigation in {args.dir}; try `build.py serve --project {args.dir}`")
+    return 0
+
+
+def broken_links(root: Path, base_url: str) -> list[str]:
+    """Build into temporary folders for base_url and for a domain root, and crawl both."""
+    import tempfile
+
+    from .links import crawl
+
+    broken = []
+    for url in dict.fromkeys([base_url, "https://example.org/"]):
+        with tempfile.TemporaryDirectory(prefix="threadline-links-") as tmp:
+            out = Path(tmp) / "site"
+            build(root, out, url)
+            broken += [f"{line} [served at {url}]" for line in crawl(out, url)]
+    return broken
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import synthesise
+
+    synthesise(args.n, args.dir)
+    print(f"wrote a synthetic investigation of {args.n} seeds to {args.dir}")
     return 0
