@@ -81,7 +81,8 @@ def test_new_never_overwrites_a_sidecar(project: Path, capsys: pytest.CaptureFix
     path = project / "content/dossiers/lisbon-port-2024.yaml"
     path.write_text("edited by hand\n")
     assert main(["new", "--project", str(project), "seeds/lisbon_Port 2024.txt"]) == 1
-    assert "new: content/dossiers/lisbon-port-2024.yaml already exists; `new` never overwrites a sidecar" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "new: content/dossiers/lisbon-port-2024.yaml already exists; `new` never overwrites a sidecar" in err
     assert path.read_text() == "edited by hand\n"
 
 
