@@ -14,6 +14,7 @@ from .load import load_project
 from .model import Project
 from .prose import Prose
 from .render import Output, Renderer, environment
+from .search import index_site
 from .views import Views, build_views
 from .write import refuse_collisions, write_site
 
@@ -57,5 +58,5 @@ def render_site(inv: Investigation, templates: Path) -> list[Output]:
 def build(root: Path, out: Path, base_url: str | None = None) -> Investigation:
     """Build the site in `root` into `out`; on error nothing in `out` changes."""
     inv = analyse(root, base_url)
-    write_site(render_site(inv, root / "templates"), out)
+    write_site(render_site(inv, root / "templates"), out, finish=index_site)
     return inv

@@ -10,6 +10,8 @@ import jinja2
 from markupsafe import Markup
 
 from .emit import Links, article_html, title_html
+from .graph import svg as network_svg
+from .jsonld import dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
 from .prose import Prose
 from .urls import absolute, base_path, root_prefix, save_as, url_of
@@ -31,7 +33,8 @@ def environment(templates: Path) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
-    env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES)
+    env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES, network_svg=network_svg,
+                       dossier_ld=dossier_ld, entity_ld=entity_ld)
     return env
 
 
@@ -57,6 +60,7 @@ class Renderer:
         yield self.page("home.html", save_as("home"), self.site.title, "home")
         yield self.page("dossiers.html", save_as("dossiers"), "Dossiers", "dossiers")
         yield self.page("timeline.html", save_as("timeline"), "Timeline", "timeline")
+        yield self.page("search.html", save_as("search"), "Search", "search")
         yield self.page("404.html", save_as("not_found"), "Page not found", "not_found")
         for kind in KINDS:
             yield self.page("kind_index.html", save_as("kind_index", kind=kind), KIND_TITLES[kind], "kind_index",

@@ -8,11 +8,14 @@ and the page's own object named in render.PAGES. URLs here are relative to the s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from markupsafe import Markup
 
 from .annotate import Annotated
 from .crossref import CrossRef, Mention
+from .dates import FuzzyDate
+from .graph import Network, ego_network, whole_network
 from .model import KIND_TITLES, KINDS, Dossier, Entity, Event, Project
 from .prose import Prose
 from .urls import url
@@ -66,6 +69,7 @@ class EventView:
     note: Markup
     date_basis: str
     sources: list[SourceView]
+    precision: str = "day"  # day | month | part (of a year) | year | span: how much the date leaves open
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class EntityView:
     groups: list[MentionGroup]
     events: list[EventView]
     together: list[Counted]
+    network: Network | None = None  # the entity and those most often named with it
 
 
 @dataclass
@@ -113,6 +118,7 @@ class Views:
     entities: dict[str, EntityView] = field(default_factory=dict)
     events: list[EventView] = field(default_factory=list)  # in date order
     by_kind: dict[str, list[EntityView]] = field(default_factory=dict)
+    network: Network | None = None  # who is named with whom, across the investigation
 
 
 def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Views:
@@ -134,6 +140,9 @@ def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pr
     position = {e.id: i for i, e in enumerate(views.events)}
     for slug, doc in docs.items():
         views.dossiers[slug] = _dossier_view(doc, drefs[slug], refs, views.events, position, prose)
+    views.network = whole_network(xref, refs)
+    for entity_id, view in views.entities.items():
+        view.network = ego_network(xref, refs, entity_id)
     return views
 
 
@@ -152,7 +161,17 @@ def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: 
         id=event.id, edtf=event.date.edtf, date=event.date.display(style), year=event.date.year,
         title=event.title, status=event.status, entities=[refs[i] for i in event.entities if i in refs],
         note=prose.inline(event.note) if event.note else Markup(""), date_basis=event.date_basis, sources=sources,
+        precision=precision(event.date),
     )
+
+
+def precision(fuzzy: FuzzyDate) -> str:
+    """How much a date leaves open, from the length of its bounds: a timeline groups the coarse ones."""
+    days = (date(*fuzzy.upper) - date(*fuzzy.lower)).days if fuzzy.upper[0] < 9999 and fuzzy.lower[0] > 1 else 10**6
+    for name, most in (("day", 0), ("month", 30), ("part", 183), ("year", 365)):
+        if days <= most:
+            return name
+    return "span"
 
 
 def _entity_view(entity: Entity, refs, drefs, events: list[EventView], xref: CrossRef, prose: Prose) -> EntityView:

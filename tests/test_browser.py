@@ -1,0 +1,336 @@
+"""The published site in real Chromium: timeline filters, search, quote highlighting, navigation,
+axe-core accessibility audit, no third-party requests, layout at 375 px, and screenshots.
+
+Chromium is found through $CHROMIUM or `chromium` on PATH and driven by Playwright (never a
+downloaded browser). Where it is missing the tests skip, unless THREADLINE_REQUIRE_BROWSER=1
+(as in CI), where they fail. Screenshots go to $THREADLINE_ARTIFACTS (default
+test-artifacts/screenshots in the repository, which git ignores); nothing else is written
+outside temporary folders.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, scratch_files, write_project
+from threadline.pipeline import build
+
+pytestmark = pytest.mark.browser
+
+SUBPATH = "musk-dossier"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+WIDTHS = {"desktop": 1280, "mobile": 375}
+
+
+@dataclass(frozen=True)
+class Site:
+    base: str  # http://127.0.0.1:port/musk-dossier/
+    out: Path
+    query: str  # a name to search for
+    person: str  # the page the search must land on, relative to base
+    person_name: str
+    pages: dict[str, str]  # page kind -> URL relative to base
+
+
+def unavailable(reason: str) -> None:
+    """Skip with the reason, or fail when the browser tests are required (CI)."""
+    if os.environ.get("THREADLINE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests are required here: {reason}")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def artifacts() -> Path:
+    folder = Path(os.environ.get("THREADLINE_ARTIFACTS", REPO / "test-artifacts" / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def real_content() -> bool:
+    return any((REPO / "content" / "dossiers").glob("*.yaml"))
+
+
+def project_under_test(tmp: Path) -> tuple[Path, str, str, str]:
+    """The real investigation once its content exists, else the scratch one; with a name to search."""
+    if real_content():
+        return REPO, "Kiriyenko", "people/sergey-kiriyenko/", "Sergey Kiriyenko"
+    return write_project(tmp / "project", scratch_files()), "Putin", "people/vladimir-putin/", "Vladimir Putin"
+
+
+def page_kinds(out: Path) -> dict[str, str]:
+    """One URL of every page kind, found in the built site."""
+    def first(pattern: str) -> str:
+        found = sorted(p.parent.relative_to(out).as_posix() + "/" for p in out.glob(pattern))
+        return found[0]
+    return {
+        "home": "", "dossiers": "dossiers/", "dossier": first("dossiers/*/index.html"), "timeline": "timeline/",
+        "people": "people/", "person": "", "place": first("places/*/index.html"),
+        "organisation": first("organisations/*/index.html"), "page": first("about/index.html"),
+        "search": "search/", "not-found": "no-such-page/",
+    }
+
+
+class Pages(SimpleHTTPRequestHandler):
+    """Serves the folder like GitHub Pages: quietly, and with the site's 404.html for a missing page."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / SUBPATH / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The site built into a temporary folder and served on 127.0.0.1 under /musk-dossier/."""
+    tmp = tmp_path_factory.mktemp("browser")
+    project, query, person, name = project_under_test(tmp)
+    out = tmp / "www" / SUBPATH
+    build(project, out, f"https://example.github.io/{SUBPATH}/")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Pages, directory=str(tmp / "www")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    pages = page_kinds(out) | {"person": person}
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_port}/{SUBPATH}/", out, query, person, name, pages)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if not path:
+        unavailable("Chromium not found: install Debian's chromium or set $CHROMIUM")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed (requirements-dev.txt)")
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        except Exception as error:  # a broken install is reported, not hidden
+            unavailable(f"Chromium at {path} did not start: {error}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, site: Site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+# --- Timeline --------------------------------------------------------------------------------
+
+def visible_events(page) -> list[dict]:
+    return page.eval_on_selector_all(
+        ".year li.event", "els => els.filter(e => e.offsetParent !== null)"
+        ".map(e => ({id: e.id, status: e.dataset.status, entities: e.dataset.entities.split(' ')}))")
+
+
+def test_timeline_filter_by_entity_and_status(page, site: Site) -> None:
+    page.goto(site.base + "timeline/")
+    total = len(visible_events(page))
+    assert total > 1
+    assert page.is_visible("#filters")
+    who = page.eval_on_selector("#f-entity", "s => s.options[1].value")
+    page.select_option("#f-entity", who)
+    shown = visible_events(page)
+    assert 0 < len(shown) < total and all(who in e["entities"] for e in shown)
+    assert f"of {total} events" in page.inner_text("#filter-count")
+    assert f"entity={who}" in page.url
+    page.select_option("#f-entity", "")
+    statuses = {e["status"] for e in visible_events(page)}
+    dropped = sorted(statuses)[0]
+    page.get_by_label(dropped, exact=True).uncheck()
+    shown = visible_events(page)
+    assert shown and all(e["status"] != dropped for e in shown)
+    page.click("button[type=reset]")
+    page.wait_for_function(f"document.querySelectorAll('.year li.event:not([hidden])').length === {total}")
+
+
+def test_filter_state_survives_a_reload(page, site: Site) -> None:
+    page.goto(site.base + "timeline/?status=denied")
+    shown = visible_events(page)
+    assert all(e["status"] == "denied" for e in shown)
+    assert not page.is_checked("input[value=reported]")
+
+
+def test_without_javascript_the_whole_timeline_is_there(browser, site: Site) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.base + "timeline/")
+    assert not page.is_visible("#filters")
+    total = page.eval_on_selector_all(".year li.event", "els => els.length")
+    events = (site.out / "data" / "events.json").read_text(encoding="utf-8").count('"status"')
+    assert total == events and len(visible_events(page)) == total
+    context.close()
+
+
+def test_a_quote_link_lands_on_the_highlighted_quote(page, site: Site) -> None:
+    page.goto(site.base + "timeline/")
+    link = page.locator(".year .sources blockquote a").first
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url("**/dossiers/**#*")
+    anchor = href.split("#", 1)[1]
+    target = page.locator(f"[id='{anchor}']")
+    assert target.evaluate("el => el.matches(':target') && el.matches('mark.evidence')")
+    style = target.evaluate("el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }")
+    assert style[0] == "solid" and style[1] != "0px"
+    box = target.bounding_box()
+    assert box and 0 <= box["y"] < 900, "the quote is scrolled into view"
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+def test_search_finds_the_person_and_lands_on_the_page(page, site: Site) -> None:
+    page.goto(site.base + "search/")
+    page.fill("#search-q", site.query)
+    page.press("#search-q", "Enter")
+    first = page.locator("#search-results li h2 a").first
+    first.wait_for(timeout=10_000)
+    assert site.query.lower() in page.inner_text("#search-results").lower()
+    assert first.inner_text() == site.person_name
+    first.click()
+    page.wait_for_load_state()
+    assert page.url == site.base + site.person
+    assert page.inner_text("h1") == site.person_name
+
+
+def test_search_from_the_address_bar(page, site: Site) -> None:
+    page.goto(site.base + "search/?q=" + site.query)
+    page.locator("#search-results li").first.wait_for(timeout=10_000)
+    assert "found for" in page.inner_text("#search-status")
+
+
+# --- Navigation ------------------------------------------------------------------------------
+
+def test_links_navigate_from_home_to_a_dossier_to_an_entity(page, site: Site) -> None:
+    page.goto(site.base)
+    page.click("nav[aria-label=Site] >> text=Dossiers")
+    assert page.url == site.base + "dossiers/"
+    page.locator(".dossier-list a").first.click()
+    assert "/dossiers/" in page.url and page.locator("#text a.mention").count() > 0
+    mention = page.locator("#text a.mention").first
+    name = mention.get_attribute("href").rstrip("/").rsplit("/", 1)[1]
+    mention.click()
+    assert page.url.rstrip("/").endswith(name)
+    node = page.locator(".network-svg a").nth(1)
+    target = node.evaluate("a => new URL(a.getAttribute('href'), location.href).href")
+    name = node.locator("text").text_content()
+    node.locator("text").click()
+    assert page.url == target and page.inner_text("h1") == name
+
+
+def test_every_link_on_every_page_kind_resolves(page, site: Site) -> None:
+    seen: set[str] = set()
+    for path in site.pages.values():
+        page.goto(site.base + path)
+        hrefs = page.eval_on_selector_all(
+            "a[href]", "els => els.map(a => new URL(a.getAttribute('href'), location.href).href.split('#')[0])")
+        seen.update(h for h in hrefs if h.startswith(site.base))
+    broken = [h for h in sorted(seen) if page.request.get(h).status != 200]
+    assert broken == []
+
+
+def test_no_request_leaves_the_site(browser, site: Site) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    for path in site.pages.values():
+        page.goto(site.base + path)
+    page.goto(site.base + "search/?q=" + site.query)
+    page.locator("#search-results li").first.wait_for(timeout=10_000)
+    context.close()
+    origin = site.base.split(f"/{SUBPATH}/")[0]
+    assert [r for r in requests if not r.startswith(origin) and not r.startswith("data:")] == []
+
+
+# --- Accessibility, layout, screenshots ------------------------------------------------------
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.help + ' at '"
+                         " + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_on_any_page_kind(browser, site: Site, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for kind, path in site.pages.items():
+        page.goto(site.base + path + ("?q=" + site.query if kind == "search" else ""))
+        if kind == "search":
+            page.locator("#search-results li").first.wait_for(timeout=10_000)
+        if violations := axe_violations(page):
+            found[kind] = violations
+    context.close()
+    assert found == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_screenshots_of_every_page_kind(browser, site: Site, width: int) -> None:
+    """Full-page screenshots (and, at 375 px, a check that nothing scrolls sideways)."""
+    folder = artifacts()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    wide = {}
+    for kind, path in site.pages.items():
+        page.goto(site.base + path + ("?q=" + site.query if kind == "search" else ""))
+        if kind == "search":
+            page.locator("#search-results li").first.wait_for(timeout=10_000)
+        page.screenshot(path=str(folder / f"{kind}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        if overflow > width:
+            wide[kind] = overflow
+    context.close()
+    assert wide == {}, f"pages wider than the {width} px screen"
+
+
+def test_dark_and_print_screenshots(browser, site: Site) -> None:
+    folder = artifacts()
+    context = browser.new_context(viewport={"width": 375, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    for kind in ("dossier", "timeline", "person"):
+        page.goto(site.base + site.pages[kind])
+        page.screenshot(path=str(folder / f"{kind}-375-dark.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.emulate_media(media="print", color_scheme="light")
+    page.goto(site.base + site.pages["dossier"])
+    assert not page.is_visible("nav[aria-label=Site]")
+    page.screenshot(path=str(folder / "dossier-print.png"), full_page=True)
+    context.close()
