@@ -66,6 +66,8 @@ class AliasIndex:
                     self.by_first_word.setdefault(first.group(), []).append((alias, entity.id))
         for candidates in self.by_first_word.values():
             candidates.sort(key=lambda pair: (-len(pair[0]), pair[0]))
+        # What annotations made with this index depend on, to know when a kept one is still good.
+        self.key = tuple(sorted((alias, ident) for candidates in self.by_first_word.values() for alias, ident in candidates))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, entity id) of every whole-word mention; the longest alias wins."""

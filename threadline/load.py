@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .cache import FileCache
 from .dates import DateError, parse_date
 from .errors import Problems, Where, relpath
 from .model import Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Site
@@ -17,15 +18,19 @@ SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_SEED_BYTES = 20 * 1024 * 1024
 
 
-def load_project(root: Path, problems: Problems) -> Project:
-    """Load site.yaml, entities, events, dossiers (with their seeds) and pages."""
+def load_project(root: Path, problems: Problems, cache: FileCache | None = None) -> Project:
+    """Load site.yaml, entities, events, dossiers (with their seeds) and pages.
+
+    With a cache (the dev server keeps one), files unchanged since the last load are not read again.
+    """
+    cache = cache or FileCache()
     project = Project(root, load_site(root, problems))
-    for data, where in _yaml_items(root, "content/entities", "entities", problems):
+    for data, where in _yaml_items(root, "content/entities", "entities", problems, cache):
         _add_unique(project.entities, load_entity(data, where), problems, "entity")
-    for data, where in _yaml_items(root, "content/events", "events", problems):
+    for data, where in _yaml_items(root, "content/events", "events", problems, cache):
         _add_unique(project.events, load_event(data, where, problems), problems, "event")
     for path in sorted((root / "content/dossiers").glob("*.yaml")):
-        dossier = load_dossier(path, root, problems)
+        dossier = load_dossier(path, root, problems, cache)
         if dossier:
             project.dossiers[dossier.slug] = dossier
     project.pages = load_pages(root, problems)
@@ -57,10 +62,10 @@ def load_site(root: Path, problems: Problems) -> Site:
     return Site(**{k: v for k, v in data.items()}) if data else Site(title="Untitled", base_url="/")
 
 
-def _yaml_items(root: Path, folder: str, schema: str, problems: Problems):
+def _yaml_items(root: Path, folder: str, schema: str, problems: Problems, cache: FileCache):
     """Every item of every list file in `folder`, with its position."""
     for path in sorted((root / folder).glob("*.yaml")):
-        items = read_yaml(path, root, schema, problems)
+        items = cache.get((path,), lambda found, path=path: read_yaml(path, root, schema, found), problems)
         for index, item in enumerate(items or []):
             yield item, where_of(items, index, Where(relpath(path, root)))
 
@@ -102,17 +107,19 @@ def _date(data: YMap, key: str, where: Where, problems: Problems):
         return None
 
 
-def load_dossier(path: Path, root: Path, problems: Problems) -> Dossier | None:
+def load_dossier(path: Path, root: Path, problems: Problems, cache: FileCache | None = None) -> Dossier | None:
     """One sidecar and its seed; None when either has errors."""
     where = Where(relpath(path, root), 1, 1)
     if not SLUG.fullmatch(path.stem):
         problems.add(where, f"the file name gives the slug {path.stem!r}, which is not valid",
                      "use lower-case letters, digits and single hyphens, e.g. ft-2021-musk-forum.yaml")
         return None
-    data = read_yaml(path, root, "dossier", problems)
+    cache = cache or FileCache()
+    data = cache.get((path,), lambda found: read_yaml(path, root, "dossier", found), problems)
     if data is None:
         return None
-    text = read_seed(root, data, where, problems)
+    seed = root / "seeds" / str(data["seed"])
+    text = cache.get((path, seed), lambda found: read_seed(root, data, where, found), problems)
     published = _date(data, "published", where, problems)
     if text is None or published is None:
         return None

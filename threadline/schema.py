@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from .errors import Problems, Where
@@ -16,14 +17,29 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 
 @cache
+def _schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
 def validator(name: str) -> Draft202012Validator:
-    """The compiled validator for `schemas/<name>.schema.json` (compiled once per process)."""
-    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    """The validator that explains: every violation, with its path (compiled once per process)."""
+    return Draft202012Validator(_schema(name))
+
+
+@cache
+def _fast_check(name: str):
+    """The schema compiled to Python code: ~30x faster, but stops at the first violation."""
+    return fastjsonschema.compile(_schema(name))
 
 
 def validate(data: Any, name: str, where: Where, problems: Problems) -> bool:
     """Record every schema violation of `data` at its line; True when there was none."""
+    try:
+        _fast_check(name)(data)
+        return True  # the usual case; the full validator runs only to explain a failure
+    except fastjsonschema.JsonSchemaException:
+        pass
     errors = sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         problems.add(_locate(data, list(error.absolute_path), where), _message(error))
