@@ -30,7 +30,7 @@ from tornado.websocket import websocket_connect
 
 from tests.conftest import REPO, SEED, scratch_files, sidecar, write_project
 from threadline.pipeline import build
-from threadline.serve import Builder, Preview, Watcher, inject, resolve
+from threadline.serve import Preview, Watcher, inject, resolve
 
 SIDECAR = "content/dossiers/example-report.yaml"
 PAGE = "scratch/dossiers/example-report/"
@@ -232,24 +232,6 @@ def test_public_is_never_watched(scratch: Path, tmp_path: Path) -> None:
     build(scratch, scratch / "public")
     (scratch / "content/.#all.yaml").write_text("editor lock file")
     assert not watcher.due() and not watcher.due()
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file's bytes; the search bundle (an external indexer's output) is left out."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")}
-
-
-def test_the_preview_builder_writes_what_a_full_build_writes(scratch: Path, tmp_path: Path) -> None:
-    builder = Builder()
-    builder.build(scratch, tmp_path / "first")
-    edit(scratch, SIDECAR, OLD_NOTE, "Edited between builds.")
-    builder.build(scratch, tmp_path / "preview")  # with the templates kept from the first build
-    build(scratch, tmp_path / "full")
-    assert tree(tmp_path / "preview") == tree(tmp_path / "full")
-    (scratch / "templates/404.html").write_text("<!doctype html><p>changed template</p>\n")
-    builder.build(scratch, tmp_path / "preview2")
-    assert (tmp_path / "preview2/404.html").read_text() == "<!doctype html><p>changed template</p>\n"
 
 
 # ---- measurement (not a test): python -m tests.test_serve ----

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
+
 from .annotate import AliasIndex, Annotated, annotate
+from .cache import FileCache
 from .check import check_references, warn_quality
 from .crossref import CrossRef, cross_reference
 from .errors import Problems
 from .files import data_files, feed, markdown_files, sitemap, static_files
 from .load import load_project
-from .model import Project
+from .model import Dossier, Project
 from .prose import Prose
 from .render import Output, Renderer, environment
 from .search import index_site
@@ -29,34 +32,78 @@ class Investigation:
     problems: Problems
 
 
-def analyse(root: Path, base_url: str | None = None) -> Investigation:
+@dataclass
+class Session:
+    """What one process keeps between builds (the dev server keeps one): file reads, annotations, templates.
+
+    Everything kept is keyed by what it was made from, so a build with a session writes exactly
+    what a build without one writes; tests/test_incremental.py holds it to that.
+    """
+
+    files: FileCache = field(default_factory=FileCache)
+    annotations: dict[tuple, Annotated] = field(default_factory=dict)
+    templates: tuple = ()
+    env: jinja2.Environment | None = None
+
+    def annotate(self, dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotated:
+        key = (dossier, index.key)
+        if key not in self.annotations:
+            found = Problems()
+            doc = annotate(dossier, index, found)
+            problems.items.extend(found.items)
+            if found.items:
+                return doc  # never keep a failed annotation: its problems must be reported again
+            self.annotations[key] = doc
+        return self.annotations[key]
+
+    def forget_except(self, docs: dict[str, Annotated]) -> None:
+        """Drop annotations of dossiers that changed, so the cache does not grow with every edit."""
+        alive = {id(doc) for doc in docs.values()}
+        self.annotations = {k: v for k, v in self.annotations.items() if id(v) in alive}
+
+    def environment(self, templates: Path) -> jinja2.Environment:
+        """The compiled templates, compiled again only when a template file changed."""
+        stamp = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in templates.rglob("*") if p.is_file()))
+        if self.env is None or stamp != self.templates:
+            self.env, self.templates = environment(templates), stamp
+        return self.env
+
+
+def analyse(root: Path, base_url: str | None = None, session: Session | None = None) -> Investigation:
     """Load and check every input, then annotate every seed; raise BuildError on any error."""
+    session = session or Session()
     problems = Problems()
-    project = load_project(root, problems)
+    project = load_project(root, problems, session.files)
     if base_url:
         project.site = replace(project.site, base_url=base_url if base_url.endswith("/") else base_url + "/")
     check_references(project, problems)
     index = AliasIndex(list(project.entities.values()))
-    docs = {slug: annotate(d, index, problems) for slug, d in sorted(project.dossiers.items())}
+    docs = {slug: session.annotate(d, index, problems) for slug, d in sorted(project.dossiers.items())}
+    session.forget_except(docs)
     problems.raise_if_errors()
     xref = cross_reference(project, docs)
     warn_quality(project, docs, xref, problems)
     return Investigation(project, docs, xref, problems)
 
 
-def render_site(inv: Investigation, templates: Path) -> list[Output]:
+def render_site(inv: Investigation, templates: Path, session: Session | None = None) -> list[Output]:
     """Every file of the site, in memory, in a stable order."""
     prose = Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
-    pages = list(Renderer(inv.project, views, environment(templates), prose).all_pages())
+    env = (session or Session()).environment(templates)
+    pages = list(Renderer(inv.project, views, env, prose).all_pages())
     outputs = pages + list(markdown_files(inv.project, views)) + list(data_files(inv.project, views))
     outputs += [sitemap(inv.project, pages), feed(inv.project, views), *static_files(templates)]
     refuse_collisions(outputs)
     return outputs
 
 
-def build(root: Path, out: Path, base_url: str | None = None) -> Investigation:
-    """Build the site in `root` into `out`; on error nothing in `out` changes."""
-    inv = analyse(root, base_url)
-    write_site(render_site(inv, root / "templates"), out, finish=index_site)
+def build(root: Path, out: Path, base_url: str | None = None, session: Session | None = None,
+          search: bool = True) -> Investigation:
+    """Build the site in `root` into `out`; on error nothing in `out` changes.
+
+    `search=False` skips the full-text index (the preview does: indexing costs more than a rebuild).
+    """
+    inv = analyse(root, base_url, session)
+    write_site(render_site(inv, root / "templates", session), out, finish=index_site if search else None)
     return inv

@@ -23,20 +23,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, netutil, web
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .errors import BuildError, Problem
-from .files import data_files, feed, markdown_files, sitemap, static_files
-from .model import Project
-from .pipeline import Investigation, analyse
-from .prose import Prose
-from .render import Output, Renderer, environment
+from .pipeline import Session, build
 from .urls import base_path
-from .views import build_views
-from .write import refuse_collisions, write_site
 
 WATCHED = ("seeds", "content", "templates", "site.yaml")
 POLL_MS = 20
@@ -52,41 +45,6 @@ OVERLAY_STYLE = (
     "margin:0;padding:1em 1.5em;background:#fff5f5;color:#5c0000;border-top:4px solid #c00;"
     "font:14px/1.5 ui-monospace,monospace;box-shadow:0 -2px 12px rgba(0,0,0,.25)"
 )
-
-
-class Builder:
-    """pipeline.build, keeping the compiled templates between builds until a template file changes.
-
-    Compiling the templates is most of a small build's time. render_site below mirrors
-    pipeline.render_site with the kept environment; tests/test_serve.py proves both write the same
-    bytes. The preview has no full-text search bundle (indexing takes longer than the rebuild itself).
-    """
-
-    def __init__(self) -> None:
-        self.key: tuple = ()
-        self.env: jinja2.Environment | None = None
-
-    def environment(self, templates: Path) -> jinja2.Environment:
-        key = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in templates.rglob("*") if p.is_file()))
-        if self.env is None or key != self.key:
-            self.env, self.key = environment(templates), key
-        return self.env
-
-    def build(self, root: Path, out: Path) -> Investigation:
-        """Build `root` into `out` (written atomically); BuildError when the input has errors."""
-        inv = analyse(root)
-        write_site(self.render_site(inv, root / "templates"), out)
-        return inv
-
-    def render_site(self, inv: Investigation, templates: Path) -> list[Output]:
-        project: Project = inv.project
-        prose = Prose()
-        views = build_views(project, inv.docs, inv.xref, prose)
-        pages = list(Renderer(project, views, self.environment(templates), prose).all_pages())
-        outputs = pages + list(markdown_files(project, views)) + list(data_files(project, views))
-        outputs += [sitemap(project, pages), feed(project, views), *static_files(templates)]
-        refuse_collisions(outputs)
-        return outputs
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -116,7 +74,7 @@ class Preview:
 
     root: Path
     work: Path
-    builder: Builder = field(default_factory=Builder)
+    session: Session = field(default_factory=Session)
     current: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     builds: int = 0
@@ -129,7 +87,9 @@ class Preview:
         """One build into a new folder; (folder, [], base_url) or (None, problems, None). Runs in a worker thread."""
         out = self.work / f"site-{number}"
         try:
-            inv = self.builder.build(self.root, out)
+            # The session keeps templates, file reads and annotations between builds; no search
+            # index in the preview (indexing costs more than the rebuild).
+            inv = build(self.root, out, session=self.session, search=False)
         except BuildError as error:
             return None, error.problems, None
         except Exception as exc:  # a template or generator bug must not kill the preview

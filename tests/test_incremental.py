@@ -1,0 +1,68 @@
+"""A rebuild that reuses what a session kept writes exactly what a fresh full build writes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED
+from threadline.pipeline import Session, analyse, build
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    stamp = path.stat().st_mtime_ns + 1_000_000  # a second edit within the clock's tick still shows
+    os.utime(path, ns=(stamp, stamp))
+
+
+def edit_seed(root: Path) -> None:
+    new = SEED.replace("on Friday", "on Friday morning")
+    (root / "seeds/a.txt").write_text(new, encoding="utf-8")
+    replace_in(root / "content/dossiers/example-report.yaml", hashlib.sha256(SEED.encode()).hexdigest(),
+               hashlib.sha256(new.encode()).hexdigest())
+
+
+EDITS = {
+    "sidecar note": lambda r: replace_in(r / "content/dossiers/example-report.yaml", "has not published", "never published"),
+    "sidecar quote": lambda r: replace_in(r / "content/dossiers/example-report.yaml", "quote: talks in February",
+                                          "quote: visit followed talks in February"),
+    "entity description": lambda r: replace_in(r / "content/entities/all.yaml", "President of Russia.", "Russia's president."),
+    "new alias": lambda r: replace_in(r / "content/entities/all.yaml", "  name: Kremlin\n", "  name: Kremlin\n  aliases: [Friday]\n"),
+    "event title": lambda r: replace_in(r / "content/events/all.yaml", "title: Talks in February", "title: February talks"),
+    "event date": lambda r: replace_in(r / "content/events/all.yaml", "date: 2024-02\n", "date: 2024-01/2024-02\n"),
+    "seed and its hash": edit_seed,
+    "template": lambda r: replace_in(r / "templates/base.html", "<main", "<main data-edited"),
+    "page": lambda r: replace_in(r / "content/pages/about.md", "A scratch", "A small"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_rebuild_after_an_edit_equals_a_full_build(scratch: Path, tmp_path: Path, edit: str) -> None:
+    session = Session()
+    build(scratch, tmp_path / "before", session=session, search=False)
+    EDITS[edit](scratch)
+    build(scratch, tmp_path / "kept", session=session, search=False)
+    build(scratch, tmp_path / "fresh", search=False)
+    kept, fresh = tree(tmp_path / "kept"), tree(tmp_path / "fresh")
+    assert kept == fresh
+    assert kept != tree(tmp_path / "before")  # the edit did change the site
+
+
+def test_a_session_reuses_unchanged_annotations(scratch: Path) -> None:
+    session = Session()
+    first = analyse(scratch, session=session)
+    again = analyse(scratch, session=session)
+    assert again.docs["example-report"] is first.docs["example-report"]
+    EDITS["new alias"](scratch)
+    changed = analyse(scratch, session=session)
+    assert changed.docs["example-report"] is not first.docs["example-report"]
+    assert len(session.annotations) == 1
