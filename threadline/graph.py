@@ -117,7 +117,7 @@ def _view_box(network: Network) -> str:
         return f"0 0 {network.width} {network.height}"
     xs, ys = [], []
     for node in network.nodes:
-        reach = 20 + 8.5 * len(_short(node.ref.name))
+        reach = 20 + 8.5 * len(node.ref.name)
         xs += [node.x + reach * math.cos(node.angle), node.x - 20]
         ys += [node.y + reach * math.sin(node.angle), node.y - 20]
     left, top = math.floor(min(xs)), math.floor(min(ys))
@@ -136,7 +136,7 @@ def _node(node: Node, root: str, central: bool, radial: bool) -> str:
     r = 11 if central else min(4 + 2 * node.dossiers, 12)
     title = f"{node.ref.name}: named in {_dossiers(node.dossiers)}"
     classes = f"node kind-{node.ref.kind}" + (" center" if central else "")
-    return (f'<a href="{escape(root + node.ref.url)}" aria-label="{escape(node.ref.name)}" class="{escape(classes)}">'
+    return (f'<a href="{escape(root + node.ref.url)}" class="{escape(classes)}">'
             f"<title>{escape(title)}</title>"
             f'<circle cx="{node.x}" cy="{node.y}" r="{r}"/>{_label(node, r, central, radial)}</a>')
 
@@ -165,12 +165,7 @@ def _radial_label(node: Node, r: float) -> str:
     left = cos < -1e-9
     turn = round(degrees + 180 if left else degrees, 1)
     return (f'<text x="{x}" y="{y}" dy="0.35em" text-anchor="{"end" if left else "start"}" '
-            f'transform="rotate({turn} {x} {y})">{escape(_short(node.ref.name))}</text>')
-
-
-def _short(name: str, most: int = 28) -> str:
-    """Long names are cut on the circle (the link's label and tooltip keep them whole)."""
-    return name if len(name) <= most else name[: most - 1].rstrip() + "…"
+            f'transform="rotate({turn} {x} {y})">{escape(node.ref.name)}</text>')
 
 
 def _dossiers(n: int) -> str:

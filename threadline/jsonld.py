@@ -16,13 +16,14 @@ from .urls import absolute
 from .views import DossierView, EntityView
 
 SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "place": "Place", "product": "Product"}
+ABOUT_LIMIT = 12
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def script_json(data: dict) -> Markup:
     """JSON that is safe as the text of a <script> element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Markup(re.sub("[<>&\u2028\u2029]", lambda m: _ESCAPES[m[0]], text))
 
 
@@ -33,7 +34,7 @@ def dossier_ld(view: DossierView, site: Site, canonical: str) -> Markup:
         "mainEntityOfPage": canonical, "inLanguage": site.language,
         "isPartOf": {"@type": "WebSite", "name": site.title, "url": site.base_url},
         "about": [{"@type": SCHEMA_TYPES[c.entity.kind], "name": c.entity.name, "url": absolute(site.base_url, c.entity.url)}
-                  for items in view.entities.values() for c in items],
+                  for c in _most_named(view)],
     }
     if _ISO_DATE.fullmatch(d.published.edtf):  # fuzzy dates are left out rather than made precise
         data["datePublished"] = d.published.edtf
@@ -42,6 +43,12 @@ def dossier_ld(view: DossierView, site: Site, canonical: str) -> Markup:
     if d.author:
         data["author"] = {"@type": "Person", "name": d.author}
     return script_json(data)
+
+
+def _most_named(view: DossierView, most: int = ABOUT_LIMIT) -> list:
+    """The entities the dossier names most often: what it is about, without listing every passing name."""
+    counted = [c for items in view.entities.values() for c in items]
+    return sorted(counted, key=lambda c: (-c.count, c.entity.name))[:most]
 
 
 def entity_ld(view: EntityView, description: str, site: Site, canonical: str) -> Markup:

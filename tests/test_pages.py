@@ -1,0 +1,189 @@
+"""HTML-level checks of the readers' features: timeline, network, search markup, metadata, weight."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EVENTS, SEED, scratch_files, sidecar, write_project
+from threadline.crossref import CrossRef
+from threadline.dates import parse_date
+from threadline.graph import ego_network, svg, whole_network
+from threadline.pipeline import build
+from threadline.views import EntityRef, precision
+
+LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+YEAR_EVENT = """\
+- id: talks-begin
+  date: "2023"
+  date_basis: '"Last year" in a 2024 report.'
+  title: Talks begin
+  status: denied
+  entities: [elon-musk]
+"""
+
+
+def built(tmp_path: Path, **overrides: str) -> Path:
+    project = write_project(tmp_path / "project", scratch_files(**overrides))
+    out = tmp_path / "public"
+    build(project, out)
+    return out
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    cites = sidecar("a.txt", SEED).replace("events:\n", "events:\n  - event: talks-begin\n    quote: Mr Musk’s visit\n")
+    return built(tmp_path, **{"content/events/all.yaml": EVENTS + YEAR_EVENT, "content/dossiers/example-report.yaml": cites})
+
+
+def html(out: Path, path: str) -> str:
+    return (out / path).read_text(encoding="utf-8")
+
+
+# --- Timeline --------------------------------------------------------------------------------
+
+def test_timeline_has_year_navigation_and_sets_coarse_dates_apart(site: Path) -> None:
+    page = html(site, "timeline/index.html")
+    assert re.findall(r'<a href="#y(\d{4})">', page) == ["2023", "2024"]
+    section_2023 = page.split('id="y2023"')[1].split('id="y2024"')[0]
+    assert "Some time in 2023" in section_2023 and 'id="talks-begin"' in section_2023
+    assert "Some time in 2024" not in page  # day and month dates are placed in order, not set apart
+    assert page.index('id="february-talks"') < page.index('id="musk-meets-putin"')
+    assert 'class="event precision-year"' in page and 'class="event precision-month"' in page
+
+
+def test_timeline_filters_are_hidden_until_the_script_runs_and_every_event_is_listed(site: Path) -> None:
+    page = html(site, "timeline/index.html")
+    assert re.search(r'<form class="filters" id="filters" hidden', page)
+    assert page.count('<li class="event') == 3
+    assert '<option value="elon-musk">Elon Musk (3)</option>' in page
+    assert 'src="../assets/timeline.js" defer' in page and (site / "assets" / "timeline.js").is_file()
+    for status in ("reported", "alleged", "denied", "confirmed", "disputed"):
+        assert f'<span class="status status-{status}">{status}</span>' in page  # the legend
+
+
+def test_every_quote_link_points_at_an_anchor_in_its_dossier(site: Path) -> None:
+    page = html(site, "timeline/index.html")
+    links = re.findall(r'<blockquote><a href="\.\./(dossiers/[^"#]+/)#([^"]+)">', page)
+    assert len(links) == 3
+    for path, anchor in links:
+        assert re.search(rf'<mark class="evidence [a-z]+" id="{re.escape(anchor)}"', html(site, path + "index.html"))
+
+
+@pytest.mark.parametrize(("edtf", "expected"), [
+    ("2024-03-01", "day"), ("2024-02", "month"), ("2023-12~", "month"), ("2023-21", "part"), ("2022-41", "part"),
+    ("2023", "year"), ("2021?", "year"), ("2022-07/2024", "span"), ("2022-07/..", "span"), ("../2024", "span"),
+])
+def test_precision_says_how_much_a_date_leaves_open(edtf: str, expected: str) -> None:
+    assert precision(parse_date(edtf)) == expected
+
+
+# --- Network ---------------------------------------------------------------------------------
+
+def fake_xref(n: int) -> tuple[CrossRef, dict[str, EntityRef]]:
+    """n entities; entity i is named in dossiers 0..(i % 5), so low numbers share many dossiers."""
+    refs = {f"e{i:02d}": EntityRef(f"e{i:02d}", "person" if i % 2 else "place", f"Name {i} <b> & “Co”",
+                                   f"people/e{i:02d}/") for i in range(n)}
+    xref = CrossRef()
+    for d in range(5):
+        xref.named_in[f"d{d}"] = [i for k, i in enumerate(refs) if k % 5 >= d]
+    for slug, ids in xref.named_in.items():
+        for a in ids:
+            xref.mentions[a][slug] = []
+            xref.together[a].update(b for b in ids if b != a)
+    return xref, refs
+
+
+def test_whole_network_is_capped_deterministic_and_escaped() -> None:
+    xref, refs = fake_xref(60)
+    net = whole_network(xref, refs)
+    assert len(net.nodes) == 40 and net.hidden == 20
+    drawn = svg(net, "../", "All <names>")
+    assert drawn == svg(whole_network(*fake_xref(60)), "../", "All <names>")
+    tree = ET.fromstring(drawn)  # well-formed XML: every name escaped
+    names = [t.text for t in tree.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Name 4 <b> & “Co”" in names and "<b>" not in drawn
+    hrefs = [a.get("href") for a in tree.iter("{http://www.w3.org/2000/svg}a")]
+    assert all(h.startswith("../people/") for h in hrefs)
+    weights = Counter(e.weight for e in net.edges)
+    assert max(weights) == 5 and all(a < b for a, b in ((e.a, e.b) for e in net.edges))
+
+
+def test_ego_network_puts_the_entity_in_the_middle_with_its_strongest_links() -> None:
+    xref, refs = fake_xref(30)
+    net = ego_network(xref, refs, "e04")
+    assert net.nodes[0].ref.id == "e04" and (net.nodes[0].x, net.nodes[0].y) == (net.width / 2, net.height / 2)
+    assert len(net.nodes) == 15 and net.hidden == 29 - 14
+    assert [w for _, w in net.neighbours("e04")][:5] == [5, 5, 5, 5, 5]
+    assert ego_network(CrossRef(), refs, "e04") is None
+
+
+def test_home_and_entity_pages_carry_the_network_and_its_table(site: Path) -> None:
+    home = html(site, "index.html")
+    assert '<svg class="network-svg"' in home and 'href="people/elon-musk/"' in home
+    assert "<summary>The same as a table</summary>" in home
+    entity = html(site, "people/vladimir-putin/index.html")
+    assert 'class="node kind-person center"' in entity and 'href="../../people/elon-musk/"' in entity
+    assert re.search(r'<tr><th scope="row"><a href="\.\./\.\./people/elon-musk/">Elon Musk</a></th><td>1</td></tr>', entity)
+
+
+# --- Search, metadata, weight ----------------------------------------------------------------
+
+def test_pagefind_indexes_dossiers_entities_and_pages_only(site: Path) -> None:
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert "data-pagefind-body" in html(site, "dossiers/example-report/index.html")
+    assert "data-pagefind-body" in html(site, "people/elon-musk/index.html")
+    assert "data-pagefind-body" in html(site, "about/index.html")
+    assert "data-pagefind-body" not in html(site, "timeline/index.html") + html(site, "index.html")
+    search = html(site, "search/index.html")
+    assert 'data-bundle="../pagefind/pagefind.js"' in search and "<noscript>" in search
+
+
+def test_json_ld_is_valid_and_cannot_close_its_script(tmp_path: Path) -> None:
+    hostile = "Says </script><script>alert(1)</script> & more"
+    entities = scratch_files()["content/entities/all.yaml"].replace("President of Russia.", json.dumps(hostile))
+    out = built(tmp_path, **{"content/entities/all.yaml": entities})
+    page = html(out, "people/vladimir-putin/index.html")
+    assert "alert(1)</script>" not in page
+    (data,) = [json.loads(text) for text in LD.findall(page)]
+    assert data["@type"] == "Person" and data["description"] == hostile and data["alternateName"] == ["Putin"]
+    (article,) = [json.loads(text) for text in LD.findall(html(out, "dossiers/example-report/index.html"))]
+    assert article["@type"] == "NewsArticle" and article["datePublished"] == "2024-03-01"
+    assert article["url"] == "https://example.github.io/scratch/dossiers/example-report/"
+    assert {"@type": "Place", "name": "Moscow", "url": "https://example.github.io/scratch/places/moscow/"} in article["about"]
+
+
+def test_every_page_has_canonical_and_social_metadata(site: Path) -> None:
+    for path in ["index.html", "timeline/index.html", "people/elon-musk/index.html", "dossiers/example-report/index.html"]:
+        page = html(site, path)
+        url = "https://example.github.io/scratch/" + path.removesuffix("index.html")
+        assert f'<link rel="canonical" href="{url}">' in page
+        assert f'<meta property="og:url" content="{url}">' in page
+        assert '<meta name="twitter:card" content="summary">' in page and 'rel="icon"' in page
+    assert "canonical" not in html(site, "404.html")
+    feed = ET.fromstring(html(site, "feed.xml"))
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed" and len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 1
+
+
+def test_no_page_loads_anything_from_elsewhere(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        loaded = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"|<link rel="(?:stylesheet|icon)" href="([^"]+)"', text)
+        assert all(not re.match(r"(https?:)?//", a or b) for a, b in loaded), page
+    assert not re.search(r"@import|url\(", html(site, "assets/style.css"))
+
+
+def test_a_dossier_page_and_its_css_weigh_under_50_kb(real_site: Path) -> None:
+    pages = sorted((real_site / "dossiers").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        sheets = re.findall(r'<link rel="stylesheet" href="\.\./\.\./([^"]+)">', text)
+        assert sheets == ["assets/style.css"]
+        weight = page.stat().st_size + sum((real_site / s).stat().st_size for s in sheets)
+        assert weight < 50_000, f"{page.parent.name}: {weight} bytes of HTML and CSS"
