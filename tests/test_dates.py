@@ -70,7 +70,7 @@ def test_bounds_agree_with_the_edtf_package(year: int, month: int, day: int, qua
         with pytest.raises(DateError):
             parse_date(text)
         return
-    if 12 < month and month not in SUBYEAR_MONTHS:  # valid, but no way to say it in words
+    if month > 12 and month not in SUBYEAR_MONTHS:  # valid, but no way to say it in words
         with pytest.raises(DateError, match="neither a month nor a season"):
             parse_date(text)
         return

@@ -36,7 +36,8 @@ EDITS = {
     "sidecar quote": lambda r: replace_in(r / "content/dossiers/example-report.yaml", "quote: talks in February",
                                           "quote: visit followed talks in February"),
     "entity description": lambda r: replace_in(r / "content/entities/all.yaml", "President of Russia.", "Russia's president."),
-    "new alias": lambda r: replace_in(r / "content/entities/all.yaml", "  name: Kremlin\n", "  name: Kremlin\n  aliases: [Friday]\n"),
+    "new alias": lambda r: replace_in(r / "content/entities/all.yaml", "  name: Kremlin\n",
+                                      "  name: Kremlin\n  aliases: [Friday]\n"),
     "event title": lambda r: replace_in(r / "content/events/all.yaml", "title: Talks in February", "title: February talks"),
     "event date": lambda r: replace_in(r / "content/events/all.yaml", "date: 2024-02\n", "date: 2024-01/2024-02\n"),
     "seed and its hash": edit_seed,
@@ -66,3 +67,15 @@ def test_a_session_reuses_unchanged_annotations(scratch: Path) -> None:
     changed = analyse(scratch, session=session)
     assert changed.docs["example-report"] is not first.docs["example-report"]
     assert len(session.annotations) == 1
+
+
+def test_only_the_pages_an_edit_touches_are_rendered_again(scratch: Path) -> None:
+    from threadline.pipeline import render_site
+
+    session = Session()
+    before = {o.path: o for o in render_site(analyse(scratch, session=session), scratch / "templates", session)}
+    EDITS["sidecar note"](scratch)  # the note shows on its dossier page only
+    after = {o.path: o for o in render_site(analyse(scratch, session=session), scratch / "templates", session)}
+    rendered = sorted(p for p in after if p.endswith(".html") and after[p] is not before[p])
+    # Its dossier page, and the three pages that list everything (they get all the views).
+    assert rendered == ["dossiers/example-report/index.html", "dossiers/index.html", "index.html", "timeline/index.html"]

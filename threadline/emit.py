@@ -13,6 +13,7 @@ from .annotate import Annotated, Block, Span
 from .model import Entity, Event
 from .urls import url
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: ten times faster
 Step = tuple[str, object, bool]  # ("open" | "close" | "text", span or text, first piece?)
 
 
@@ -177,7 +178,8 @@ def _md_close(span: Span, last: bool, links: Links) -> str:
 def dossier_markdown(doc: Annotated, front_matter: dict, links: Links) -> str:
     """The downloadable Markdown dossier: front matter, headline, verbatim text, notes."""
     d = doc.dossier
-    out = ["---", yaml.safe_dump(front_matter, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
+    meta = yaml.dump(front_matter, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100).rstrip()
+    out = ["---", meta, "---", ""]
     title = next((b for b in doc.blocks if b.kind == "title"), None)
     out += [f"# {md_block(title, links) if title else md_escape(d.headline, False)}", ""]
     for block in doc.blocks:

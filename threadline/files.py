@@ -18,7 +18,8 @@ def data_files(project: Project, views: Views) -> Iterator[Output]:
     """events.json, entities.json and dossiers.json: the curated data, for others to reuse."""
     tables = {"events": _events(views), "entities": _entities(project, views), "dossiers": _dossiers(project)}
     for name, rows in tables.items():
-        text = json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        # One record a line: readable, diffable, and written by the C encoder (indent= is pure Python).
+        text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows) + "\n]\n"
         yield Output(save_as("data", name=name), text.encode("utf-8"), f"data file {name}")
 
 

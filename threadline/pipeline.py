@@ -19,7 +19,7 @@ from .prose import Prose
 from .render import Output, Renderer, environment
 from .search import index_site
 from .views import Views, build_views
-from .write import refuse_collisions, write_site
+from .write import Written, refuse_collisions, write_site
 
 
 @dataclass
@@ -44,6 +44,9 @@ class Session:
     annotations: dict[tuple, Annotated] = field(default_factory=dict)
     templates: tuple = ()
     env: jinja2.Environment | None = None
+    pages: dict = field(default_factory=dict)  # path -> (hash of its variables, output), for this env
+    written: Written | None = None  # the last site this session wrote
+    prose: Prose = field(default_factory=Prose)
 
     def annotate(self, dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotated:
         key = (dossier, index.key)
@@ -66,6 +69,7 @@ class Session:
         stamp = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in templates.rglob("*") if p.is_file()))
         if self.env is None or stamp != self.templates:
             self.env, self.templates = environment(templates), stamp
+            self.pages = {}  # rendered with the old templates
         return self.env
 
 
@@ -88,10 +92,11 @@ def analyse(root: Path, base_url: str | None = None, session: Session | None = N
 
 def render_site(inv: Investigation, templates: Path, session: Session | None = None) -> list[Output]:
     """Every file of the site, in memory, in a stable order."""
-    prose = Prose()
+    prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
     env = (session or Session()).environment(templates)
-    pages = list(Renderer(inv.project, views, env, prose).all_pages())
+    memo = session.pages if session else None  # a one-off build renders everything once: no memo
+    pages = list(Renderer(inv.project, views, env, prose, memo).all_pages())
     outputs = pages + list(markdown_files(inv.project, views)) + list(data_files(inv.project, views))
     outputs += [sitemap(inv.project, pages), feed(inv.project, views), *static_files(templates)]
     refuse_collisions(outputs)
@@ -105,5 +110,8 @@ def build(root: Path, out: Path, base_url: str | None = None, session: Session |
     `search=False` skips the full-text index (the preview does: indexing costs more than a rebuild).
     """
     inv = analyse(root, base_url, session)
-    write_site(render_site(inv, root / "templates", session), out, finish=index_site if search else None)
+    outputs = render_site(inv, root / "templates", session)
+    written = write_site(outputs, out, finish=index_site if search else None, previous=session and session.written)
+    if session:
+        session.written = written
     return inv

@@ -35,14 +35,20 @@ class NoRawHtml(Extension):
 
 
 class Prose:
-    """One reusable Markdown converter (building one costs more than converting a paragraph)."""
+    """One reusable Markdown converter (building one costs more than converting a paragraph).
+
+    Conversions are kept by text: a session's rebuild converts only prose that changed.
+    """
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=[NoRawHtml(), "smarty"], output_format="html")
+        self._done: dict[str, Markup] = {}
 
     def html(self, text: str) -> Markup:
-        self._md.reset()
-        return Markup(self._md.convert(text or ""))
+        if text not in self._done:
+            self._md.reset()
+            self._done[text] = Markup(self._md.convert(text or ""))
+        return self._done[text]
 
     def inline(self, text: str) -> Markup:
         """One paragraph of prose without its <p> wrapper, for use inside a sentence."""

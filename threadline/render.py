@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +41,16 @@ def environment(templates: Path) -> jinja2.Environment:
 
 
 class Renderer:
-    """Renders pages; each page gets `site`, `root`, `page`, `views` and its own objects."""
+    """Renders pages; each page gets `site`, `root`, `page`, `free_pages` and its own objects.
 
-    def __init__(self, project: Project, views: Views, env: jinja2.Environment, prose: Prose):
-        self.project, self.views, self.env, self.prose = project, views, env, prose
+    With a memo (a session keeps one per compiled environment), a page whose template variables
+    are the same as last time is not rendered again: its variables are pickled and hashed, which
+    costs a fraction of rendering, and equal variables give equal pages.
+    """
+
+    def __init__(self, project: Project, views: Views, env: jinja2.Environment, prose: Prose,
+                 memo: dict[str, tuple[bytes, Output]] | None = None):
+        self.project, self.views, self.env, self.prose, self.memo = project, views, env, prose, memo
         self.site = project.site
         self.free_pages = [(p.title.split(":")[0], url_of(save_as("page", slug=p.slug))) for p in project.pages.values()]
 
@@ -51,15 +59,25 @@ class Renderer:
         root = base_path(self.site.base_url) if kind == "not_found" else root_prefix(path)
         meta = PageMeta(title, path, url_of(path), absolute(self.site.base_url, url_of(path)),
                         description or self.site.description, kind)
-        html = self.env.get_template(template).render(site=self.site, root=root, page=meta, views=self.views,
-                                                       free_pages=self.free_pages, **context)
-        return Output(path, html.encode("utf-8"), f"{kind} page {title!r}")
+        variables = dict(site=self.site, root=root, page=meta, free_pages=self.free_pages, **context)
+        # Pages given all the views change with any edit: rendering them beats hashing everything.
+        memo = self.memo if "views" not in context else None
+        key = hashlib.blake2b(pickle.dumps((template, variables), protocol=5)).digest() if memo is not None else b""
+        kept = memo.get(path) if memo is not None else None
+        if kept and kept[0] == key:
+            return kept[1]
+        html = self.env.get_template(template).render(**variables)
+        output = Output(path, html.encode("utf-8"), f"{kind} page {title!r}")
+        if memo is not None:
+            memo[path] = (key, output)
+        return output
 
     def all_pages(self) -> Iterator[Output]:
         """Every HTML page: home, dossiers, entities, indexes, timeline, free pages, 404."""
-        yield self.page("home.html", save_as("home"), self.site.title, "home")
-        yield self.page("dossiers.html", save_as("dossiers"), "Dossiers", "dossiers")
-        yield self.page("timeline.html", save_as("timeline"), "Timeline", "timeline")
+        # Only the pages that list everything get all the views.
+        yield self.page("home.html", save_as("home"), self.site.title, "home", views=self.views)
+        yield self.page("dossiers.html", save_as("dossiers"), "Dossiers", "dossiers", views=self.views)
+        yield self.page("timeline.html", save_as("timeline"), "Timeline", "timeline", views=self.views)
         yield self.page("search.html", save_as("search"), "Search", "search")
         yield self.page("404.html", save_as("not_found"), "Page not found", "not_found")
         for kind in KINDS:
