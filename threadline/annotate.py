@@ -112,7 +112,7 @@ def split_blocks(dossier: Dossier, problems: Problems) -> list[Block]:
     headings = _whole_lines(dossier, lines, dossier.subheadings, "subheading", problems)
     title_line = -1
     if dossier.headline_by == "source":
-        found = _whole_lines(dossier, lines, [(dossier.headline, dossier.where)], "headline", problems)
+        found = _whole_lines(dossier, lines, [(dossier.headline, dossier.headline_where)], "headline", problems)
         title_line = min(found, default=-1)
     blocks = []
     for number, line in enumerate(lines):

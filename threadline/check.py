@@ -21,24 +21,24 @@ def check_references(project: Project, problems: Problems) -> None:
     entity_ids, event_ids = set(project.entities), set(project.events)
     for event in project.events.values():
         for entity_id in event.entities:
-            _known(entity_id, entity_ids, event.where, "entity", problems)
+            _known(entity_id, entity_ids, event.where, "entity", problems, "entities" in project.incomplete)
     cited = set()
     for dossier in project.dossiers.values():
         for citation in dossier.citations:
-            _known(citation.event, event_ids, citation.event_where, "event", problems)
+            _known(citation.event, event_ids, citation.event_where, "event", problems, "events" in project.incomplete)
             cited.add(citation.event)
         for quote in dossier.quotes:
-            _known(quote.speaker, entity_ids, quote.speaker_where, "entity", problems)
+            _known(quote.speaker, entity_ids, quote.speaker_where, "entity", problems, "entities" in project.incomplete)
         if dossier.author_entity:
-            _known(dossier.author_entity, entity_ids, dossier.where, "entity", problems)
+            _known(dossier.author_entity, entity_ids, dossier.where, "entity", problems, "entities" in project.incomplete)
     for event in project.events.values():
-        if event.id not in cited:
+        if event.id not in cited and "dossiers" not in project.incomplete:  # its citing sidecar may be the broken one
             problems.add(event.where, f"event {event.id!r} has no source",
                          "cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it")
 
 
-def _known(ident: str, known: set[str], where: Where, what: str, problems: Problems) -> bool:
-    if ident in known:
+def _known(ident: str, known: set[str], where: Where, what: str, problems: Problems, incomplete: bool = False) -> bool:
+    if ident in known or incomplete:  # an id in a file that failed to load is not reported as unknown
         return True
     close = difflib.get_close_matches(ident, sorted(known), n=1)
     problems.add(where, f"unknown {what} id {ident!r}", f"did you mean {close[0]!r}?" if close else "")

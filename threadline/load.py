@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +27,28 @@ def load_project(root: Path, problems: Problems, cache: FileCache | None = None)
     """
     cache = cache or FileCache()
     project = Project(root, load_site(root, problems))
-    for data, where in _yaml_items(root, "content/entities", "entities", problems, cache):
-        _add_unique(project.entities, load_entity(data, where), problems, "entity")
-    for data, where in _yaml_items(root, "content/events", "events", problems, cache):
-        _add_unique(project.events, load_event(data, where, problems), problems, "event")
-    for path in sorted((root / "content/dossiers").glob("*.yaml")):
-        dossier = load_dossier(path, root, problems, cache)
-        if dossier:
-            project.dossiers[dossier.slug] = dossier
+    with _noting_failures(project, "entities", problems):
+        for data, where in _yaml_items(root, "content/entities", "entities", problems, cache):
+            _add_unique(project.entities, load_entity(data, where), problems, "entity")
+    with _noting_failures(project, "events", problems):
+        for data, where in _yaml_items(root, "content/events", "events", problems, cache):
+            _add_unique(project.events, load_event(data, where, problems), problems, "event")
+    with _noting_failures(project, "dossiers", problems):
+        for path in sorted((root / "content/dossiers").glob("*.yaml")):
+            dossier = load_dossier(path, root, problems, cache)
+            if dossier:
+                project.dossiers[dossier.slug] = dossier
     project.pages = load_pages(root, problems)
     return project
+
+
+@contextmanager
+def _noting_failures(project: Project, what: str, problems: Problems) -> Iterator[None]:
+    """Mark `what` as incomplete when loading it found errors, so later checks do not pile on."""
+    before = len(problems.errors)
+    yield
+    if len(problems.errors) > before:
+        project.incomplete.add(what)
 
 
 def read_yaml(path: Path, root: Path, schema: str, problems: Problems) -> Any:
@@ -136,7 +150,7 @@ def _dossier(slug: str, where: Where, data: YMap, text: str, published) -> Dossi
 
     return Dossier(
         slug=slug, source=where.path, seed=data["seed"], sha256=data["sha256"], text=text,
-        headline=data["headline"].strip(), headline_by=data["headline_by"],
+        headline=data["headline"].strip(), headline_by=data["headline_by"], headline_where=at(data, "headline"),
         outlet=data.get("outlet"), outlet_basis=data.get("outlet_basis", ""),
         author=data.get("author"), author_basis=data.get("author_basis", ""), author_entity=data.get("author_entity"),
         published=published, published_basis=data["published_basis"],
@@ -169,12 +183,13 @@ def read_seed(root: Path, data: YMap, where: Where, problems: Problems) -> str |
         problems.add(at, f"seed {name!r} is larger than {MAX_SEED_BYTES // 2**20} MiB")
         return None
     raw = path.read_bytes()
+    text = decode_seed(raw, name, at, problems)  # an unreadable seed is said so, changed or not
     digest = hashlib.sha256(raw).hexdigest()
     if digest != data["sha256"]:
         problems.add(where_of(data, "sha256", where), f"seed {name!r} has changed since it was annotated",
                      f"check the annotations against the new text, then set sha256: {digest}")
         return None
-    return decode_seed(raw, name, at, problems)
+    return text
 
 
 def decode_seed(raw: bytes, name: str, where: Where, problems: Problems) -> str | None:

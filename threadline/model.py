@@ -105,6 +105,7 @@ class Dossier:
     text: str  # the seed, decoded
     headline: str
     headline_by: str
+    headline_where: Where
     outlet: str | None
     outlet_basis: str
     author: str | None
@@ -139,3 +140,4 @@ class Project:
     events: dict[str, Event] = field(default_factory=dict)
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
+    incomplete: set[str] = field(default_factory=set)  # "entities", "events", "dossiers" that failed to load

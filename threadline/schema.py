@@ -58,13 +58,24 @@ def _locate(data: Any, path: list, where: Where) -> Where:
 
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+# What each pattern in the schemas asks for, in words.
+PATTERN_HELP = {
+    ID_PATTERN: "is not a valid id: use lower-case letters, digits and single hyphens",
+    "^[^/\\\\]+\\.txt$": "is not a seed file name: a name in seeds/ ending in .txt, without / or \\",
+    "^[0-9a-f]{64}$": "is not a sha256: 64 lower-case hexadecimal digits (`sha256sum seeds/<file>` prints it)",
+    "^https?://[^\\s]+/$": "is not a base URL: http:// or https://, no spaces, ending with /",
+    "^[a-z]{2,3}(-[A-Za-z0-9]+)*$": "is not a language tag such as en or en-GB",
+    "^Q[0-9]+$": "is not a Wikidata id such as Q317521",
+}
 
 
 def _message(error: Any) -> str:
     """The validator's message, rephrased where an editor would not follow it."""
     field = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
-    if error.validator == "pattern" and error.validator_value == ID_PATTERN:
-        text = f"{error.instance!r} is not a valid id: use lower-case letters, digits and single hyphens"
+    if error.validator == "pattern" and error.validator_value in PATTERN_HELP:
+        text = f"{error.instance!r} {PATTERN_HELP[error.validator_value]}"
+    elif error.validator == "additionalProperties" and any(str(k).startswith("TODO") for k in error.instance):
+        text = "this draft is not confirmed yet: check every guess it made, then delete the TODO line"
     elif error.validator == "oneOf" and field == "boilerplate":
         text = "a boilerplate item is a whole line of the seed, or a mapping with `prefix:`"
     elif error.validator == "additionalProperties":

@@ -66,7 +66,13 @@ def _at(node: yaml.Node, path: str) -> Where:
     return Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_COLLECTIONS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 def _build(node: yaml.Node, path: str, problems: Problems) -> Any:
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTIONS:
+        problems.add(_at(node, path), f"YAML tag {node.tag!r} is not allowed", "only plain data: text, numbers, lists, mappings")
+        return None
     if isinstance(node, yaml.MappingNode):
         return _build_map(node, path, problems)
     if isinstance(node, yaml.SequenceNode):
