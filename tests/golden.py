@@ -1,0 +1,41 @@
+"""The golden copy of the real site: `make golden` (python -m tests.golden) rewrites tests/golden/.
+
+Run it after an intended change to templates, content or the generator, and review the diff
+(`git diff tests/golden`) before committing: it shows exactly what readers will see change.
+The search bundle is left out: it is an external indexer's binary output.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from threadline.pipeline import build
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = REPO / "tests" / "golden"
+SKIPPED = ("pagefind/",)
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    """Every file of a built site but the search bundle, by path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.relative_to(out).as_posix().startswith(SKIPPED)}
+
+
+def regenerate() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "site"
+        build(REPO, out, search=False)
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for path, content in site_files(out).items():
+            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / path).write_bytes(content)
+    print(f"wrote {len(site_files(GOLDEN))} files to {GOLDEN.relative_to(REPO)}; review with git diff")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(regenerate())
