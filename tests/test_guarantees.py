@@ -177,3 +177,14 @@ def test_a_build_killed_mid_write_leaves_the_previous_site(scratch: Path) -> Non
     build(scratch, out)  # the next build clears what the killed one left
     assert sorted(p.name for p in scratch.iterdir()) == ["content", "public", "seeds", "site.yaml", "templates"]
     assert b"Changed." in (out / "about/index.html").read_bytes()
+
+
+def test_pages_rendered_on_worker_processes_equal_serial_ones(tmp_path: Path) -> None:
+    from threadline.synth import synthesise
+
+    project = synthesise(120, tmp_path / "synth", entities=300)  # 420 bulk pages: enough to use workers
+    build(project, tmp_path / "serial", search=False, workers=1)
+    seen = []
+    build(project, tmp_path / "parallel", search=False, workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (420, 420) and len(seen) > 1  # the workers did run
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")

@@ -68,17 +68,18 @@ def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, p
         for alias in entity.aliases:
             if alias not in used and xref.dossier_count(entity.id):
                 problems.warn(entity.where, f"alias {alias!r} of {entity.id!r} occurs in no seed")
+    known = {alias for e in project.entities.values() for alias in e.spellings}
     for doc in docs.values():
-        _warn_unknown_names(doc, project, problems)
+        _warn_unknown_names(doc, known, problems)
 
 
-def _warn_unknown_names(doc: Annotated, project: Project, problems: Problems) -> None:
-    known = {alias for e in project.entities.values() for alias in e.spellings} | set(doc.dossier.unlinked)
+def _warn_unknown_names(doc: Annotated, known: set[str], problems: Problems) -> None:
+    unlinked = set(doc.dossier.unlinked)
     for block in doc.blocks:
         mentions = [s for s in block.spans if s.kind == "mention"]
         for match in _NAME.finditer(block.text):
             overlaps = any(s.start < match.end() and s.end > match.start() for s in mentions)
-            if match.group() not in known and not overlaps:
+            if match.group() not in known and match.group() not in unlinked and not overlaps:
                 problems.warn(Where(f"seeds/{doc.dossier.seed}", block.line, match.start() + 1),
                               f"{match.group()!r} looks like a name that no entity claims",
                               f"add it to an entity, or to `unlinked:` in {doc.dossier.source}")

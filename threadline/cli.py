@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,12 +24,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", description="Build an investigation into a static site.")
-    top.set_defaults(run=cmd_build, out=None, base_url=None, project=Path("."), strict=False)
+    top.set_defaults(run=cmd_build, out=None, base_url=None, project=Path("."), strict=False,
+                     jobs=os.cpu_count() or 1, search=True)
     commands = top.add_subparsers(title="commands")
     sub = commands.add_parser("build", help="build the site (the default)")
     _common(sub)
     sub.add_argument("--out", type=Path, help="output folder (default: PROJECT/public)")
     sub.add_argument("--base-url", help="override site.yaml's base_url, e.g. for a preview")
+    sub.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                     help="processes rendering pages on large sites (default: one per core)")
+    sub.add_argument("--no-search", dest="search", action="store_false", help="skip the full-text search index")
     sub.set_defaults(run=cmd_build)
     sub = commands.add_parser("check", help="validate everything, write nothing")
     _common(sub)
@@ -67,7 +72,8 @@ def report(problems: list[Problem]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     out = args.out or args.project / "public"
-    inv = build(args.project, out, args.base_url)
+    progress = _progress_bar if sys.stderr.isatty() else None  # quiet in logs and pipes
+    inv = build(args.project, out, args.base_url, search=args.search, workers=args.jobs, progress=progress)
     report(inv.problems.warnings)
     print(f"built {len(inv.project.dossiers)} dossiers, {len(inv.project.entities)} entities, "
           f"{len(inv.project.events)} events into {out}")
@@ -144,3 +150,13 @@ def cmd_synth(args: argparse.Namespace) -> int:
     synthesise(args.n, args.dir)
     print(f"wrote a synthetic investigation of {args.n} seeds to {args.dir}")
     return 0
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line bar on the terminal, shown only for builds big enough to take a while."""
+    if total < 400:
+        return
+    width = 30
+    filled = width * done // total
+    end = "\n" if done == total else ""
+    print(f"\rrendering pages [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr, flush=True)

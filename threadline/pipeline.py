@@ -16,7 +16,7 @@ from .files import data_files, feed, markdown_files, sitemap, static_files
 from .load import load_project
 from .model import Dossier, Project
 from .prose import Prose
-from .render import Output, Renderer, environment
+from .render import Output, Progress, Renderer, environment
 from .search import index_site
 from .views import Views, build_views
 from .write import Written, refuse_collisions, write_site
@@ -90,13 +90,14 @@ def analyse(root: Path, base_url: str | None = None, session: Session | None = N
     return Investigation(project, docs, xref, problems)
 
 
-def render_site(inv: Investigation, templates: Path, session: Session | None = None) -> list[Output]:
-    """Every file of the site, in memory, in a stable order."""
+def render_site(inv: Investigation, templates: Path, session: Session | None = None, workers: int = 1,
+                progress: Progress | None = None) -> list[Output]:
+    """Every file of the site, in memory, in a stable order; pages on `workers` processes when it pays."""
     prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
     env = (session or Session()).environment(templates)
     memo = session.pages if session else None  # a one-off build renders everything once: no memo
-    pages = list(Renderer(inv.project, views, env, prose, memo).all_pages())
+    pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress)
     outputs = pages + list(markdown_files(inv.project, views)) + list(data_files(inv.project, views))
     outputs += [sitemap(inv.project, pages), feed(inv.project, views), *static_files(templates)]
     refuse_collisions(outputs)
@@ -104,13 +105,13 @@ def render_site(inv: Investigation, templates: Path, session: Session | None = N
 
 
 def build(root: Path, out: Path, base_url: str | None = None, session: Session | None = None,
-          search: bool = True) -> Investigation:
+          search: bool = True, workers: int = 1, progress: Progress | None = None) -> Investigation:
     """Build the site in `root` into `out`; on error nothing in `out` changes.
 
     `search=False` skips the full-text index (the preview does: indexing costs more than a rebuild).
     """
     inv = analyse(root, base_url, session)
-    outputs = render_site(inv, root / "templates", session)
+    outputs = render_site(inv, root / "templates", session, workers, progress)
     written = write_site(outputs, out, finish=index_site if search else None, previous=session and session.written)
     if session:
         session.written = written

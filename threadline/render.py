@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,18 @@ class Renderer:
             memo[path] = (key, output)
         return output
 
-    def all_pages(self) -> Iterator[Output]:
-        """Every HTML page: home, dossiers, entities, indexes, timeline, free pages, 404."""
+    def all_pages(self, workers: int = 1, progress: Progress | None = None) -> list[Output]:
+        """Every HTML page: the overview pages here, dossier and entity pages on `workers` processes."""
+        bulk = [("dossier", slug) for slug in self.views.dossiers] + [("entity", i) for i in self.views.entities]
+        return list(self.overview_pages()) + render_bulk(self, bulk, workers, progress)
+
+    def job(self, job: tuple[str, str]) -> Output:
+        """Render one bulk page: ("dossier", slug) or ("entity", id)."""
+        kind, ident = job
+        return self.dossier(ident) if kind == "dossier" else self.entity(ident)
+
+    def overview_pages(self) -> Iterator[Output]:
+        """Home, dossier list, timeline, search, 404, the index of each kind, and the free pages."""
         # Only the pages that list everything get all the views.
         yield self.page("home.html", save_as("home"), self.site.title, "home", views=self.views)
         yield self.page("dossiers.html", save_as("dossiers"), "Dossiers", "dossiers", views=self.views)
@@ -83,10 +94,6 @@ class Renderer:
         for kind in KINDS:
             yield self.page("kind_index.html", save_as("kind_index", kind=kind), KIND_TITLES[kind], "kind_index",
                             entities=self.views.by_kind[kind], entity_kind=kind)
-        for slug in self.views.dossiers:
-            yield self.dossier(slug)
-        for entity_id in self.views.entities:
-            yield self.entity(entity_id)
         for page in self.project.pages.values():
             yield self.page("page.html", save_as("page", slug=page.slug), page.title, "page",
                             body=self.prose.html(page.body))
@@ -104,3 +111,38 @@ class Renderer:
         view = self.views.entities[entity_id]
         path = save_as("entity", kind=view.ref.kind, id=entity_id)
         return self.page("entity.html", path, view.ref.name, "entity", entity=view)
+
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+_worker: dict[str, Renderer] = {}  # in a worker process: the renderer it inherited at fork
+
+
+def render_bulk(renderer: Renderer, jobs: list[tuple[str, str]], workers: int, progress: Progress | None) -> list[Output]:
+    """Render the jobs in order, on forked worker processes when there are enough of them."""
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or len(jobs) < PARALLEL_FROM or renderer.memo is not None or not forkable:
+        return _report([renderer.job(job) for job in jobs], progress)
+    # Forked workers inherit the renderer and its views: only the jobs and the pages cross over.
+    with multiprocessing.get_context("fork").Pool(workers, _adopt, (renderer,)) as pool:
+        outputs = []
+        for output in pool.imap(_render, jobs, chunksize=32):
+            outputs.append(output)
+            if progress and len(outputs) % 100 == 0:
+                progress(len(outputs), len(jobs))
+    return _report(outputs, progress)
+
+
+def _report(outputs: list[Output], progress: Progress | None) -> list[Output]:
+    if progress:
+        progress(len(outputs), len(outputs))
+    return outputs
+
+
+def _adopt(renderer: Renderer) -> None:
+    _worker["renderer"] = renderer
+
+
+def _render(job: tuple[str, str]) -> Output:
+    return _worker["renderer"].job(job)
