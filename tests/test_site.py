@@ -165,3 +165,15 @@ def test_check_links_reports_a_broken_link(scratch: Path, capsys: pytest.Capture
         "about/index.html: ../archive/ (no such file) [served at https://example.github.io/scratch/]",
         "about/index.html: ../archive/ (no such file) [served at https://example.org/]",
         "check failed: 2 broken link(s)"]
+
+
+def test_a_build_with_nothing_changed_is_skipped(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["build", "--project", str(scratch), "--no-search"]) == 0
+    assert main(["build", "--project", str(scratch), "--no-search"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("up to date: nothing changed")
+    (scratch / "content/pages/about.md").write_text("# About\n\nChanged.\n")
+    assert main(["build", "--project", str(scratch), "--no-search"]) == 0
+    assert b"Changed." in (scratch / "public/about/index.html").read_bytes()
+    (scratch / "public/about/index.html").write_text("tampered")  # an output changed by hand is rebuilt too
+    assert main(["build", "--project", str(scratch), "--no-search"]) == 0
+    assert b"Changed." in (scratch / "public/about/index.html").read_bytes()

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import stamp
 from .errors import BuildError, Problem
 from .pipeline import analyse, build
 
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", description="Build an investigation into a static site.")
     top.set_defaults(run=cmd_build, out=None, base_url=None, project=Path("."), strict=False,
-                     jobs=os.cpu_count() or 1, search=True)
+                     jobs=os.cpu_count() or 1, search=True, force=False)
     commands = top.add_subparsers(title="commands")
     sub = commands.add_parser("build", help="build the site (the default)")
     _common(sub)
@@ -34,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                      help="processes rendering pages on large sites (default: one per core)")
     sub.add_argument("--no-search", dest="search", action="store_false", help="skip the full-text search index")
+    sub.add_argument("--force", action="store_true", help="build even when nothing changed since the last build")
     sub.set_defaults(run=cmd_build)
     sub = commands.add_parser("check", help="validate everything, write nothing")
     _common(sub)
@@ -71,9 +73,15 @@ def report(problems: list[Problem]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    out = args.out or args.project / "public"
+    out = (args.out or args.project / "public").resolve()
+    options = {"base_url": args.base_url, "search": args.search, "out": str(out)}
+    if not args.force and stamp.up_to_date(args.project, out, options):
+        print(f"up to date: nothing changed since the last build of {out}")
+        return 0
+    stamp.forget(args.project)
     progress = _progress_bar if sys.stderr.isatty() else None  # quiet in logs and pipes
     inv = build(args.project, out, args.base_url, search=args.search, workers=args.jobs, progress=progress)
+    stamp.record(args.project, out, options)
     report(inv.problems.warnings)
     print(f"built {len(inv.project.dossiers)} dossiers, {len(inv.project.entities)} entities, "
           f"{len(inv.project.events)} events into {out}")
