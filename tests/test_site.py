@@ -177,3 +177,19 @@ def test_a_build_with_nothing_changed_is_skipped(scratch: Path, capsys: pytest.C
     (scratch / "public/about/index.html").write_text("tampered")  # an output changed by hand is rebuilt too
     assert main(["build", "--project", str(scratch), "--no-search"]) == 0
     assert b"Changed." in (scratch / "public/about/index.html").read_bytes()
+
+
+def test_editors_yaml_and_markdown_are_never_trusted_as_html(tmp_path: Path) -> None:
+    from tests.conftest import ENTITIES
+
+    hostile = ENTITIES.replace("description: Capital of Russia.",
+                               "description: '<script>alert(1)</script> <img src=x onerror=alert(1)> [see](javascript:alert(1))'")
+    root = write_project(tmp_path / "p", scratch_files(**{
+        "content/entities/all.yaml": hostile,
+        "content/pages/about.md": "# About <b>us</b>\n\n<iframe src=x></iframe> [x](JavaScript:alert(1))\n"}))
+    build(root, tmp_path / "out", search=False)
+    for path in ("places/moscow/index.html", "about/index.html"):
+        html = page(tmp_path / "out", path)
+        assert "<script>alert" not in html and "<img src=x" not in html and "<iframe" not in html, path
+        assert "javascript:" not in html.lower(), path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(tmp_path / "out", "places/moscow/index.html")
