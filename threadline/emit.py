@@ -60,17 +60,22 @@ class Links:
 
 # --- HTML -----------------------------------------------------------------------------------
 
-def html_block(block: Block, links: Links) -> str:
-    """One block as HTML; the caller wraps it in its element."""
+def _written(block: Block, links: Links, text: Callable, opening: Callable, closing: Callable) -> str:
+    """The block in one output language: `text`, `opening` and `closing` write each step of the walk."""
     out = []
     for step, item, flag in walk(block):
         if step == "text":
-            out.append(escape(item, quote=False))
+            out.append(text(item, flag))
         elif step == "open":
-            out.append(_html_open(item, flag, links))
+            out.append(opening(item, flag, links))
         else:
-            out.append(_html_close(item, flag, links))
+            out.append(closing(item, flag, links))
     return "".join(out)
+
+
+def html_block(block: Block, links: Links) -> str:
+    """One block as HTML; the caller wraps it in its element."""
+    return _written(block, links, lambda text, _: escape(text, quote=False), _html_open, _html_close)
 
 
 def _html_open(span: Span, first: bool, links: Links) -> str:
@@ -142,15 +147,8 @@ def _escape_marker(marker: str) -> str:
 
 
 def md_block(block: Block, links: Links) -> str:
-    out = []
-    for step, item, flag in walk(block):
-        if step == "text":
-            out.append(md_escape(item, flag))
-        elif step == "open":
-            out.append(_md_open(item, flag, links))
-        else:
-            out.append(_md_close(item, flag, links))
-    return "".join(out)
+    """One block as Markdown: names as links, evidence and speech as inline HTML spans."""
+    return _written(block, links, md_escape, _md_open, _md_close)
 
 
 def _md_open(span: Span, first: bool, links: Links) -> str:
