@@ -193,3 +193,49 @@ def test_editors_yaml_and_markdown_are_never_trusted_as_html(tmp_path: Path) -> 
         assert "<script>alert" not in html and "<img src=x" not in html and "<iframe" not in html, path
         assert "javascript:" not in html.lower(), path
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(tmp_path / "out", "places/moscow/index.html")
+
+
+def test_the_crawler_follows_the_search_index_the_search_page_loads(scratch: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(scratch, out, "https://user.github.io/repo/")
+    assert crawl(out, "https://user.github.io/repo/") == []
+    assert (out / "pagefind/pagefind.js").is_file()
+    (out / "pagefind/pagefind.js").unlink()
+    assert crawl(out, "https://user.github.io/repo/") == ["search/index.html: ../pagefind/pagefind.js (no such file)"]
+
+
+def test_an_event_dated_after_its_report_is_a_warning(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    events = scratch / "content/events/all.yaml"
+    events.write_text(events.read_text().replace("date: 2024-02\n", "date: 2024-05\n"))
+    assert main(["check", "--project", str(scratch)]) == 0
+    assert main(["check", "--strict", "--project", str(scratch)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/dossiers/example-report.yaml:19:5: warning: event 'february-talks' (2024-05) starts after this seed "
+        "was published (2024-03-01) (check the event's date and the publication date)")
+
+
+@pytest.mark.parametrize(("name", "encode"), [
+    ("crlf", lambda text: text.replace("\n", "\r\n").encode("utf-8")),
+    ("bom", lambda text: b"\xef\xbb\xbf" + text.encode("utf-8")),
+])
+def test_crlf_and_byte_order_mark_seeds_read_as_plain_text(tmp_path: Path, name: str, encode) -> None:
+    from tests.conftest import SEED
+
+    raw = encode(SEED)
+    files = scratch_files(**{"seeds/a.txt": raw})
+    digest = __import__("hashlib").sha256(raw).hexdigest()
+    files["content/dossiers/example-report.yaml"] = files["content/dossiers/example-report.yaml"].replace(
+        __import__("hashlib").sha256(SEED.encode()).hexdigest(), digest)
+    root = write_project(tmp_path / "p", files)
+    build(root, tmp_path / "out", search=False)
+    html = page(tmp_path / "out", "dossiers/example-report/index.html")
+    body = words("".join(read(html, root_id="text", root_tags=()).text))
+    assert body.startswith("Elon Musk met Vladimir Putin in Moscow on Friday") and "\r" not in html and "\ufeff" not in html
+
+
+def test_a_seed_too_large_is_refused_with_a_clear_error(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    with open(scratch / "seeds/a.txt", "ab") as seed:
+        seed.truncate(50 * 1024 * 1024)  # a 50 MB seed, written sparse
+    assert main(["build", "--project", str(scratch)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/dossiers/example-report.yaml:1:1: seed 'a.txt' is larger than 20 MiB")

@@ -71,6 +71,18 @@ def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, p
     known = {alias for e in project.entities.values() for alias in e.spellings}
     for doc in docs.values():
         _warn_unknown_names(doc, known, problems)
+    _warn_dates_after_publication(project, problems)
+
+
+def _warn_dates_after_publication(project: Project, problems: Problems) -> None:
+    """An event cannot start after a report of it was published: one of the two dates is wrong."""
+    for dossier in project.dossiers.values():
+        for citation in dossier.citations:
+            event = project.events.get(citation.event)
+            if event and event.date.lower > dossier.published.upper:
+                problems.warn(citation.event_where,
+                              f"event {event.id!r} ({event.date.edtf}) starts after this seed was published "
+                              f"({dossier.published.edtf})", "check the event's date and the publication date")
 
 
 def _warn_unknown_names(doc: Annotated, known: set[str], problems: Problems) -> None:

@@ -7,6 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+# Attributes that point at a file the browser fetches: data-bundle is the search index the search
+# page imports from script, so a broken index path is caught like a broken link.
+LINKING = ("href", "src", "data-bundle")
+
 
 class _Page(HTMLParser):
     def __init__(self) -> None:
@@ -18,7 +22,7 @@ class _Page(HTMLParser):
         for name, value in attrs:
             if name in ("id", "name") and value:
                 self.ids.add(value)
-            if name in ("href", "src") and value is not None:
+            if name in LINKING and value is not None:
                 self.links.append(value)
 
 
