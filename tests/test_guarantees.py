@@ -65,8 +65,12 @@ FILLER = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), 
 @st.composite
 def documents(draw):
     """Random text that contains random aliases, with punctuation, quotes and markup around them."""
-    aliases = draw(st.lists(st.tuples(ALIAS, st.one_of(st.just(""), ALIAS)).map(lambda p: " ".join(x for x in p if x)),
-                            min_size=1, max_size=5, unique=True))
+    # Two words joined by a space or a regex metacharacter ("J. Smith", "C++ Corp", "A|B"): the
+    # matcher must take them literally. Aliases start and end with a letter or digit (validated).
+    joiner = st.sampled_from([" ", ". ", ".", "-", "'", " (", "+", "*", "?", "[", "$", "^", "|", "\\", "{1}"])
+    alias = st.tuples(ALIAS, st.one_of(st.just(""), st.tuples(joiner, ALIAS).map("".join))).map("".join)
+    aliases = draw(st.lists(alias,
+                   min_size=1, max_size=5, unique=True))
     pieces = draw(st.lists(st.one_of(st.sampled_from(aliases), FILLER,
                                      st.sampled_from(["’s", "'s", " ", "<b>", "&amp;", "*", "[", "]", "(", ".", "# ",
                                                       "\\", "`", "“", "-", "|", "1.", "> "])), max_size=25))
@@ -85,6 +89,10 @@ def test_annotation_never_changes_a_word(doc, data) -> None:
         assert alias == entities[int(entity_id[1:])].name  # the exact alias, case and all
         assert start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")  # whole words
     assert all(a[1] <= b[0] for a, b in pairwise(found))  # no overlaps
+    for start, end, _ in found:  # the longest alias wins
+        longer = [a for a in aliases if len(a) > end - start and text.startswith(a, start)
+                  and not (start + len(a) < len(text) and (text[start + len(a)].isalnum() or text[start + len(a)] == "_"))]
+        assert longer == [], (text, start, longer)
     block = Block("para", text, 1, [Span(s, e, "mention", i, "") for s, e, i in found])
     if text:  # a random evidence quote, possibly crossing mentions
         a = data.draw(st.integers(0, len(text) - 1))
