@@ -190,9 +190,10 @@ def test_a_build_killed_mid_write_leaves_the_previous_site(scratch: Path) -> Non
 def test_pages_rendered_on_worker_processes_equal_serial_ones(tmp_path: Path) -> None:
     from threadline.synth import synthesise
 
-    project = synthesise(120, tmp_path / "synth", entities=300)  # 420 bulk pages: enough to use workers
+    # 410 sidecars and 710 pages: enough for workers to read, annotate and render.
+    project = synthesise(410, tmp_path / "synth", entities=300)
     build(project, tmp_path / "serial", search=False, workers=1)
     seen = []
     build(project, tmp_path / "parallel", search=False, workers=2, progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (420, 420) and len(seen) > 1  # the workers did run
+    assert seen[-1] == (710, 710) and len(seen) > 1  # the workers did run
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")

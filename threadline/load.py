@@ -13,6 +13,7 @@ from .cache import FileCache
 from .dates import DateError, parse_date
 from .errors import Problems, Where, relpath
 from .model import Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Site
+from .parallel import parallel_map
 from .schema import validate
 from .yamlio import YMap, load_yaml, where_of
 
@@ -20,26 +21,37 @@ SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_SEED_BYTES = 20 * 1024 * 1024
 
 
-def load_project(root: Path, problems: Problems, cache: FileCache | None = None) -> Project:
+def load_project(root: Path, problems: Problems, cache: FileCache | None = None, workers: int = 1) -> Project:
     """Load site.yaml, entities, events, dossiers (with their seeds) and pages.
 
-    With a cache (the dev server keeps one), files unchanged since the last load are not read again.
+    With a cache (the dev server keeps one), files unchanged since the last load are not read again;
+    without one, a large investigation's sidecars are read on `workers` processes.
     """
-    cache = cache or FileCache()
     project = Project(root, load_site(root, problems))
     with _noting_failures(project, "entities", problems):
-        for data, where in _yaml_items(root, "content/entities", "entities", problems, cache):
+        for data, where in _yaml_items(root, "content/entities", "entities", problems, cache or FileCache()):
             _add_unique(project.entities, load_entity(data, where), problems, "entity")
     with _noting_failures(project, "events", problems):
-        for data, where in _yaml_items(root, "content/events", "events", problems, cache):
+        for data, where in _yaml_items(root, "content/events", "events", problems, cache or FileCache()):
             _add_unique(project.events, load_event(data, where, problems), problems, "event")
     with _noting_failures(project, "dossiers", problems):
-        for path in sorted((root / "content/dossiers").glob("*.yaml")):
-            dossier = load_dossier(path, root, problems, cache)
+        paths = sorted((root / "content/dossiers").glob("*.yaml"))
+        if cache is None:
+            loaded = parallel_map(_load_one, root, paths, workers)
+        else:
+            loaded = [(load_dossier(path, root, problems, cache), []) for path in paths]
+        for dossier, found in loaded:
+            problems.items.extend(found)
             if dossier:
                 project.dossiers[dossier.slug] = dossier
     project.pages = load_pages(root, problems)
     return project
+
+
+def _load_one(root: Path, path: Path) -> tuple[Dossier | None, list]:
+    """One sidecar and its seed, with the problems found (a worker process's share of the load)."""
+    found = Problems()
+    return load_dossier(path, root, found), found.items
 
 
 @contextmanager

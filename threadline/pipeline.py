@@ -15,6 +15,7 @@ from .errors import Problems
 from .files import data_files, feed, markdown_files, sitemap, static_files
 from .load import load_project
 from .model import Dossier, Project
+from .parallel import parallel_map
 from .prose import Prose
 from .render import Output, Progress, Renderer, environment
 from .search import index_site
@@ -73,21 +74,42 @@ class Session:
         return self.env
 
 
-def analyse(root: Path, base_url: str | None = None, session: Session | None = None) -> Investigation:
-    """Load and check every input, then annotate every seed; raise BuildError on any error."""
-    session = session or Session()
+def analyse(root: Path, base_url: str | None = None, session: Session | None = None, workers: int = 1) -> Investigation:
+    """Load and check every input, then annotate every seed; raise BuildError on any error.
+
+    A session (the dev server's) reuses what is unchanged; without one, a large investigation is
+    read and annotated on `workers` processes.
+    """
     problems = Problems()
-    project = load_project(root, problems, session.files)
+    project = load_project(root, problems, session.files if session else None, workers)
     if base_url:
         project.site = replace(project.site, base_url=base_url if base_url.endswith("/") else base_url + "/")
     check_references(project, problems)
     index = AliasIndex(list(project.entities.values()))
-    docs = {slug: session.annotate(d, index, problems) for slug, d in sorted(project.dossiers.items())}
-    session.forget_except(docs)
+    docs = annotate_all(project, index, problems, session, workers)
     problems.raise_if_errors()
     xref = cross_reference(project, docs)
     warn_quality(project, docs, xref, problems)
     return Investigation(project, docs, xref, problems)
+
+
+def annotate_all(project: Project, index: AliasIndex, problems: Problems, session: Session | None,
+                 workers: int) -> dict[str, Annotated]:
+    """Every dossier annotated, by slug in order: kept ones reused, or many on worker processes."""
+    dossiers = sorted(project.dossiers.values(), key=lambda d: d.slug)
+    if session:
+        docs = {d.slug: session.annotate(d, index, problems) for d in dossiers}
+        session.forget_except(docs)
+        return docs
+    done = parallel_map(_annotate_one, index, dossiers, workers)
+    for _, found in done:
+        problems.items.extend(found)
+    return {doc.dossier.slug: doc for doc, _ in done}
+
+
+def _annotate_one(index: AliasIndex, dossier: Dossier) -> tuple[Annotated, list]:
+    found = Problems()
+    return annotate(dossier, index, found), found.items
 
 
 def render_site(inv: Investigation, templates: Path, session: Session | None = None, workers: int = 1,
@@ -110,7 +132,7 @@ def build(root: Path, out: Path, base_url: str | None = None, session: Session |
 
     `search=False` skips the full-text index (the preview does: indexing costs more than a rebuild).
     """
-    inv = analyse(root, base_url, session)
+    inv = analyse(root, base_url, session, workers)
     outputs = render_site(inv, root / "templates", session, workers, progress)
     written = write_site(outputs, out, finish=index_site if search else None, previous=session and session.written)
     if session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from .emit import Links, article_html, title_html
 from .graph import svg as network_svg
 from .jsonld import dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
+from .parallel import parallel_map
 from .prose import Prose
 from .urls import absolute, base_path, root_prefix, save_as, url_of
 from .views import PageMeta, Views
@@ -114,35 +114,8 @@ class Renderer:
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
-# Below this many pages, starting worker processes costs more than it saves.
-PARALLEL_FROM = 400
-_worker: dict[str, Renderer] = {}  # in a worker process: the renderer it inherited at fork
 
 
 def render_bulk(renderer: Renderer, jobs: list[tuple[str, str]], workers: int, progress: Progress | None) -> list[Output]:
-    """Render the jobs in order, on forked worker processes when there are enough of them."""
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(jobs) < PARALLEL_FROM or renderer.memo is not None or not forkable:
-        return _report([renderer.job(job) for job in jobs], progress)
-    # Forked workers inherit the renderer and its views: only the jobs and the pages cross over.
-    with multiprocessing.get_context("fork").Pool(workers, _adopt, (renderer,)) as pool:
-        outputs = []
-        for output in pool.imap(_render, jobs, chunksize=32):
-            outputs.append(output)
-            if progress and len(outputs) % 100 == 0:
-                progress(len(outputs), len(jobs))
-    return _report(outputs, progress)
-
-
-def _report(outputs: list[Output], progress: Progress | None) -> list[Output]:
-    if progress:
-        progress(len(outputs), len(outputs))
-    return outputs
-
-
-def _adopt(renderer: Renderer) -> None:
-    _worker["renderer"] = renderer
-
-
-def _render(job: tuple[str, str]) -> Output:
-    return _worker["renderer"].job(job)
+    """Render the jobs in order; on worker processes for large sites (never with a session's memo)."""
+    return parallel_map(Renderer.job, renderer, jobs, 1 if renderer.memo is not None else workers, progress)

@@ -1,0 +1,42 @@
+"""Map a function over many items on forked worker processes, when there are enough items to pay.
+
+Forked workers inherit the function and its context (the loaded project, the views) from the
+parent without pickling them; only the items go out and the results come back. Small jobs,
+and platforms without fork, run in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from typing import Any
+
+# Below this many items, starting workers costs more than it saves.
+PARALLEL_FROM = 400
+_inherited: dict[str, Any] = {}  # in a worker: what it inherited at fork (set once, read only)
+
+
+def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Sequence, workers: int,
+                 progress: Callable[[int, int], None] | None = None) -> list:
+    """[function(context, item) for item in items], in order, on `workers` processes when it pays."""
+    if workers < 2 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        results = [function(context, item) for item in items]
+    else:
+        results = []
+        with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, context)) as pool:
+            for result in pool.imap(_call, items, chunksize=32):
+                results.append(result)
+                if progress and len(results) % 100 == 0:
+                    progress(len(results), len(items))
+    if progress:
+        progress(len(results), len(items))
+    return results
+
+
+def _adopt(function: Callable, context: Any) -> None:
+    _inherited["call"] = (function, context)
+
+
+def _call(item: Any) -> Any:
+    function, context = _inherited["call"]
+    return function(context, item)
