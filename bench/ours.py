@@ -1,0 +1,96 @@
+"""threadline itself: synthesise, then full build, no-op rebuild, one-sidecar edit, search share, profile."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .common import REPO, Sample, combine, rel, run_measured, say
+
+EDITED = "d00000.yaml"  # the sidecar the edit run touches: a headline-neutral field only
+
+
+@dataclass(frozen=True)
+class Ours:
+    full: Sample
+    noop: Sample
+    edit: Sample
+    search: Sample | None  # Pagefind alone on the built site
+
+
+def synthesise(n: int, project: Path) -> Path:
+    """`build.py synth N DIR` (not timed)."""
+    say(f"  synthesising {n} seeds into {rel(project)}")
+    command = [sys.executable, "build.py", "synth", str(n), str(project)]
+    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    return project
+
+
+def build_command(project: Path) -> list[str]:
+    return [sys.executable, "build.py", "build", "--project", str(project), "--out", str(project / "public")]
+
+
+def build(project: Path, log: Path) -> Sample:
+    return run_measured(build_command(project), REPO, log, project / "public")
+
+
+def edit_sidecar(project: Path, k: int) -> None:
+    """Append to one sidecar's published_basis, a field no page title depends on."""
+    path = project / "content" / "dossiers" / EDITED
+    text = path.read_text(encoding="utf-8")
+    edited, count = re.subn(r"(?m)^published_basis: .*$", f"published_basis: synthetic, edit {k + 1}", text)
+    if count != 1:
+        raise RuntimeError(f"{rel(path)} has no published_basis line to edit")
+    path.write_text(edited, encoding="utf-8")
+
+
+def clean_output(project: Path) -> None:
+    """Remove the output and any staging folder a previous build left, so the next build is a full one."""
+    for folder in [project / "public", *project.glob(".public.*")]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_ours(project: Path, reps: int, logs: Path) -> Ours:
+    full, noop, edit = [], [], []
+    for k in range(reps):
+        clean_output(project)
+        full.append(build(project, logs / f"ours-full-{k}.log"))
+        noop.append(build(project, logs / f"ours-noop-{k}.log"))
+        edit_sidecar(project, k)
+        edit.append(build(project, logs / f"ours-edit-{k}.log"))
+        say(f"  ours run {k + 1}/{reps}: full {full[-1].wall:.2f} s, no-op {noop[-1].wall:.2f} s, "
+            f"edit {edit[-1].wall:.2f} s, peak {full[-1].peak_mib:.0f} MiB")
+    return Ours(combine(full), combine(noop), combine(edit), measure_search(project, reps, logs))
+
+
+def measure_search(project: Path, reps: int, logs: Path) -> Sample | None:
+    """Pagefind alone, run the way the build runs it, on the finished site, writing its bundle aside."""
+    try:
+        import pagefind  # noqa: F401
+    except ImportError:
+        say("  pagefind is not installed in this environment: no search share")
+        return None
+    bundle = project.parent / "pagefind-alone"
+    samples = []
+    for k in range(reps):
+        shutil.rmtree(bundle, ignore_errors=True)
+        command = [sys.executable, "-m", "pagefind", "--site", str(project / "public"),
+                   "--output-path", str(bundle), "--silent"]
+        samples.append(run_measured(command, REPO, logs / f"pagefind-{k}.log", None))
+    shutil.rmtree(bundle, ignore_errors=True)
+    return combine(samples)
+
+
+def profile(project: Path, stats: Path, log: Path) -> Sample:
+    """One full build under cProfile, its statistics written to `stats`."""
+    out = project.parent / "public-profile"
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, "-m", "cProfile", "-o", str(stats), "build.py", "build",
+               "--project", str(project), "--out", str(out)]
+    sample = run_measured(command, REPO, log, out)
+    shutil.rmtree(out, ignore_errors=True)
+    return sample

@@ -1,0 +1,198 @@
+"""The results as a table on stdout and as BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import profiling
+from .common import Sample
+from .ours import Ours
+
+BEGIN = "<!-- bench:begin: written by `make bench`; edit outside these markers -->"
+END = "<!-- bench:end -->"
+HEADER = ("N", "generator", "build", "runs", "wall s", "HTML pages", "pages/s", "peak MiB")
+
+
+@dataclass
+class Result:
+    n: int
+    reps: int
+    ours: Ours
+    tools: dict[str, Sample] = field(default_factory=dict)
+
+
+@dataclass
+class Run:
+    results: list[Result]
+    machine: dict[str, str]
+    versions: dict[str, str]
+    command: str
+    profile_n: int | None = None
+    profile: Path | None = None
+    skipped: list[str] = field(default_factory=list)
+
+
+# ---- rows and ratios -----------------------------------------------------------------------------
+
+def rows(result: Result) -> list[tuple[str, ...]]:
+    ours = result.ours
+    found = [_row(result, "threadline", "full build", ours.full),
+             _row(result, "threadline", "no-op rebuild", ours.noop),
+             _row(result, "threadline", "one-sidecar edit", ours.edit)]
+    if ours.search:
+        found.append(_row(result, "(Pagefind alone)", "search index of the full build", ours.search, pages=False))
+    return found + [_row(result, name, "full build, plain pages", s) for name, s in result.tools.items()]
+
+
+def _row(result: Result, who: str, what: str, s: Sample, pages: bool = True) -> tuple[str, ...]:
+    runs = f"median of {result.reps}" if result.reps > 1 else "1"
+    shown = (f"{s.pages:,}", f"{s.pages_per_s:,.0f}") if pages else ("", "")
+    return (f"{result.n:,}", who, what, runs, f"{s.wall:.2f}", *shown, f"{s.peak_mib:,.0f}")
+
+
+def ratios(result: Result) -> str:
+    """Our full-build time against each other generator's, always as the larger over the smaller."""
+    ours = result.ours.full.wall
+    parts = []
+    for name, s in result.tools.items():
+        parts.append(f"ours / {name} = {ours / s.wall:.1f}x" if ours >= s.wall else f"{name} / ours = {s.wall / ours:.1f}x")
+    return "; ".join(parts)
+
+
+def search_share(result: Result) -> str:
+    s = result.ours.search
+    if not s:
+        return ""
+    full = result.ours.full.wall
+    return f"Pagefind alone takes {s.wall:.2f} s, {s.wall / full:.0%} of the full build ({full - s.wall:.2f} s without it)"
+
+
+# ---- targets -------------------------------------------------------------------------------------
+
+def targets(results: list[Result]) -> list[tuple[str, str, str]]:
+    """(target, measured, met?) for each target of the issue, at the largest N measured."""
+    big = results[-1]
+    at = f"N = {big.n:,}"
+    full = big.ours.full.wall
+    found = [_vs_hugo(big, at)]
+    found += [_vs_slow(big, name, at) for name in ("pelican", "mkdocs")]
+    found += [_linear(results), _mark(f"no-op rebuild < 1 s ({at})", f"{big.ours.noop.wall:.2f} s", big.ours.noop.wall < 1)]
+    found.append(("one-sidecar edit on the five-seed site re-rendered < 50 ms (in-process, dev server)",
+                  "to be measured by the dev server's engineer", "to fill in"))
+    found.append(_mark(f"peak memory < 1 GiB ({at})", f"{big.ours.full.peak_mib:,.0f} MiB", big.ours.full.peak_mib < 1024))
+    found.append(("(for reference) full build", f"{full:.2f} s at {at}", ""))
+    return found
+
+
+def _mark(target: str, measured: str, met: bool) -> tuple[str, str, str]:
+    return target, measured, "met" if met else "NOT met"
+
+
+def _vs_hugo(big: Result, at: str) -> tuple[str, str, str]:
+    hugo = big.tools.get("hugo")
+    if not hugo:
+        return f"full build ≤ 2× Hugo's plain pages ({at})", "Hugo not measured", "unknown"
+    ratio = big.ours.full.wall / hugo.wall
+    return _mark(f"full build ≤ 2× Hugo's plain pages ({at})", f"{ratio:.1f}× Hugo ({hugo.wall:.2f} s)", ratio <= 2)
+
+
+def _vs_slow(big: Result, name: str, at: str) -> tuple[str, str, str]:
+    other = big.tools.get(name)
+    target = f"≥ 4× faster than {name.capitalize()} ({at})"
+    if not other:
+        return target, f"{name} not measured", "unknown"
+    speedup = other.wall / big.ours.full.wall
+    return _mark(target, f"{speedup:.2f}× as fast ({name}: {other.wall:.2f} s)", speedup >= 4)
+
+
+def _linear(results: list[Result]) -> tuple[str, str, str]:
+    """The growth exponent k in time ∝ N^k between the two largest N; linear when k ≤ 1.1."""
+    target = "cost grows linearly with N (exponent k in time ∝ Nᵏ ≤ 1.1 between the two largest N)"
+    if len(results) < 2:
+        return target, "needs two sizes", "unknown"
+    a, b = results[-2], results[-1]
+    k = math.log(b.ours.full.wall / a.ours.full.wall) / math.log(b.n / a.n)
+    per = [f"{r.ours.full.wall / r.n * 1000:.1f} ms/dossier at {r.n:,}" for r in results]
+    return _mark(target, f"k = {k:.2f} ({'; '.join(per)})", k <= 1.1)
+
+
+# ---- stdout --------------------------------------------------------------------------------------
+
+def print_table(run: Run) -> None:
+    table = [HEADER, *[r for result in run.results for r in rows(result)]]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
+    for line in table:
+        print("  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))))
+    for result in run.results:
+        print(f"N = {result.n:,}: {ratios(result)}" + (f"; {search_share(result)}" if result.ours.search else ""))
+    for target, measured, met in targets(run.results):
+        print(f"[{met or '-'}] {target}: {measured}")
+
+
+# ---- BENCHMARKS.md ------------------------------------------------------------------------------
+
+def markdown(run: Run) -> str:
+    parts = [BEGIN, _summary(run), _figures(run), _targets_md(run), _profile_md(run), END]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _table(header: tuple[str, ...], body: list[tuple[str, ...]], right: range = range(0)) -> str:
+    """A Markdown table; the columns in `right` (numbers) are right-aligned."""
+    align = ["---:" if i in right else "---" for i in range(len(header))]
+    lines = [header, tuple(align), *body]
+    return "\n".join("| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |" for line in lines)
+
+
+def _summary(run: Run) -> str:
+    machine = "\n".join(f"- {k}: {v}" for k, v in run.machine.items())
+    versions = "\n".join(f"- {k}: {v}" for k, v in run.versions.items())
+    skipped = "\n".join(f"- skipped: {s}" for s in run.skipped)
+    return (f"## How these figures were made\n\nReproduce with:\n\n```sh\n{run.command}\n```\n\n"
+            f"Machine:\n\n{machine}\n\nVersions:\n\n{versions}" + (f"\n\n{skipped}" if skipped else ""))
+
+
+def _figures(run: Run) -> str:
+    body = [r for result in run.results for r in rows(result)]
+    lines = [f"- N = {r.n:,}: {ratios(r)}" for r in run.results]
+    lines += [f"- N = {r.n:,}: {search_share(r)}" for r in run.results if r.ours.search]
+    return "## Figures\n\n" + _table(HEADER, body, range(4, 8)) + "\n\n" + "\n".join(lines)
+
+
+def _targets_md(run: Run) -> str:
+    body = targets(run.results)
+    return "## Targets (issue 7)\n\n" + _table(("target", "measured", "met?"), body)
+
+
+def _profile_md(run: Run) -> str:
+    if not run.profile or not run.profile.is_file():
+        return ""
+    stats = profiling.load(run.profile)
+    total = profiling.total_time(stats)
+    head = f"## Profile of a full build at N = {run.profile_n:,} (cProfile, {total:.1f} s under the profiler)"
+    return "\n\n".join([head, _stages_md(stats, total), *(_top_md(stats, by) for by in ("cumtime", "tottime"))])
+
+
+def _stages_md(stats, total: float) -> str:
+    body = [(name, "—" if s is None else f"{s:.2f}", "—" if s is None else f"{s / total:.0%}")
+            for name, s in profiling.stages(stats)]
+    return "By stage (cumulative time of each stage's function):\n\n" + _table(("stage", "s", "share"), body, range(1, 3))
+
+
+def _top_md(stats, by: str) -> str:
+    rows_ = [(r.calls, f"{r.tottime:.3f}", f"{r.cumtime:.3f}", f"`{r.where}`") for r in profiling.top(stats, by)]
+    title = {"cumtime": "cumulative", "tottime": "internal"}[by]
+    return f"Top 15 by {title} time:\n\n" + _table(("calls", "tottime s", "cumtime s", "function"), rows_, range(3))
+
+
+def write_benchmarks(path: Path, run: Run) -> None:
+    """Replace the generated block of `path`, keeping whatever was written around it."""
+    block = markdown(run).rstrip("\n")
+    if path.is_file() and BEGIN in path.read_text(encoding="utf-8"):
+        text = path.read_text(encoding="utf-8")
+        pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+        path.write_text(pattern.sub(lambda _: block, text, count=1), encoding="utf-8")
+        return
+    path.write_text(f"# Benchmarks\n\n{block}\n", encoding="utf-8")

@@ -1,0 +1,87 @@
+"""`make bench`: measure threadline beside Hugo, Pelican and MkDocs, print a table, write BENCHMARKS.md.
+
+    python -m bench.run --n 100 1000 10000
+
+For each N it synthesises an investigation into .bench/ (git-ignored), times our full build, a
+no-op rebuild and a one-sidecar edit, Pagefind alone, then the same articles as plain Markdown
+pages built by each other generator; finally it profiles one full build with cProfile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from . import others, ours
+from .common import REPO, WORK, BenchError, rel, say
+from .machine import machine, our_versions
+from .report import Result, Run, print_table, write_benchmarks
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    top = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top.add_argument("--n", type=int, nargs="+", default=[100, 1000, 10000], help="sizes (default: 100 1000 10000)")
+    top.add_argument("--reps", type=int, default=3, help="runs per measurement up to --reps-below (median taken)")
+    top.add_argument("--reps-below", type=int, default=1000, help="largest N measured --reps times; larger N once")
+    top.add_argument("--profile-n", type=int, default=1000, help="N of the profiled build (0: no profile)")
+    top.add_argument("--no-others", action="store_true", help="measure threadline only")
+    top.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md", help="the report (default: BENCHMARKS.md)")
+    return top.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    started = time.perf_counter()
+    WORK.mkdir(exist_ok=True)
+    tools = [] if args.no_others else others.available_tools()
+    run = Run([], machine(), {**our_versions(), **others.versions(tools)}, reproduce(args.n))
+    run.skipped = [f"{name} (not installed)" for name in ("hugo", "pelican", "mkdocs")
+                   if not args.no_others and name not in {t.name for t in tools}]
+    try:
+        for n in sorted(set(args.n)):
+            run.results.append(measure(n, args.reps if n <= args.reps_below else 1, tools))
+        if args.profile_n:
+            profile(run, args.profile_n)
+    except BenchError as error:
+        print(f"bench failed: {error}", file=sys.stderr)
+        return 1
+    print_table(run)
+    write_benchmarks(args.output, run)
+    say(f"wrote {rel(args.output)} in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def reproduce(sizes: list[int]) -> str:
+    default = sorted(sizes) == [100, 1000, 10000]
+    return "make bench" if default else f'make bench N="{" ".join(map(str, sorted(set(sizes))))}"'
+
+
+def measure(n: int, reps: int, tools: list[others.Tool]) -> Result:
+    say(f"N = {n:,} ({reps} run{'s' if reps > 1 else ''} each)")
+    folder, logs = WORK / "work" / str(n), WORK / "logs" / str(n)
+    shutil.rmtree(folder, ignore_errors=True)
+    project = ours.synthesise(n, folder / "project")
+    result = Result(n, reps, ours.measure_ours(project, reps, logs))
+    articles = others.read_articles(project) if tools else []
+    for tool in tools:
+        result.tools[tool.name] = others.measure_tool(tool, articles, folder / tool.name, reps, logs)
+        shutil.rmtree(folder / tool.name, ignore_errors=True)
+    return result
+
+
+def profile(run: Run, n: int) -> None:
+    project = WORK / "work" / str(n) / "project"
+    if not (project / "site.yaml").is_file():
+        ours.synthesise(n, project)
+    stats = WORK / f"profile-{n}.prof"
+    say(f"profiling a full build at N = {n:,} into {rel(stats)}")
+    ours.profile(project, stats, WORK / "logs" / f"profile-{n}.log")
+    run.profile, run.profile_n = stats, n
+
+
+if __name__ == "__main__":
+    sys.exit(main())
