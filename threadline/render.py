@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,29 +74,33 @@ class Renderer:
         return output
 
     def all_pages(self, workers: int = 1, progress: Progress | None = None) -> list[Output]:
-        """Every HTML page: the overview pages here, dossier and entity pages on `workers` processes."""
-        bulk = [("dossier", slug) for slug in self.views.dossiers] + [("entity", i) for i in self.views.entities]
-        return list(self.overview_pages()) + render_bulk(self, bulk, workers, progress)
+        """Every HTML page, on `workers` processes for a large site; the long lists first, to start early."""
+        jobs = [("overview", name) for name in ("timeline", "home", "dossiers", "search", "not_found")]
+        jobs += [("kind", kind) for kind in KINDS] + [("page", slug) for slug in self.project.pages]
+        jobs += [("dossier", slug) for slug in self.views.dossiers] + [("entity", i) for i in self.views.entities]
+        return render_bulk(self, jobs, workers, progress)
 
     def job(self, job: tuple[str, str]) -> Output:
-        """Render one bulk page: ("dossier", slug) or ("entity", id)."""
+        """Render one page: ("overview", name), ("kind", kind), ("page", slug), ("dossier", slug), ("entity", id)."""
         kind, ident = job
-        return self.dossier(ident) if kind == "dossier" else self.entity(ident)
+        return {"overview": self.overview, "kind": self.kind_index, "page": self.free_page,
+                "dossier": self.dossier, "entity": self.entity}[kind](ident)
 
-    def overview_pages(self) -> Iterator[Output]:
-        """Home, dossier list, timeline, search, 404, the index of each kind, and the free pages."""
-        # Only the pages that list everything get all the views.
-        yield self.page("home.html", save_as("home"), self.site.title, "home", views=self.views)
-        yield self.page("dossiers.html", save_as("dossiers"), "Dossiers", "dossiers", views=self.views)
-        yield self.page("timeline.html", save_as("timeline"), "Timeline", "timeline", views=self.views)
-        yield self.page("search.html", save_as("search"), "Search", "search")
-        yield self.page("404.html", save_as("not_found"), "Page not found", "not_found")
-        for kind in KINDS:
-            yield self.page("kind_index.html", save_as("kind_index", kind=kind), KIND_TITLES[kind], "kind_index",
-                            entities=self.views.by_kind[kind], entity_kind=kind)
-        for page in self.project.pages.values():
-            yield self.page("page.html", save_as("page", slug=page.slug), page.title, "page",
-                            body=self.prose.html(page.body))
+    def overview(self, name: str) -> Output:
+        """Home, dossier list, timeline (the pages that list everything get all the views), search, 404."""
+        template, title = {"home": ("home.html", self.site.title), "dossiers": ("dossiers.html", "Dossiers"),
+                           "timeline": ("timeline.html", "Timeline"), "search": ("search.html", "Search"),
+                           "not_found": ("404.html", "Page not found")}[name]
+        context = {"views": self.views} if name in ("home", "dossiers", "timeline") else {}
+        return self.page(template, save_as(name), title, name, **context)
+
+    def kind_index(self, kind: str) -> Output:
+        return self.page("kind_index.html", save_as("kind_index", kind=kind), KIND_TITLES[kind], "kind_index",
+                         entities=self.views.by_kind[kind], entity_kind=kind)
+
+    def free_page(self, slug: str) -> Output:
+        page = self.project.pages[slug]
+        return self.page("page.html", save_as("page", slug=slug), page.title, "page", body=self.prose.html(page.body))
 
     def dossier(self, slug: str) -> Output:
         view = self.views.dossiers[slug]
