@@ -98,7 +98,7 @@ def known_entities(root: Path) -> list:
     entities = []
     for path in sorted((root / "content" / "entities").glob("*.yaml")):
         items = read_yaml(path, root, "entities", Problems()) or []
-        entities += [load_entity(item, where_of(items, i, None)) for i, item in enumerate(items)]
+        entities += [load_entity(item, where_of(items, i, None), Problems()) for i, item in enumerate(items)]
     return entities
 
 

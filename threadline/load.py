@@ -29,11 +29,11 @@ def load_project(root: Path, problems: Problems, cache: FileCache | None = None,
     """
     project = Project(root, load_site(root, problems))
     with _noting_failures(project, "entities", problems):
-        for data, where in _yaml_items(root, "content/entities", "entities", problems, cache or FileCache()):
-            _add_unique(project.entities, load_entity(data, where), problems, "entity")
+        for entity in _list_files(root, "entities", problems, cache, workers):
+            _add_unique(project.entities, entity, problems, "entity")
     with _noting_failures(project, "events", problems):
-        for data, where in _yaml_items(root, "content/events", "events", problems, cache or FileCache()):
-            _add_unique(project.events, load_event(data, where, problems), problems, "event")
+        for event in _list_files(root, "events", problems, cache, workers):
+            _add_unique(project.events, event, problems, "event")
     with _noting_failures(project, "dossiers", problems):
         paths = sorted((root / "content/dossiers").glob("*.yaml"))
         if cache is None:
@@ -88,12 +88,30 @@ def load_site(root: Path, problems: Problems) -> Site:
     return Site(**{k: v for k, v in data.items()}) if data else Site(title="Untitled", base_url="/")
 
 
-def _yaml_items(root: Path, folder: str, schema: str, problems: Problems, cache: FileCache):
-    """Every item of every list file in `folder`, with its position."""
-    for path in sorted((root / folder).glob("*.yaml")):
-        items = cache.get((path,), lambda found, path=path: read_yaml(path, root, schema, found), problems)
-        for index, item in enumerate(items or []):
-            yield item, where_of(items, index, Where(relpath(path, root)))
+# Above this many bytes of YAML in one kind of list file, the files are read on worker processes.
+PARALLEL_BYTES = 2 * 1024 * 1024
+
+
+def _list_files(root: Path, kind: str, problems: Problems, cache: FileCache | None, workers: int) -> Iterator[Any]:
+    """Every entity or event of every file in content/<kind>/, in file order."""
+    paths = sorted((root / "content" / kind).glob("*.yaml"))
+    if cache is None and sum(p.stat().st_size for p in paths) > PARALLEL_BYTES:
+        done = parallel_map(_list_file, (root, kind), paths, workers, min_items=2)
+    else:
+        cache = cache or FileCache()
+        done = [cache.get((path,), lambda found, path=path: _list_file((root, kind), path, found), Problems())
+                for path in paths]
+    for items, found in done:
+        problems.items.extend(found)
+        yield from (item for item in items if item is not None)
+
+
+def _list_file(where: tuple[Path, str], path: Path, found: Problems | None = None) -> tuple[list, list]:
+    """The entities or events of one file, and the problems found in it."""
+    (root, kind), found = where, found or Problems()
+    items = read_yaml(path, root, kind, found) or []
+    convert = load_entity if kind == "entities" else load_event
+    return [convert(item, where_of(items, i, Where(relpath(path, root))), found) for i, item in enumerate(items)], found.items
 
 
 def _add_unique(table: dict, item: Any, problems: Problems, what: str) -> None:
@@ -106,7 +124,7 @@ def _add_unique(table: dict, item: Any, problems: Problems, what: str) -> None:
     table[item.id] = item
 
 
-def load_entity(data: YMap, where: Where) -> Entity:
+def load_entity(data: YMap, where: Where, problems: Problems) -> Entity:
     return Entity(
         id=data["id"], kind=data["kind"], name=data["name"].strip(),
         aliases=tuple(a.strip() for a in data.get("aliases", [])),

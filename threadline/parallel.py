@@ -17,14 +17,14 @@ _inherited: dict[str, Any] = {}  # in a worker: what it inherited at fork (set o
 
 
 def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Sequence, workers: int,
-                 progress: Callable[[int, int], None] | None = None) -> list:
+                 progress: Callable[[int, int], None] | None = None, min_items: int = PARALLEL_FROM) -> list:
     """[function(context, item) for item in items], in order, on `workers` processes when it pays."""
-    if workers < 2 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         results = [function(context, item) for item in items]
     else:
         results = []
         with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, context)) as pool:
-            for result in pool.imap(_call, items, chunksize=32):
+            for result in pool.imap(_call, items, chunksize=max(1, min(32, len(items) // (4 * workers)))):
                 results.append(result)
                 if progress and len(results) % 100 == 0:
                     progress(len(results), len(items))

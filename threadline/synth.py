@@ -31,10 +31,12 @@ def synthesise(n: int, out: Path, entities: int = 500, seed: int = 7) -> Path:
     shutil.copytree(templates, out / "templates")
     (out / "site.yaml").write_text("title: Synthetic investigation\nbase_url: https://example.org/synth/\n")
     (out / "content/pages/about.md").write_text("# About\n\nA synthetic investigation for benchmarks.\n")
-    events = []
+    events: list[dict] = []
     for i in range(n):
         events += _dossier(i, rng, people, out)
-    _dump(out / "content/events/all.yaml", events)
+        if (i + 1) % 100 == 0 or i == n - 1:  # one events file per hundred seeds, as a desk would split them
+            _dump(out / f"content/events/batch-{i // 100:04d}.yaml", events)
+            events = []
     return out
 
 
