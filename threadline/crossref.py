@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from .annotate import Annotated, Block, Span, evidence_anchors
 from .model import Project
@@ -54,9 +55,10 @@ def cross_reference(project: Project, docs: dict[str, Annotated]) -> CrossRef:
         xref.named_in[slug] = sorted({span.target for _, span in doc.spans("mention")})
         for citation, anchor in evidence_anchors(doc.dossier):
             xref.sources[citation.event].append(Source(slug, anchor, citation.quote))
-    for ids in xref.named_in.values():
-        for a in ids:
-            xref.together[a].update(b for b in ids if b != a)
+    pairs = Counter(pair for ids in xref.named_in.values() for pair in combinations(ids, 2))
+    for (a, b), n in pairs.items():  # each pair counted once, then given to both
+        xref.together[a][b] = n
+        xref.together[b][a] = n
     return xref
 
 

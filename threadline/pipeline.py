@@ -101,15 +101,19 @@ def annotate_all(project: Project, index: AliasIndex, problems: Problems, sessio
         docs = {d.slug: session.annotate(d, index, problems) for d in dossiers}
         session.forget_except(docs)
         return docs
-    done = parallel_map(_annotate_one, index, dossiers, workers)
-    for _, found in done:
+    # Workers inherit the dossiers at fork: only slugs go out and only the blocks come back.
+    done = parallel_map(_annotate_one, (project.dossiers, index), [d.slug for d in dossiers], workers)
+    docs = {}
+    for dossier, (blocks, found) in zip(dossiers, done, strict=True):
         problems.items.extend(found)
-    return {doc.dossier.slug: doc for doc, _ in done}
+        docs[dossier.slug] = Annotated(dossier, blocks)
+    return docs
 
 
-def _annotate_one(index: AliasIndex, dossier: Dossier) -> tuple[Annotated, list]:
+def _annotate_one(context: tuple[dict[str, Dossier], AliasIndex], slug: str) -> tuple[list, list]:
+    dossiers, index = context
     found = Problems()
-    return annotate(dossier, index, found), found.items
+    return annotate(dossiers[slug], index, found).blocks, found.items
 
 
 def render_site(inv: Investigation, templates: Path, session: Session | None = None, workers: int = 1,
