@@ -10,7 +10,7 @@ from itertools import pairwise
 import yaml
 
 from .annotate import Annotated, Block, Span
-from .model import Entity, Event
+from .model import Dossier, Entity, Event
 from .urls import url
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: ten times faster
@@ -173,10 +173,19 @@ def _md_close(span: Span, last: bool, links: Links) -> str:
     return f"[^{span.target}]" if last else ""
 
 
-def dossier_markdown(doc: Annotated, front_matter: dict, links: Links) -> str:
+def front_matter(d: Dossier) -> dict:
+    """The dossier's metadata, as the Markdown dossier's front matter and in dossiers.json."""
+    return {
+        "title": d.headline, "headline_by": d.headline_by, "outlet": d.outlet, "outlet_basis": d.outlet_basis,
+        "author": d.author, "author_basis": d.author_basis, "published": d.published.edtf,
+        "published_basis": d.published_basis, "seed": d.seed, "sha256": d.sha256,
+    }
+
+
+def dossier_markdown(doc: Annotated, links: Links) -> str:
     """The downloadable Markdown dossier: front matter, headline, verbatim text, notes."""
     d = doc.dossier
-    meta = yaml.dump(front_matter, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100).rstrip()
+    meta = yaml.dump(front_matter(doc.dossier), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100).rstrip()
     out = ["---", meta, "---", ""]
     title = next((b for b in doc.blocks if b.kind == "title"), None)
     out += [f"# {md_block(title, links) if title else md_escape(d.headline, False)}", ""]

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from .emit import Links, dossier_markdown
+from .emit import front_matter
 from .model import Project
 from .render import Output
-from .urls import absolute, root_prefix, save_as, url, url_of
+from .urls import absolute, save_as, url, url_of
 from .views import Views
 
 
@@ -40,25 +40,11 @@ def _entities(project: Project, views: Views) -> list[dict]:
 
 
 def _dossiers(project: Project) -> list[dict]:
-    return [_front_matter(d) | {"slug": d.slug, "url": url("dossier", slug=d.slug),
+    return [front_matter(d) | {"slug": d.slug, "url": url("dossier", slug=d.slug),
                                 "markdown": url("dossier_md", slug=d.slug)}
             for d in sorted(project.dossiers.values(), key=lambda d: d.slug)]
 
 
-def _front_matter(d) -> dict:
-    return {
-        "title": d.headline, "headline_by": d.headline_by, "outlet": d.outlet, "outlet_basis": d.outlet_basis,
-        "author": d.author, "author_basis": d.author_basis, "published": d.published.edtf,
-        "published_basis": d.published_basis, "seed": d.seed, "sha256": d.sha256,
-    }
-
-
-def markdown_files(project: Project, views: Views) -> Iterator[Output]:
-    for slug, view in views.dossiers.items():
-        path = save_as("dossier_md", slug=slug)
-        links = Links(root_prefix(path), project.entities, project.events)
-        text = dossier_markdown(view.annotated, _front_matter(view.ref), links)
-        yield Output(path, text.encode("utf-8"), f"Markdown dossier {slug!r}")
 
 
 def sitemap(project: Project, pages: list[Output]) -> Output:

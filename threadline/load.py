@@ -35,7 +35,7 @@ def load_project(root: Path, problems: Problems, cache: FileCache | None = None,
         for event in _list_files(root, "events", problems, cache, workers):
             _add_unique(project.events, event, problems, "event")
     with _noting_failures(project, "dossiers", problems):
-        paths = sorted((root / "content/dossiers").glob("*.yaml"))
+        paths = sorted((root / "content/dossiers").glob("*.yaml"), key=str)
         if cache is None:
             loaded = parallel_map(_load_one, root, paths, workers)
         else:
@@ -94,7 +94,7 @@ PARALLEL_BYTES = 2 * 1024 * 1024
 
 def _list_files(root: Path, kind: str, problems: Problems, cache: FileCache | None, workers: int) -> Iterator[Any]:
     """Every entity or event of every file in content/<kind>/, in file order."""
-    paths = sorted((root / "content" / kind).glob("*.yaml"))
+    paths = sorted((root / "content" / kind).glob("*.yaml"), key=str)
     if cache is None and sum(p.stat().st_size for p in paths) > PARALLEL_BYTES:
         done = parallel_map(_list_file, (root, kind), paths, workers, min_items=2)
     else:

@@ -12,7 +12,7 @@ from .cache import FileCache
 from .check import check_references, warn_quality
 from .crossref import CrossRef, cross_reference
 from .errors import Problems
-from .files import data_files, feed, markdown_files, sitemap, static_files
+from .files import data_files, feed, sitemap, static_files
 from .load import load_project
 from .model import Dossier, Project
 from .parallel import parallel_map
@@ -20,7 +20,7 @@ from .prose import Prose
 from .render import Output, Progress, Renderer, environment
 from .search import index_site
 from .views import Views, build_views
-from .write import Written, refuse_collisions, write_site
+from .write import Staging, Written, refuse_collisions
 
 
 @dataclass
@@ -117,14 +117,18 @@ def _annotate_one(context: tuple[dict[str, Dossier], AliasIndex], slug: str) -> 
 
 
 def render_site(inv: Investigation, templates: Path, session: Session | None = None, workers: int = 1,
-                progress: Progress | None = None) -> list[Output]:
-    """Every file of the site, in memory, in a stable order; pages on `workers` processes when it pays."""
+                progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
+    """Every file of the site in a stable order; pages on `workers` processes when it pays.
+
+    With a staging folder, pages are written there as they are rendered (their outputs come back
+    `on_disk`, without their bytes); everything else is returned for the caller to put.
+    """
     prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
     env = (session or Session()).environment(templates)
     memo = session.pages if session else None  # a one-off build renders everything once: no memo
-    pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress)
-    outputs = pages + list(markdown_files(inv.project, views)) + list(data_files(inv.project, views))
+    pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage)
+    outputs = pages + list(data_files(inv.project, views))
     outputs += [sitemap(inv.project, pages), feed(inv.project, views), *static_files(templates)]
     refuse_collisions(outputs)
     return outputs
@@ -137,8 +141,12 @@ def build(root: Path, out: Path, base_url: str | None = None, session: Session |
     `search=False` skips the full-text index (the preview does: indexing costs more than a rebuild).
     """
     inv = analyse(root, base_url, session, workers)
-    outputs = render_site(inv, root / "templates", session, workers, progress)
-    written = write_site(outputs, out, finish=index_site if search else None, previous=session and session.written)
+    with Staging(out, index_site if search else None, session.written if session else None) as stage:
+        # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.
+        outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage)
+        for output in outputs:
+            if not output.on_disk:
+                stage.put(output)
     if session:
-        session.written = written
+        session.written = Written(stage.out, {o.path: o.content for o in outputs})
     return inv

@@ -7,11 +7,12 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 
-from .emit import Links, article_html, title_html
+from .emit import Links, article_html, dossier_markdown, title_html
 from .graph import svg as network_svg
 from .jsonld import dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
@@ -20,14 +21,18 @@ from .prose import Prose
 from .urls import absolute, base_path, root_prefix, save_as, url_of
 from .views import PageMeta, Views
 
+if TYPE_CHECKING:  # write imports Output from here
+    from .write import Staging
+
 
 @dataclass(frozen=True)
 class Output:
     """One file of the site: its path in the output folder and its bytes."""
 
     path: str
-    content: bytes
+    content: bytes  # empty when a worker process has already put the file in the staging folder
     source: str  # what produced it, for the message when two pages claim one path
+    on_disk: bool = False
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -73,18 +78,22 @@ class Renderer:
             memo[path] = (key, output)
         return output
 
-    def all_pages(self, workers: int = 1, progress: Progress | None = None) -> list[Output]:
-        """Every HTML page, on `workers` processes for a large site; the long lists first, to start early."""
+    def all_pages(self, workers: int = 1, progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
+        """Every HTML page, on `workers` processes for a large site; the long lists first, to start early.
+
+        With a staging folder, each page is written there as soon as it is rendered.
+        """
         jobs = [("overview", name) for name in ("timeline", "home", "dossiers", "search", "not_found")]
         jobs += [("kind", kind) for kind in KINDS] + [("page", slug) for slug in self.project.pages]
         jobs += [("dossier", slug) for slug in self.views.dossiers] + [("entity", i) for i in self.views.entities]
-        return render_bulk(self, jobs, workers, progress)
+        jobs += [("markdown", slug) for slug in self.views.dossiers]
+        return render_bulk(self, jobs, workers, progress, stage)
 
     def job(self, job: tuple[str, str]) -> Output:
         """Render one page: ("overview", name), ("kind", kind), ("page", slug), ("dossier", slug), ("entity", id)."""
         kind, ident = job
         return {"overview": self.overview, "kind": self.kind_index, "page": self.free_page,
-                "dossier": self.dossier, "entity": self.entity}[kind](ident)
+                "dossier": self.dossier, "entity": self.entity, "markdown": self.markdown}[kind](ident)
 
     def overview(self, name: str) -> Output:
         """Home, dossier list, timeline (the pages that list everything get all the views), search, 404."""
@@ -111,6 +120,13 @@ class Renderer:
                          title_html=Markup(title) if title is not None else None,
                          body_html=Markup(article_html(view.annotated, links)))
 
+    def markdown(self, slug: str) -> Output:
+        """The downloadable Markdown dossier."""
+        path = save_as("dossier_md", slug=slug)
+        links = Links(root_prefix(path), self.project.entities, self.project.events)
+        text = dossier_markdown(self.views.dossiers[slug].annotated, links)
+        return Output(path, text.encode("utf-8"), f"Markdown dossier {slug!r}")
+
     def entity(self, entity_id: str) -> Output:
         view = self.views.entities[entity_id]
         path = save_as("entity", kind=view.ref.kind, id=entity_id)
@@ -120,6 +136,18 @@ class Renderer:
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
-def render_bulk(renderer: Renderer, jobs: list[tuple[str, str]], workers: int, progress: Progress | None) -> list[Output]:
+def render_bulk(renderer: Renderer, jobs: list[tuple[str, str]], workers: int, progress: Progress | None,
+                stage: Staging | None = None) -> list[Output]:
     """Render the jobs in order; on worker processes for large sites (never with a session's memo)."""
-    return parallel_map(Renderer.job, renderer, jobs, 1 if renderer.memo is not None else workers, progress)
+    workers = 1 if renderer.memo is not None else workers
+    if stage is None:
+        return parallel_map(Renderer.job, renderer, jobs, workers, progress)
+    return parallel_map(_render_into, (renderer, stage), jobs, workers, progress)
+
+
+def _render_into(context: tuple[Renderer, Staging], job: tuple[str, str]) -> Output:
+    """Render a page and put it in the staging folder; only its path goes back to the parent."""
+    renderer, stage = context
+    output = renderer.job(job)
+    stage.put(output)
+    return Output(output.path, b"", output.source, on_disk=True)

@@ -7,6 +7,7 @@ and the page's own object named in render.PAGES. URLs here are relative to the s
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -177,14 +178,15 @@ def precision(fuzzy: FuzzyDate) -> str:
 def _entity_view(entity: Entity, refs, drefs, events: list[EventView], xref: CrossRef, prose: Prose) -> EntityView:
     groups = [MentionGroup(drefs[slug], mentions) for slug, mentions in xref.mentions.get(entity.id, {}).items()]
     groups.sort(key=lambda g: (g.dossier.published_iso, g.dossier.slug))
-    together = [Counted(refs[i], n) for i, n in sorted(xref.together.get(entity.id, {}).items(), key=lambda p: (-p[1], p[0]))]
+    partners = heapq.nsmallest(12, xref.together.get(entity.id, {}).items(), key=lambda p: (-p[1], p[0]))
+    together = [Counted(refs[i], n) for i, n in partners]
     return EntityView(
         ref=refs[entity.id], kind_title=KIND_TITLES[entity.kind],
         aliases=[a for a in entity.spellings if a != entity.name],
         description=prose.html(entity.description), wikidata=entity.wikidata,
         dossier_count=xref.dossier_count(entity.id), mention_count=xref.mention_count(entity.id),
         groups=groups, events=events,
-        together=together[:12],
+        together=together,
     )
 
 

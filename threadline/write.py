@@ -34,41 +34,58 @@ class Written:
     contents: dict[str, bytes]
 
 
+class Staging:
+    """A temporary folder beside `out` that becomes `out` only when the whole build succeeded.
+
+    Files are put into it as they are made (worker processes put their own pages, so the site
+    never has to be held in memory at once); leaving the `with` block with an error removes it
+    and leaves `out` exactly as it was. `finish`, if given, runs on the complete folder before
+    the swap (the search indexer writes its bundle there). Files equal to those of `previous`
+    are hard-linked from it: on a rebuild most files are unchanged, and a link costs a fifth of
+    a write.
+    """
+
+    def __init__(self, out: Path, finish: Callable[[Path], None] | None = None, previous: Written | None = None):
+        self.out, self.finish, self.previous = out.resolve(), finish, previous
+        self.folder = Path()
+        self.made: set[Path] = set()  # folders made by this process, so each is made once
+
+    def __enter__(self) -> Staging:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.out)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        return self
+
+    def put(self, output: Output) -> None:
+        target = self.folder / output.path
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)  # another worker may have made it: fine
+            self.made.add(target.parent)
+        if self.previous and self.previous.contents.get(output.path) == output.content:
+            try:
+                os.link(self.previous.folder / output.path, target)
+                return
+            except OSError:  # the previous site is gone or on another file system: write it
+                pass
+        target.write_bytes(output.content)
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if error is None:
+                if self.finish:
+                    self.finish(self.folder)
+                swap_in(self.folder, self.out)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)  # gone already after a successful swap
+
+
 def write_site(outputs: list[Output], out: Path, finish: Callable[[Path], None] | None = None,
                previous: Written | None = None) -> Written:
-    """Replace `out` with exactly these files; on any failure `out` is left as it was.
-
-    `finish`, if given, runs on the complete staging folder before it is swapped in (the search
-    indexer writes its bundle there), so a failure in it also leaves `out` untouched. Files equal
-    to those of `previous` are hard-linked from it: on a rebuild most files are unchanged, and a
-    link costs a fifth of a write.
-    """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        for folder in sorted({(staging / o.path).parent for o in outputs}):
-            folder.mkdir(parents=True, exist_ok=True)
+    """Replace `out` with exactly these files; on any failure `out` is left as it was."""
+    with Staging(out, finish, previous) as stage:
         for output in outputs:
-            _put(staging / output.path, output, previous)
-        if finish:
-            finish(staging)
-        swap_in(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return Written(out, {o.path: o.content for o in outputs})
-
-
-def _put(target: Path, output: Output, previous: Written | None) -> None:
-    if previous and previous.contents.get(output.path) == output.content:
-        try:
-            os.link(previous.folder / output.path, target)
-            return
-        except OSError:  # the previous site is gone or on another file system: write it
-            pass
-    target.write_bytes(output.content)
+            stage.put(output)
+    return Written(stage.out, {o.path: o.content for o in outputs})
 
 
 def swap_in(staging: Path, out: Path) -> None:
