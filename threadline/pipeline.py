@@ -67,7 +67,8 @@ class Session:
 
     def environment(self, templates: Path) -> jinja2.Environment:
         """The compiled templates, compiled again only when a template file changed."""
-        stamp = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in templates.rglob("*") if p.is_file()))
+        files = sorted((p for p in templates.rglob("*") if p.is_file()), key=str)
+        stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
         if self.env is None or stamp != self.templates:
             self.env, self.templates = environment(templates), stamp
             self.pages = {}  # rendered with the old templates
@@ -125,7 +126,7 @@ def render_site(inv: Investigation, templates: Path, session: Session | None = N
     """
     prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
-    env = (session or Session()).environment(templates)
+    env = session.environment(templates) if session else environment(templates)
     memo = session.pages if session else None  # a one-off build renders everything once: no memo
     pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage)
     outputs = pages + list(data_files(inv.project, views))
