@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -38,11 +40,22 @@ def _version(name: str) -> str:
 
 
 def _stats(top: Path, relative_to: Path, digest) -> None:
-    # Sorted as strings: comparing Path objects costs ten times more, over tens of thousands of files.
-    files = [top] if top.is_file() else sorted((p for p in top.rglob("*") if p.is_file()), key=str) if top.is_dir() else []
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path.relative_to(relative_to)}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    if top.is_file():
+        stat = top.stat()
+        digest.update(f"{top.relative_to(relative_to)}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    elif top.is_dir():
+        # os.scandir, not Path.rglob: at tens of thousands of files, Path objects cost most of the time.
+        digest.update("".join(sorted(_walk(str(top), len(str(relative_to)) + 1))).encode())
+
+
+def _walk(folder: str, cut: int) -> Iterator[str]:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path, cut)
+            else:
+                stat = entry.stat()
+                yield f"{entry.path[cut:]}\0{stat.st_mtime_ns}\0{stat.st_size}\n"
 
 
 def _stamp_file(root: Path) -> Path:
