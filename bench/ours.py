@@ -94,3 +94,36 @@ def profile(project: Path, stats: Path, log: Path) -> Sample:
     sample = run_measured(command, REPO, log, out)
     shutil.rmtree(out, ignore_errors=True)
     return sample
+
+
+def five_seed_edit_ms(work: Path, rounds: int = 20) -> float:
+    """Median time of an in-process rebuild after one sidecar edit on a copy of the real site.
+
+    This is what the dev server does after a save: the session keeps file reads, annotations,
+    templates and pages, so only what the edit touches is rendered again; no search index.
+    """
+    import statistics
+    import time
+
+    from threadline.pipeline import Session
+    from threadline.pipeline import build as build_site
+
+    shutil.rmtree(work, ignore_errors=True)
+    for part in ("seeds", "content", "templates", "site.yaml"):
+        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
+        copy(REPO / part, work / part)
+    session = Session()
+    build_site(work, work / "out-0", session=session, search=False)
+    sidecar = sorted((work / "content" / "dossiers").glob("*.yaml"))[0]
+    times = []
+    for k in range(rounds):
+        text = sidecar.read_text(encoding="utf-8")
+        # An editor's note changes: the dossier page and the overview pages are rendered again.
+        edited = re.sub(r"(?m)^(    text: >-\n      )(Edit \d+\. )?", rf"\1Edit {k}. ", text, count=1)
+        assert edited != text, "the first sidecar has no folded note text to edit"
+        sidecar.write_text(edited, encoding="utf-8")
+        started = time.perf_counter()
+        build_site(work, work / f"out-{k + 1}", session=session, search=False)
+        times.append((time.perf_counter() - started) * 1000)
+    say(f"  five-seed site, one-sidecar edit rebuilt in-process: median {statistics.median(times):.1f} ms")
+    return statistics.median(times)
