@@ -60,6 +60,11 @@ EVENTS = """\
 """
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` and its bytes, by relative path: what a build wrote."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def sidecar(seed_name: str, seed_text: str, extra: str = "") -> str:
     """A valid sidecar for the scratch seed, with `extra` YAML appended."""
     digest = hashlib.sha256(seed_text.encode("utf-8")).hexdigest()

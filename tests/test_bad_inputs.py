@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ENTITIES, EVENTS, SEED, scratch_files, sidecar, write_project
+from tests.conftest import ENTITIES, EVENTS, SEED, scratch_files, sidecar, tree, write_project
 from threadline.cli import main
 
 S = "content/dossiers/example-report.yaml"
@@ -143,9 +143,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert main(["build", "--project", str(project)]) == 0
     return project
 
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def break_project(project: Path, overrides: dict[str, str | bytes | None]) -> None:

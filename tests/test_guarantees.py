@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO
+from tests.conftest import REPO, tree
 from tests.htmltext import read, words
 from threadline.annotate import AliasIndex, Block, Span, _number_anchors
 from threadline.emit import Links, html_block, md_block
@@ -25,10 +25,6 @@ from threadline.links import crawl
 from threadline.load import load_project
 from threadline.model import Entity
 from threadline.pipeline import analyse, build
-
-
-def tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def seed_less_boilerplate(dossier) -> str:

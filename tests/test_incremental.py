@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED
+from tests.conftest import SEED, tree
 from threadline.pipeline import Session, analyse, build
-
-
-def tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import scratch_files, write_project
+from tests.conftest import scratch_files, tree, write_project
 from tests.htmltext import read, words
 from threadline.cli import main
 from threadline.errors import BuildError
@@ -123,12 +123,12 @@ def test_seed_html_is_text(tmp_path: Path) -> None:
 def test_a_failed_build_leaves_the_previous_site_untouched(scratch: Path) -> None:
     out = scratch / "public"
     build(scratch, out)
-    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    before = tree(out)
     sidecar = scratch / "content/dossiers/example-report.yaml"
     sidecar.write_text(sidecar.read_text().replace("quote: talks in February", "quote: talks in March"))
     with pytest.raises(BuildError):
         build(scratch, out)
-    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+    assert tree(out) == before
     assert sorted(p.name for p in scratch.iterdir()) == ["content", "public", "seeds", "site.yaml", "templates"]
 
 
