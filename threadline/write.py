@@ -79,15 +79,6 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)  # gone already after a successful swap
 
 
-def write_site(outputs: list[Output], out: Path, finish: Callable[[Path], None] | None = None,
-               previous: Written | None = None) -> Written:
-    """Replace `out` with exactly these files; on any failure `out` is left as it was."""
-    with Staging(out, finish, previous) as stage:
-        for output in outputs:
-            stage.put(output)
-    return Written(stage.out, {o.path: o.content for o in outputs})
-
-
 def swap_in(staging: Path, out: Path) -> None:
     """Put `staging` where `out` is with two renames; the old tree is removed afterwards."""
     if not out.exists():
