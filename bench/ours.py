@@ -89,7 +89,9 @@ def profile(project: Path, stats: Path, log: Path) -> Sample:
     """One full build under cProfile, its statistics written to `stats`."""
     out = project.parent / "public-profile"
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "cProfile", "-o", str(stats), "build.py", "build",
+    # One process (--jobs 1), so that the profile sees inside rendering, loading and annotating
+    # instead of the parent waiting for its workers.
+    command = [sys.executable, "-m", "cProfile", "-o", str(stats), "build.py", "build", "--jobs", "1",
                "--project", str(project), "--out", str(out)]
     sample = run_measured(command, REPO, log, out)
     shutil.rmtree(out, ignore_errors=True)
