@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from threadline.pipeline import build
+
+# Tests write nothing into the working copy: no example database, Hypothesis' own caches in the
+# system's temporary folder.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "threadline-hypothesis")
+settings.register_profile("threadline", database=None)
+settings.load_profile("threadline")
 
 REPO = Path(__file__).resolve().parent.parent
 

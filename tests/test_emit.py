@@ -19,6 +19,7 @@ Musk meets Putin in Moscow
 | a | table | row |
 ---
 1. Putin’s list? ~~~ fence ~~~ [link](javascript:alert(1)) <https://auto.link/>
+Bravo!Musk said (an exclamation mark right before a name's link must not make an image)
 """
 
 

@@ -126,7 +126,8 @@ def title_html(doc: Annotated, links: Links) -> str | None:
 
 # --- Markdown -------------------------------------------------------------------------------
 
-_MD_ANYWHERE = re.compile(r"([\\`*_\[\]#])")
+# "!" too: text ending in "!" before a name's link would make "![name](url)", an image.
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]#!])")
 _MD_LINE_START = re.compile(r"^(\s*)([>+\-=~|]|\d+[.)])")
 # Markers that Python-Markdown and CommonMark both unescape with a backslash; the rest
 # become numeric character references, which every Markdown renderer decodes.
