@@ -30,7 +30,7 @@ from tornado.websocket import websocket_connect
 
 from tests.conftest import REPO, SEED, scratch_files, sidecar, write_project
 from threadline.pipeline import build
-from threadline.serve import Preview, Watcher, inject, resolve
+from threadline.serve import Preview, Redirect, Watcher, inject, resolve
 
 SIDECAR = "content/dossiers/example-report.yaml"
 PAGE = "scratch/dossiers/example-report/"
@@ -194,16 +194,15 @@ def test_nothing_outside_the_built_site_is_served(server: Server) -> None:
         assert "title: Scratch" not in body and "root:" not in body, path
 
 
-def test_resolve_stays_inside_the_site(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    (site / "dossiers").mkdir(parents=True)
-    (site / "index.html").write_text("home")
-    (site / "dossiers" / "index.html").write_text("list")
-    (tmp_path / "secret.txt").write_text("secret")
-    (site / "link").symlink_to(tmp_path / "secret.txt")
-    assert resolve(site, "/p/", "/p/") == site.resolve() / "index.html"
-    assert resolve(site, "/p/", "/p/dossiers") == "/p/dossiers/"
-    for url in ["/p/../secret.txt", "/p/link", "/p//" + str(tmp_path / "secret.txt"), "/secret.txt", "/p/a\\..\\x"]:
+def test_resolve_serves_only_what_the_build_produced() -> None:
+    site = {"index.html": b"home", "dossiers/index.html": b"list", "assets/style.css": b"css"}
+    assert resolve(site, "/p/", "/p/") == "index.html"
+    assert resolve(site, "/p/", "/p/dossiers/") == "dossiers/index.html"
+    assert resolve(site, "/p/", "/p/assets/style.css") == "assets/style.css"
+    redirect = resolve(site, "/p/", "/p/dossiers")
+    assert isinstance(redirect, Redirect) and redirect == "/p/dossiers/"
+    for url in ["/p/../secret.txt", "/p/dossiers/../index.html", "/p//etc/passwd", "/index.html", "/p/a\\..\\x",
+                "/p/missing/", "/p/index.html\0"]:
         assert resolve(site, "/p/", url) is None, url
 
 
@@ -218,7 +217,7 @@ def test_overlay_is_escaped_and_only_after_a_failure() -> None:
 
 
 def test_a_burst_of_changes_is_one_rebuild(scratch: Path, tmp_path: Path) -> None:
-    watcher = Watcher(Preview(scratch, tmp_path))
+    watcher = Watcher(Preview(scratch))
     assert not watcher.due()
     for name in ["content/entities/all.yaml", "content/events/all.yaml", SIDECAR, "site.yaml"]:
         (scratch / name).write_text((scratch / name).read_text() + "\n")
@@ -228,7 +227,7 @@ def test_a_burst_of_changes_is_one_rebuild(scratch: Path, tmp_path: Path) -> Non
 
 
 def test_public_is_never_watched(scratch: Path, tmp_path: Path) -> None:
-    watcher = Watcher(Preview(scratch, tmp_path))
+    watcher = Watcher(Preview(scratch))
     build(scratch, scratch / "public")
     (scratch / "content/.#all.yaml").write_text("editor lock file")
     assert not watcher.due() and not watcher.due()

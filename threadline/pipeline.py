@@ -151,3 +151,12 @@ def build(root: Path, out: Path, base_url: str | None = None, session: Session |
     if session:
         session.written = Written(stage.out, {o.path: o.content for o in outputs})
     return inv
+
+
+def build_in_memory(root: Path, session: Session) -> tuple[Investigation, dict[str, bytes]]:
+    """Every file of the site by path, without writing (the dev server serves from memory).
+
+    No search index: indexing costs more than the rebuild. The session renders only what changed.
+    """
+    inv = analyse(root, session=session)
+    return inv, {o.path: o.content for o in render_site(inv, root / "templates", session)}

@@ -2,9 +2,10 @@
 
 The server polls seeds/, content/, templates/ and site.yaml every 20 ms (a few dozen stat
 calls), waits until a poll sees no further change (so a burst of saves is one rebuild), builds
-into a fresh folder outside the project and only then points the server at it: a request is
-always answered from one complete build. The browser is told to reload over livereload's
-websocket protocol (its livereload.js client is served at /livereload.js).
+in memory (a session re-renders only what the change touched) and only then switches to the new
+build: a request is always answered from one complete build, and nothing is written to disk.
+The browser is told to reload over livereload's websocket protocol (its livereload.js client
+is served at /livereload.js).
 
 Latency, measured with `python -m tests.test_serve` (save a sidecar, wait for the reload
 message, fetch the page) on a copy of the five-seed site: see EDITING.md for the figures.
@@ -15,10 +16,8 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,7 @@ from tornado import httpserver, netutil, web
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .errors import BuildError, Problem
-from .pipeline import Session, build
+from .pipeline import Session, build_in_memory
 from .urls import base_path
 
 WATCHED = ("seeds", "content", "templates", "site.yaml")
@@ -73,9 +72,8 @@ class Preview:
     """What the server shows: the last good build, the problems of the latest one, a build counter."""
 
     root: Path
-    work: Path
     session: Session = field(default_factory=Session)
-    current: Path | None = None
+    current: dict[str, bytes] | None = None  # the last good build: every file's bytes by path
     problems: list[Problem] = field(default_factory=list)
     builds: int = 0
     prefix: str = "/"
@@ -83,39 +81,33 @@ class Preview:
     last_ms: float = 0.0
     origin: str = ""
 
-    def build_into(self, number: int) -> tuple[Path | None, list[Problem], str | None]:
-        """One build into a new folder; (folder, [], base_url) or (None, problems, None). Runs in a worker thread."""
-        out = self.work / f"site-{number}"
+    def build_once(self) -> tuple[dict[str, bytes] | None, list[Problem], str | None]:
+        """One build, in memory: (files, [], base_url) or (None, problems, None). Runs in a worker thread.
+
+        The site is served from memory, so a request sees either the last build or the new one
+        whole, and the preview never waits on the disk.
+        """
         try:
-            # The session keeps templates, file reads and annotations between builds; no search
-            # index in the preview (indexing costs more than the rebuild).
-            inv = build(self.root, out, session=self.session, search=False)
+            inv, files = build_in_memory(self.root, self.session)
         except BuildError as error:
             return None, error.problems, None
         except Exception as exc:  # a template or generator bug must not kill the preview
             return None, [Problem("(build)", 0, 0, f"{type(exc).__name__}: {exc}")], None
-        return out, [], inv.project.site.base_url
+        return files, [], inv.project.site.base_url
 
-    def apply(self, out: Path | None, problems: list[Problem], base_url: str | None) -> None:
+    def apply(self, files: dict[str, bytes] | None, problems: list[Problem], base_url: str | None) -> None:
         """Switch to a finished build (or keep the last good one and show the problems); tell browsers."""
         self.builds += 1
         self.problems = problems
-        if out is not None:
-            previous, self.current = self.current, out
+        if files is not None:
+            self.current = files  # one assignment: requests see the old site or the new one, whole
             self.prefix = base_path(base_url or "/")
-            if previous is not None:
-                _remove_later(previous)
         for waiter in list(self.waiters):
             waiter.write_message({"command": "reload", "path": self.prefix, "liveCSS": False, "liveImg": False})
 
     def status(self) -> dict:
         return {"build": self.builds, "ok": not self.problems, "serving": self.current is not None,
                 "prefix": self.prefix, "errors": [str(p) for p in self.problems], "build_ms": round(self.last_ms, 1)}
-
-
-def _remove_later(folder: Path) -> None:
-    """Remove a replaced build after in-flight requests for it are done."""
-    IOLoop.current().call_later(2.0, shutil.rmtree, folder, True)
 
 
 class Watcher:
@@ -148,8 +140,7 @@ class Watcher:
         self.building = True
         started, self.changed_at = self.changed_at or time.perf_counter(), 0.0
         try:
-            number = self.preview.builds + 1
-            result = await IOLoop.current().run_in_executor(None, self.preview.build_into, number)
+            result = await IOLoop.current().run_in_executor(None, self.preview.build_once)
             self.preview.last_ms = (time.perf_counter() - started) * 1000
             self.preview.apply(*result)
             announce(self.preview)
@@ -214,12 +205,11 @@ class SiteHandler(web.RequestHandler):
         if url == "/" and preview.prefix != "/":
             return self.redirect(preview.prefix)
         found = resolve(preview.current, preview.prefix, url)
-        if isinstance(found, str):
+        if isinstance(found, Redirect):
             return self.redirect(found)
         if found is None:
-            missing = preview.current / "404.html"
-            return self.page(404, missing.read_bytes() if missing.is_file() else b"<p>Not found</p>")
-        self.page(200, found.read_bytes(), mimetypes.guess_type(found.name)[0] or "application/octet-stream")
+            return self.page(404, preview.current.get("404.html", b"<p>Not found</p>"))
+        self.page(200, preview.current[found], mimetypes.guess_type(found)[0] or "application/octet-stream")
 
     def page(self, status: int, body: bytes, kind: str = "text/html") -> None:
         self.set_status(status)
@@ -229,22 +219,26 @@ class SiteHandler(web.RequestHandler):
         self.finish(body)
 
 
-def resolve(site: Path, prefix: str, url: str) -> Path | str | None:
-    """The file for `url` (already percent-decoded), a URL to redirect to, or None: never outside `site`."""
+class Redirect(str):
+    """A URL the browser is sent to instead (a folder asked for without its trailing slash)."""
+
+
+def resolve(site: dict[str, bytes], prefix: str, url: str) -> str | Redirect | None:
+    """The site path that answers `url` (already percent-decoded), a Redirect, or None.
+
+    Only paths the build produced can be served: there is no file system to escape from.
+    """
     if not url.startswith(prefix):
         return None
     rel = url[len(prefix):]
     if any(part in (".", "..") or "\\" in part or ":" in part or "\0" in part for part in rel.split("/")):
         return None
-    base = site.resolve()
-    target = (base / rel).resolve()
-    if not target.is_relative_to(base):
-        return None
-    if target.is_dir():
-        if rel and not rel.endswith("/"):
-            return url + "/"
-        target = target / "index.html"
-    return target if target.is_file() else None
+    if rel in site:
+        return rel
+    index = f"{rel}index.html" if rel.endswith("/") or not rel else f"{rel}/index.html"
+    if index in site:
+        return index if rel.endswith("/") or not rel else Redirect(url + "/")
+    return None
 
 
 def inject(body: bytes, problems: list[Problem]) -> bytes:
@@ -276,27 +270,26 @@ def application(preview: Preview) -> web.Application:
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, serve and rebuild until interrupted; returns the exit code."""
-    with tempfile.TemporaryDirectory(prefix="threadline-preview-") as work:
-        preview = Preview(root.resolve(), Path(work))
-        try:
-            sockets = netutil.bind_sockets(port, host)
-        except OSError as exc:
-            print(f"cannot listen on {host}:{port}: {exc.strerror} (try another --port)", file=sys.stderr)
-            return 1
-        loop = IOLoop.current()
-        httpserver.HTTPServer(application(preview)).add_sockets(sockets)
-        watcher = Watcher(preview)
-        watcher.dirty = True  # the first build
-        PeriodicCallback(watcher.poll, POLL_MS).start()
-        preview.origin = f"http://{host}:{sockets[0].getsockname()[1]}"
-        print(f"listening on {preview.origin}/ (Ctrl-C to stop)", flush=True)
-        _stop_on_signals(loop)
-        loop.start()
+    preview = Preview(root.resolve())
+    try:
+        sockets = netutil.bind_sockets(port, host)
+    except OSError as exc:
+        print(f"cannot listen on {host}:{port}: {exc.strerror} (try another --port)", file=sys.stderr)
+        return 1
+    loop = IOLoop.current()
+    httpserver.HTTPServer(application(preview)).add_sockets(sockets)
+    watcher = Watcher(preview)
+    watcher.dirty = True  # the first build
+    PeriodicCallback(watcher.poll, POLL_MS).start()
+    preview.origin = f"http://{host}:{sockets[0].getsockname()[1]}"
+    print(f"listening on {preview.origin}/ (Ctrl-C to stop)", flush=True)
+    _stop_on_signals(loop)
+    loop.start()
     return 0
 
 
 def _stop_on_signals(loop: IOLoop) -> None:
-    """SIGTERM and Ctrl-C stop the loop, so the temporary folder is removed."""
+    """SIGTERM and Ctrl-C stop the loop and end the process cleanly."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.asyncio_loop.add_signal_handler(sig, loop.stop)
 
