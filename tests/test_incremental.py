@@ -75,3 +75,14 @@ def test_only_the_pages_an_edit_touches_are_rendered_again(scratch: Path) -> Non
     rendered = sorted(p for p in after if p.endswith(".html") and after[p] is not before[p])
     # Its dossier page, and the three pages that list everything (they get all the views).
     assert rendered == ["dossiers/example-report/index.html", "dossiers/index.html", "index.html", "timeline/index.html"]
+
+
+def test_the_dev_servers_in_memory_build_equals_a_full_build(scratch: Path, tmp_path: Path) -> None:
+    from threadline.pipeline import build_in_memory
+
+    session = Session()
+    build_in_memory(scratch, session)
+    EDITS["sidecar quote"](scratch)
+    _, files = build_in_memory(scratch, session)
+    build(scratch, tmp_path / "fresh", search=False)
+    assert files == tree(tmp_path / "fresh")
