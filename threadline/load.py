@@ -96,22 +96,27 @@ def _list_files(root: Path, kind: str, problems: Problems, cache: FileCache | No
     """Every entity or event of every file in content/<kind>/, in file order."""
     paths = sorted((root / "content" / kind).glob("*.yaml"), key=str)
     if cache is None and sum(p.stat().st_size for p in paths) > PARALLEL_BYTES:
-        done = parallel_map(_list_file, (root, kind), paths, workers, min_items=2)
-    else:
+        done = parallel_map(_list_file_alone, (root, kind), paths, workers, min_items=2)
+    else:  # the cache replays each file's problems itself
         cache = cache or FileCache()
-        done = [cache.get((path,), lambda found, path=path: _list_file((root, kind), path, found), Problems())
+        done = [(cache.get((path,), lambda found, path=path: _list_file(root, kind, path, found), problems), [])
                 for path in paths]
     for items, found in done:
         problems.items.extend(found)
         yield from (item for item in items if item is not None)
 
 
-def _list_file(where: tuple[Path, str], path: Path, found: Problems | None = None) -> tuple[list, list]:
-    """The entities or events of one file, and the problems found in it."""
-    (root, kind), found = where, found or Problems()
+def _list_file(root: Path, kind: str, path: Path, found: Problems) -> list:
+    """The entities or events of one file; problems go to `found`."""
     items = read_yaml(path, root, kind, found) or []
     convert = load_entity if kind == "entities" else load_event
-    return [convert(item, where_of(items, i, Where(relpath(path, root))), found) for i, item in enumerate(items)], found.items
+    return [convert(item, where_of(items, i, Where(relpath(path, root))), found) for i, item in enumerate(items)]
+
+
+def _list_file_alone(where: tuple[Path, str], path: Path) -> tuple[list, list]:
+    """One file's items and problems, as a worker process sends them back."""
+    found = Problems()
+    return _list_file(*where, path, found), found.items
 
 
 def _add_unique(table: dict, item: Any, problems: Problems, what: str) -> None:
