@@ -193,9 +193,8 @@ def dossier_markdown(doc: Annotated, links: Links) -> str:
     title = next((b for b in doc.blocks if b.kind == "title"), None)
     out += [f"# {md_block(title, links) if title else md_escape(d.headline, False)}", ""]
     for block in doc.blocks:
-        prefix: Callable[[str], str] = {"heading": lambda s: "## " + s, "para": lambda s: s}.get(block.kind)
-        if prefix:
-            out += [prefix(md_block(block, links)), ""]
+        if block.kind != "title":  # the title is the `#` line above
+            out += [("## " if block.kind == "heading" else "") + md_block(block, links), ""]
     for n, note in enumerate(d.notes, 1):
         out += [f"[^{n}]: " + note.text.strip().replace("<", "&lt;").replace("\n", "\n    "), ""]
     return "\n".join(out)
