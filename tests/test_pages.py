@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -134,14 +135,43 @@ def test_home_and_entity_pages_carry_the_network_and_its_table(site: Path) -> No
 
 # --- Search, metadata, weight ----------------------------------------------------------------
 
-def test_pagefind_indexes_dossiers_entities_and_pages_only(site: Path) -> None:
-    assert (site / "pagefind" / "pagefind.js").is_file()
-    assert "data-pagefind-body" in html(site, "dossiers/example-report/index.html")
-    assert "data-pagefind-body" in html(site, "people/elon-musk/index.html")
-    assert "data-pagefind-body" in html(site, "about/index.html")
-    assert "data-pagefind-body" not in html(site, "timeline/index.html") + html(site, "index.html")
+def search_records(site: Path) -> dict[str, dict]:
+    """What the search bundle holds, by URL: each fragment is gzipped JSON after a signature."""
+    records = {}
+    for fragment in (site / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        record = json.loads(data)
+        records[record["url"]] = record
+    return records
+
+
+def test_search_indexes_dossiers_entities_and_pages_only(site: Path) -> None:
+    records = search_records(site)
+    entities = {f"/{kind}/{i}/" for kind, i in [("people", "elon-musk"), ("people", "vladimir-putin"), ("places", "moscow"),
+                                                  ("organisations", "kremlin")]}
+    assert set(records) == {"/dossiers/example-report/", "/about/"} | entities
+    assert not (site / "_search-input").exists()  # the indexer's input is not published
     search = html(site, "search/index.html")
     assert 'data-bundle="../pagefind/pagefind.js"' in search and "<noscript>" in search
+
+
+def test_search_holds_the_verbatim_text_and_none_of_the_page_furniture(site: Path) -> None:
+    dossier = search_records(site)["/dossiers/example-report/"]
+    assert dossier["meta"] == {"title": "Musk meets Putin in Moscow", "kind": "Dossier · Example News · 1 March 2024"}
+    for line in ["Elon Musk met Vladimir Putin in Moscow on Friday, the Kremlin said.",
+                 "Mr Musk’s visit followed talks in February, when Putin asked Musk about Mars."]:
+        assert line in dossier["content"]
+    for furniture in ["Skip to content", "About this source", "Events this source supports", "Source link"]:
+        assert furniture not in dossier["content"]
+    person = search_records(site)["/people/elon-musk/"]
+    assert person["meta"] == {"title": "Elon Musk", "kind": "People"} and "Mr Musk" in person["content"]
+
+
+def test_search_documents_escape_what_they_quote(tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=alert(1)> & <b>bold</b>"
+    seed = SEED + "\n" + hostile + "\n"
+    out = built(tmp_path, **{"seeds/a.txt": seed, "content/dossiers/example-report.yaml": sidecar("a.txt", seed)})
+    assert hostile in search_records(out)["/dossiers/example-report/"]["content"]  # as text, not as markup
 
 
 def test_json_ld_is_valid_and_cannot_close_its_script(tmp_path: Path) -> None:

@@ -94,9 +94,8 @@ def _html_close(span: Span, last: bool, links: Links) -> str:
     tag = {"mention": "</a>", "evidence": "</mark>"}.get(span.kind, "</span>")
     if last and span.kind == "note":
         n = span.target
-        # The marker is ours, not the source's: kept out of search results and excerpts.
         marker = f'<a id="{span.anchor}" href="#note-{n}" role="doc-noteref">{n}</a>'
-        return f'{tag}<sup class="fn" data-pagefind-ignore>{marker}</sup>'
+        return f'{tag}<sup class="fn">{marker}</sup>'
     if last and span.kind == "evidence":
         event = links.events[span.target]
         label = escape(f"On the timeline: {event.title}")

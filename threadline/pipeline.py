@@ -18,7 +18,7 @@ from .model import Dossier, Project
 from .parallel import parallel_map
 from .prose import Prose
 from .render import Output, Progress, Renderer, environment
-from .search import index_site
+from .search import INPUT, index_site
 from .views import Views, build_views
 from .write import Staging, Written, refuse_collisions
 
@@ -118,19 +118,21 @@ def _annotate_one(context: tuple[dict[str, Dossier], AliasIndex], slug: str) -> 
 
 
 def render_site(inv: Investigation, templates: Path, session: Session | None = None, workers: int = 1,
-                progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
+                progress: Progress | None = None, stage: Staging | None = None, search: bool = False) -> list[Output]:
     """Every file of the site in a stable order; pages on `workers` processes when it pays.
 
     With a staging folder, pages are written there as they are rendered (their outputs come back
-    `on_disk`, without their bytes); everything else is returned for the caller to put.
+    `on_disk`, without their bytes); everything else is returned for the caller to put. With
+    `search`, the documents the search indexer reads come too.
     """
     prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
     env = session.environment(templates) if session else environment(templates)
     memo = session.pages if session else None  # a one-off build renders everything once: no memo
-    pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage)
+    pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage, search)
     outputs = pages + list(data_files(inv.project, views))
-    outputs += [sitemap(inv.project, pages), feed(inv.project, views), *static_files(templates)]
+    published = [p for p in pages if not p.path.startswith(INPUT + "/")]  # search documents are not pages
+    outputs += [sitemap(inv.project, published), feed(inv.project, views), *static_files(templates)]
     refuse_collisions(outputs)
     return outputs
 
@@ -144,7 +146,7 @@ def build(root: Path, out: Path, base_url: str | None = None, session: Session |
     inv = analyse(root, base_url, session, workers)
     with Staging(out, index_site if search else None, session.written if session else None) as stage:
         # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.
-        outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage)
+        outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage, search)
         for output in outputs:
             if not output.on_disk:
                 stage.put(output)
