@@ -112,12 +112,15 @@ def test_seed_html_is_text(tmp_path: Path) -> None:
     files["content/dossiers/example-report.yaml"] = (
         "seed: a.txt\nsha256: " + __import__("hashlib").sha256(seed.encode()).hexdigest() + "\n"
         "headline: Musk meets Putin in Moscow\nheadline_by: source\npublished: 2024-03-01\npublished_basis: x\n"
-        "events:\n  - event: musk-meets-putin\n    quote: said Musk\n  - event: february-talks\n    quote: Putin in Moscow\n")
+        "events:\n  - event: musk-meets-putin\n    quote: \"<script>alert('x')</script> said Musk\"\n"
+        "  - event: february-talks\n    quote: Putin in Moscow\n")
     root = write_project(tmp_path / "p", files)
     build(root, tmp_path / "out")
-    html = page(tmp_path / "out", "dossiers/example-report/index.html")
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')&lt;/script&gt;" in html
-    assert "<script>alert" not in html
+    # The text is in the dossier, in Musk's mentions in context, and quoted on the timeline and his page.
+    for path in ("dossiers/example-report/index.html", "people/elon-musk/index.html", "timeline/index.html"):
+        html = page(tmp_path / "out", path)
+        assert "&lt;script&gt;alert(" in html and ")&lt;/script&gt;" in html, path
+    assert not [p for p in (tmp_path / "out").rglob("*.html") if "<script>alert" in p.read_text()]
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(scratch: Path) -> None:
@@ -180,15 +183,17 @@ def test_a_build_with_nothing_changed_is_skipped(scratch: Path, capsys: pytest.C
 
 
 def test_editors_yaml_and_markdown_are_never_trusted_as_html(tmp_path: Path) -> None:
-    from tests.conftest import ENTITIES
+    from tests.conftest import ENTITIES, EVENTS
 
     hostile = ENTITIES.replace("description: Capital of Russia.",
                                "description: '<script>alert(1)</script> <img src=x onerror=alert(1)> [see](javascript:alert(1))'")
+    events = EVENTS.replace("title: Talks in February", "title: <script>alert(1)</script>").replace(
+        "date_basis: '\"In February\".'", "date_basis: <img src=x onerror=alert(1)>")
     root = write_project(tmp_path / "p", scratch_files(**{
-        "content/entities/all.yaml": hostile,
+        "content/entities/all.yaml": hostile, "content/events/all.yaml": events,
         "content/pages/about.md": "# About <b>us</b>\n\n<iframe src=x></iframe> [x](JavaScript:alert(1))\n"}))
     build(root, tmp_path / "out", search=False)
-    for path in ("places/moscow/index.html", "about/index.html"):
+    for path in ("places/moscow/index.html", "about/index.html", "timeline/index.html", "people/elon-musk/index.html"):
         html = page(tmp_path / "out", path)
         assert "<script>alert" not in html and "<img src=x" not in html and "<iframe" not in html, path
         assert "javascript:" not in html.lower(), path
