@@ -74,7 +74,7 @@ def _dossier(i: int, rng: random.Random, people: list[dict], out: Path) -> list[
 
 
 def _event(event_id: str, i: int, p: int, rng: random.Random, people: list[dict]) -> dict:
-    year = 2010 + (i + p) % 15
+    year = 2014 + i % 10 - p // 2  # one to five years before the report (published in 2015 + i % 10)
     date = rng.choice([f"{year}", f"{year}-{1 + p:02d}", f"{year}-{1 + p:02d}-{1 + i % 28:02d}",
                        f"{year}-{1 + p:02d}~", f"{year}?", f"{year}/{year + 1}"])
     return {"id": event_id, "date": date, "date_basis": "synthetic", "title": f"Synthetic event {event_id}",
