@@ -1,6 +1,7 @@
 """The built site: every page kind, cross-links both ways, data files, subpath links, atomic writes."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,19 @@ def test_editors_yaml_and_markdown_are_never_trusted_as_html(tmp_path: Path) -> 
         assert "<script>alert" not in html and "<img src=x" not in html and "<iframe" not in html, path
         assert "javascript:" not in html.lower(), path
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(tmp_path / "out", "places/moscow/index.html")
+
+
+def test_a_failed_search_index_stops_the_build_and_keeps_the_previous_site(scratch: Path, monkeypatch) -> None:
+    out = scratch / "public"
+    build(scratch, out)
+    before = tree(out)
+    (scratch / "content/pages/about.md").write_text("# About\n\nChanged.\n")
+    monkeypatch.setattr("threadline.search.PAGEFIND", [sys.executable, "-c", "print('index full'); raise SystemExit(3)"])
+    with pytest.raises(BuildError) as caught:
+        build(scratch, out)
+    assert str(caught.value) == "pagefind: search indexing failed: index full"
+    assert tree(out) == before
+    assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == []
 
 
 def test_the_crawler_follows_the_search_index_the_search_page_loads(scratch: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .model import Dossier, Project
 from .parallel import parallel_map
 from .prose import Prose
 from .render import Output, Progress, Renderer, environment
-from .search import INPUT, index_site
+from .search import Indexer
 from .views import Views, build_views
 from .write import Staging, Written, refuse_collisions
 
@@ -76,11 +77,17 @@ class Session:
 
 
 def analyse(root: Path, base_url: str | None = None, session: Session | None = None, workers: int = 1) -> Investigation:
-    """Load and check every input, then annotate every seed; raise BuildError on any error.
+    """Load, check and annotate everything, then cross-reference; raise BuildError on any error.
 
     A session (the dev server's) reuses what is unchanged; without one, a large investigation is
     read and annotated on `workers` processes.
     """
+    return cross_checked(*annotated(root, base_url, session, workers))
+
+
+def annotated(root: Path, base_url: str | None = None, session: Session | None = None,
+              workers: int = 1) -> tuple[Project, dict[str, Annotated], Problems]:
+    """Load and check every input, then annotate every seed; raise BuildError on any error."""
     problems = Problems()
     project = load_project(root, problems, session.files if session else None, workers)
     if base_url:
@@ -89,6 +96,11 @@ def analyse(root: Path, base_url: str | None = None, session: Session | None = N
     index = AliasIndex(list(project.entities.values()))
     docs = annotate_all(project, index, problems, session, workers)
     problems.raise_if_errors()
+    return project, docs, problems
+
+
+def cross_checked(project: Project, docs: dict[str, Annotated], problems: Problems) -> Investigation:
+    """Index who is named where and which passages support which event; add the editors' warnings."""
     xref = cross_reference(project, docs)
     warn_quality(project, docs, xref, problems)
     return Investigation(project, docs, xref, problems)
@@ -118,21 +130,19 @@ def _annotate_one(context: tuple[dict[str, Dossier], AliasIndex], slug: str) -> 
 
 
 def render_site(inv: Investigation, templates: Path, session: Session | None = None, workers: int = 1,
-                progress: Progress | None = None, stage: Staging | None = None, search: bool = False) -> list[Output]:
+                progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
     """Every file of the site in a stable order; pages on `workers` processes when it pays.
 
     With a staging folder, pages are written there as they are rendered (their outputs come back
-    `on_disk`, without their bytes); everything else is returned for the caller to put. With
-    `search`, the documents the search indexer reads come too.
+    `on_disk`, without their bytes); everything else is returned for the caller to put.
     """
     prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
     env = session.environment(templates) if session else environment(templates)
     memo = session.pages if session else None  # a one-off build renders everything once: no memo
-    pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage, search)
+    pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage)
     outputs = pages + list(data_files(inv.project, views))
-    published = [p for p in pages if not p.path.startswith(INPUT + "/")]  # search documents are not pages
-    outputs += [sitemap(inv.project, published), feed(inv.project, views), *static_files(templates)]
+    outputs += [sitemap(inv.project, pages), feed(inv.project, views), *static_files(templates)]
     refuse_collisions(outputs)
     return outputs
 
@@ -143,13 +153,19 @@ def build(root: Path, out: Path, base_url: str | None = None, session: Session |
 
     `search=False` skips the full-text index (the preview does: indexing costs more than a rebuild).
     """
-    inv = analyse(root, base_url, session, workers)
-    with Staging(out, index_site if search else None, session.written if session else None) as stage:
-        # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.
-        outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage, search)
-        for output in outputs:
-            if not output.on_disk:
-                stage.put(output)
+    project, docs, problems = annotated(root, base_url, session, workers)
+    with Staging(out, session.written if session else None) as stage:
+        # Search indexing runs beside the rest of the build, in its own process.
+        prose = session.prose if session else Prose()
+        with Indexer(project, docs, prose, stage.folder, workers) if search else nullcontext() as indexer:
+            inv = cross_checked(project, docs, problems)
+            # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.
+            outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage)
+            for output in outputs:
+                if not output.on_disk:
+                    stage.put(output)
+            if indexer:
+                indexer.finish()
     if session:
         session.written = Written(stage.out, {o.path: o.content for o in outputs})
     return inv

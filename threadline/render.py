@@ -19,7 +19,6 @@ from .jsonld import dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
 from .parallel import parallel_map
 from .prose import Prose
-from .search import INPUT, dossier_document, entity_document, page_document
 from .urls import absolute, base_path, root_prefix, save_as, url_of
 from .views import PageMeta, Views
 
@@ -80,30 +79,22 @@ class Renderer:
             memo[path] = (key, output)
         return output
 
-    def all_pages(self, workers: int = 1, progress: Progress | None = None, stage: Staging | None = None,
-                  search: bool = False) -> list[Output]:
+    def all_pages(self, workers: int = 1, progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
         """Every HTML page, on `workers` processes for a large site; the long lists first, to start early.
 
-        With a staging folder, each page is written there as soon as it is rendered. With `search`,
-        the documents the search indexer reads come too (search.py).
+        With a staging folder, each page is written there as soon as it is rendered.
         """
         jobs = [("overview", name) for name in ("timeline", "home", "dossiers", "search", "not_found")]
         jobs += [("kind", kind) for kind in KINDS] + [("page", slug) for slug in self.project.pages]
         jobs += [("dossier", slug) for slug in self.views.dossiers] + [("entity", i) for i in self.views.entities]
         jobs += [("markdown", slug) for slug in self.views.dossiers]
-        if search:
-            jobs += [("search_page", slug) for slug in self.project.pages]
-            jobs += [("search_dossier", slug) for slug in self.views.dossiers]
-            jobs += [("search_entity", i) for i in self.views.entities]
         return render_bulk(self, jobs, workers, progress, stage)
 
     def job(self, job: tuple[str, str]) -> Output:
         """Render one page: ("overview", name), ("kind", kind), ("page", slug), ("dossier", slug), ("entity", id)."""
         kind, ident = job
         return {"overview": self.overview, "kind": self.kind_index, "page": self.free_page,
-                "dossier": self.dossier, "entity": self.entity, "markdown": self.markdown,
-                "search_page": self.search_page, "search_dossier": self.search_dossier,
-                "search_entity": self.search_entity}[kind](ident)
+                "dossier": self.dossier, "entity": self.entity, "markdown": self.markdown}[kind](ident)
 
     def overview(self, name: str) -> Output:
         """Home, dossier list, timeline (the pages that list everything get all the views), search, 404."""
@@ -141,22 +132,6 @@ class Renderer:
         view = self.views.entities[entity_id]
         path = save_as("entity", kind=view.ref.kind, id=entity_id)
         return self.page("entity.html", path, view.ref.name, "entity", entity=view)
-
-    # What the search indexer reads for a page, saved at the page's path inside search.INPUT.
-    def search_page(self, slug: str) -> Output:
-        page = self.project.pages[slug]
-        return self._search(save_as("page", slug=slug), page_document(page.title, self.prose.html(page.body), self.site.language))
-
-    def search_dossier(self, slug: str) -> Output:
-        return self._search(save_as("dossier", slug=slug), dossier_document(self.views.dossiers[slug], self.site.language))
-
-    def search_entity(self, entity_id: str) -> Output:
-        view = self.views.entities[entity_id]
-        path = save_as("entity", kind=view.ref.kind, id=entity_id)
-        return self._search(path, entity_document(view, self.site.language))
-
-    def _search(self, page_path: str, html: str) -> Output:
-        return Output(f"{INPUT}/{page_path}", html.encode("utf-8"), f"search document of {page_path}")
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)

@@ -1,12 +1,13 @@
-"""Full-text search: Pagefind indexes a small document per searchable page, before the swap.
+"""Full-text search: Pagefind indexes a small document per searchable page, in the background.
 
-What search should find is known before any page is rendered: a dossier's text and notes, an
-entity's names and description, a free page's prose. Each is written as a minimal HTML document
-into `INPUT` inside the staging folder, at the path of its page, so Pagefind gives each result
-the page's URL; Pagefind then writes its bundle into `pagefind/` and the documents are removed.
-Indexing these documents instead of the rendered pages skips the menus, panels, event lists and
-mention snippets Pagefind would parse only to ignore: at 10,000 dossiers it takes a quarter of
-the time. Pagefind comes from PyPI (`pagefind[bin]`, which ships the binary in its wheel); the
+What search should find is known as soon as the seeds are annotated: a dossier's text and
+notes, an entity's names and description, a free page's prose. Each is written as a minimal
+HTML document into `INPUT` inside the staging folder, at the path of its page, so Pagefind gives
+each result the page's URL. Pagefind then runs as a separate process while this one
+cross-references and renders (it would otherwise leave a core idle through the serial stages),
+and the build waits for it before the swap. Indexing these documents instead of the rendered
+pages skips the menus, panels, event lists and mention snippets Pagefind would parse only to
+ignore. Pagefind comes from PyPI (`pagefind[bin]`, which ships the binary in its wheel); the
 search page loads the bundle by a relative URL, so search works under any subpath, offline.
 """
 
@@ -20,9 +21,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .annotate import Annotated
 from .errors import BuildError, Problem
-from .views import DossierView, EntityView
+from .model import KIND_TITLES, Entity, Project
+from .parallel import parallel_map
+from .prose import Prose
+from .urls import save_as
 
+PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary, from the wheel of `pagefind[bin]`
 BUNDLE = "pagefind"
 INPUT = "_search-input"  # a folder of the staging tree: Pagefind's input, removed before the swap
 _TAGS = {"heading": "h2", "para": "p"}
@@ -36,46 +42,80 @@ def pagefind_available() -> bool:
     return True
 
 
-def dossier_document(view: DossierView, language: str) -> str:
+class Indexer:
+    """Writes the search documents, runs Pagefind in the background, and waits for it in `finish`.
+
+    Use as a context manager around the rest of the build: leaving it early (an error) stops
+    Pagefind. `finish` is the last step before the staging folder is swapped in.
+    """
+
+    def __init__(self, project: Project, docs: dict[str, Annotated], prose: Prose, folder: Path, workers: int = 1):
+        self.context = (project, docs, prose, folder / INPUT)
+        self.folder, self.workers = folder, workers
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Indexer:
+        project, docs = self.context[:2]
+        items = [("page", slug) for slug in project.pages] + [("dossier", slug) for slug in docs]
+        items += [("entity", entity_id) for entity_id in project.entities]
+        parallel_map(_write_document, self.context, items, self.workers)
+        command = [*PAGEFIND, "--site", str(self.folder / INPUT), "--output-path", str(self.folder / BUNDLE), "--silent"]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return self
+
+    def finish(self) -> None:
+        """Wait for Pagefind and remove its input; its failure stops the build with its message."""
+        assert self.process is not None, "finish() runs inside the with block"
+        output, _ = self.process.communicate()
+        shutil.rmtree(self.folder / INPUT, ignore_errors=True)
+        if self.process.returncode != 0:
+            message = output.strip() or f"exit status {self.process.returncode}"
+            raise BuildError([Problem("pagefind", 0, 0, f"search indexing failed: {message}")])
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def _write_document(context: tuple[Project, dict[str, Annotated], Prose, Path], item: tuple[str, str]) -> None:
+    project, docs, prose, folder = context
+    kind, key = item
+    if kind == "dossier":
+        path, html = save_as("dossier", slug=key), dossier_document(docs[key], prose, project.site.date_style)
+    elif kind == "entity":
+        entity = project.entities[key]
+        path, html = save_as("entity", kind=entity.kind, id=key), entity_document(entity, prose)
+    else:
+        page = project.pages[key]
+        path, html = save_as("page", slug=key), page_document(page.title, prose.html(page.body))
+    target = folder / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_document(project.site.language, html), encoding="utf-8")
+
+
+def dossier_document(doc: Annotated, prose: Prose, date_style: str) -> str:
     """The headline, the verbatim text (less the headline line) and the editors' notes."""
-    ref = view.ref
-    kind = " · ".join(part for part in ("Dossier", ref.outlet, view.link.published) if part)
-    blocks = [f"<{_TAGS[b.kind]}>{escape(b.text)}</{_TAGS[b.kind]}>" for b in view.annotated.blocks if b.kind in _TAGS]
-    notes = [f"<p>{html}</p>" for _, html in view.notes]
-    return _document(language, f'<p data-pagefind-meta="kind">{escape(kind)}</p>',
-                     f"<h1>{escape(ref.headline)}</h1>", *blocks, *notes)
+    d = doc.dossier
+    kind = " · ".join(part for part in ("Dossier", d.outlet, d.published.display(date_style)) if part)
+    blocks = [f"<{_TAGS[b.kind]}>{escape(b.text)}</{_TAGS[b.kind]}>" for b in doc.blocks if b.kind in _TAGS]
+    notes = [f"<p>{prose.inline(note.text)}</p>" for note in d.notes]
+    return "\n".join([f'<p data-pagefind-meta="kind">{escape(kind)}</p>', f"<h1>{escape(d.headline)}</h1>", *blocks, *notes])
 
 
-def entity_document(view: EntityView, language: str) -> str:
+def entity_document(entity: Entity, prose: Prose) -> str:
     """The name and every other spelling weigh most, then the description."""
-    aliases = ", ".join(escape(a) for a in view.aliases)
-    return _document(language, f'<p data-pagefind-meta="kind">{escape(view.kind_title)}</p>',
-                     f'<h1 data-pagefind-weight="10">{escape(view.ref.name)}</h1>',
-                     f'<p data-pagefind-weight="8">{aliases}</p>' if aliases else "",
-                     f'<div data-pagefind-weight="4">{view.description}</div>')
+    aliases = ", ".join(escape(a) for a in entity.spellings if a != entity.name)
+    return "\n".join([f'<p data-pagefind-meta="kind">{escape(KIND_TITLES[entity.kind])}</p>',
+                      f'<h1 data-pagefind-weight="10">{escape(entity.name)}</h1>',
+                      f'<p data-pagefind-weight="8">{aliases}</p>' if aliases else "",
+                      f'<div data-pagefind-weight="4">{prose.html(entity.description)}</div>'])
 
 
-def page_document(title: str, body: Markup, language: str) -> str:
-    return _document(language, f"<h1>{escape(title)}</h1>", str(body))
+def page_document(title: str, body: Markup) -> str:
+    return f"<h1>{escape(title)}</h1>\n{body}"
 
 
-def _document(language: str, *parts: str) -> str:
-    body = "\n".join(part for part in parts if part)
+def _document(language: str, body: str) -> str:
     head = f'<!doctype html>\n<html lang="{escape(language)}">\n<body><main data-pagefind-body>\n'
     return f"{head}{body}\n</main></body>\n</html>\n"
-
-
-def index_site(folder: Path) -> None:
-    """Index the documents in `folder`/INPUT into `folder`/pagefind, then remove them.
-
-    A failure stops the build with Pagefind's message.
-    """
-    source = folder / INPUT
-    command = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(folder / BUNDLE), "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    finally:
-        shutil.rmtree(source, ignore_errors=True)
-    if result.returncode != 0:
-        message = (result.stderr or result.stdout).strip() or f"exit status {result.returncode}"
-        raise BuildError([Problem("pagefind", 0, 0, f"search indexing failed: {message}")])

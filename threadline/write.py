@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,14 +38,13 @@ class Staging:
 
     Files are put into it as they are made (worker processes put their own pages, so the site
     never has to be held in memory at once); leaving the `with` block with an error removes it
-    and leaves `out` exactly as it was. `finish`, if given, runs on the complete folder before
-    the swap (the search indexer writes its bundle there). Files equal to those of `previous`
+    and leaves `out` exactly as it was. Files equal to those of `previous`
     are hard-linked from it: on a rebuild most files are unchanged, and a link costs a fifth of
     a write.
     """
 
-    def __init__(self, out: Path, finish: Callable[[Path], None] | None = None, previous: Written | None = None):
-        self.out, self.finish, self.previous = out.resolve(), finish, previous
+    def __init__(self, out: Path, previous: Written | None = None):
+        self.out, self.previous = out.resolve(), previous
         self.folder = Path()
         self.made: set[Path] = set()  # folders made by this process, so each is made once
 
@@ -72,8 +70,6 @@ class Staging:
     def __exit__(self, kind, error, trace) -> None:
         try:
             if error is None:
-                if self.finish:
-                    self.finish(self.folder)
                 swap_in(self.folder, self.out)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)  # gone already after a successful swap
