@@ -20,7 +20,7 @@ from tests.conftest import REPO, tree
 from tests.htmltext import read, words
 from threadline.annotate import AliasIndex, Block, Span, _number_anchors
 from threadline.emit import Links, html_block, md_block
-from threadline.errors import Problems, Where
+from threadline.errors import BuildError, Problems, Where
 from threadline.links import crawl
 from threadline.load import load_project
 from threadline.model import Entity
@@ -194,3 +194,14 @@ def test_pages_rendered_on_worker_processes_equal_serial_ones(tmp_path: Path) ->
     pages = len([p for p in (tmp_path / "serial").rglob("*") if p.suffix in (".html", ".md")])
     assert seen[-1] == (pages, pages) and len(seen) > 1  # the workers did run
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+def test_the_garbage_collector_is_back_on_after_a_build_and_after_a_failed_one(scratch: Path) -> None:
+    import gc
+
+    build(scratch, scratch / "public", search=False)
+    assert gc.isenabled()
+    (scratch / "content/events/all.yaml").write_text("- id: [not, an, id]\n")
+    with pytest.raises(BuildError):
+        build(scratch, scratch / "public", search=False)
+    assert gc.isenabled()
