@@ -141,7 +141,7 @@ def search_records(site: Path) -> dict[str, dict]:
     for fragment in (site / "pagefind" / "fragment").iterdir():
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         record = json.loads(data)
-        records[record["url"]] = record
+        records[record["url"].removesuffix(".html") + "/"] = record  # as the search page links it
     return records
 
 

@@ -2,13 +2,14 @@
 
 What search should find is known as soon as the seeds are annotated: a dossier's text and
 notes, an entity's names and description, a free page's prose. Each is written as a minimal
-HTML document into `INPUT` inside the staging folder, at the path of its page, so Pagefind gives
-each result the page's URL. Pagefind then runs as a separate process while this one
-cross-references and renders (it would otherwise leave a core idle through the serial stages),
-and the build waits for it before the swap. Indexing these documents instead of the rendered
-pages skips the menus, panels, event lists and mention snippets Pagefind would parse only to
-ignore. Pagefind comes from PyPI (`pagefind[bin]`, which ships the binary in its wheel); the
-search page loads the bundle by a relative URL, so search works under any subpath, offline.
+HTML document into `INPUT` inside the staging folder, saved flat (`dossiers/<slug>.html` for
+the page at `dossiers/<slug>/`: a folder per document would double the files a build creates),
+and the search page turns each result's URL back into its page's. Pagefind runs as a separate
+process while this one cross-references and renders, and the build waits for it before the
+swap. Indexing these documents instead of the rendered pages skips the menus, panels, event
+lists and mention snippets Pagefind would parse only to ignore. Pagefind comes from PyPI
+(`pagefind[bin]`, which ships the binary in its wheel); the search page loads the bundle by a
+relative URL, so search works under any subpath, offline.
 """
 
 from __future__ import annotations
@@ -89,9 +90,14 @@ def _write_document(context: tuple[Project, dict[str, Annotated], Prose, Path], 
     else:
         page = project.pages[key]
         path, html = save_as("page", slug=key), page_document(page.title, prose.html(page.body))
-    target = folder / path
+    target = folder / flat(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_document(project.site.language, html), encoding="utf-8")
+
+
+def flat(page_path: str) -> str:
+    """Where the search document of a page is saved: "people/x/index.html" -> "people/x.html"."""
+    return page_path.removesuffix("/index.html") + ".html"
 
 
 def dossier_document(doc: Annotated, prose: Prose, date_style: str) -> str:

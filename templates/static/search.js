@@ -44,7 +44,8 @@
       li.appendChild(kind);
     }
     var a = document.createElement("a");
-    a.href = data.url;
+    /* The indexed documents are saved flat, as section/name.html, for the page at section/name/. */
+    a.href = data.url.replace(/\.html$/, "/");
     a.textContent = (data.meta && data.meta.title) || data.url;
     var h = document.createElement("h2");
     h.appendChild(a);
