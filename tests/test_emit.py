@@ -3,9 +3,13 @@
 from pathlib import Path
 
 import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import SEED, scratch_files, sidecar, write_project
 from tests.htmltext import read, words
+from threadline.annotate import Block, Span
+from threadline.emit import _walk_nested, walk
 from threadline.pipeline import build
 
 HOSTILE = """\
@@ -73,3 +77,21 @@ def test_hostile_text_is_shown_literally_in_html_and_markdown(tmp_path: Path) ->
     page = (out / f"dossiers/{slug}/index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert" in page
+
+
+@st.composite
+def blocks(draw) -> Block:
+    """A text with spans in reading order: side by side, touching, nested or crossing."""
+    text = draw(st.text(alphabet="ab .", max_size=30))
+    spans = []
+    for n in range(draw(st.integers(0, 6)) if text else 0):
+        start = draw(st.integers(0, len(text) - 1))
+        end = draw(st.integers(start + 1, len(text)))
+        spans.append(Span(start, end, draw(st.sampled_from(["mention", "evidence", "speech"])), "t", f"a{n}"))
+    return Block("para", text, 1, sorted(spans, key=lambda s: s.order))
+
+
+@settings(max_examples=500, deadline=None)
+@given(blocks())
+def test_the_quick_walk_of_side_by_side_spans_equals_the_general_one(block: Block) -> None:
+    assert list(walk(block)) == list(_walk_nested(block.text, block.spans))

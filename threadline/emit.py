@@ -20,6 +20,31 @@ Step = tuple[str, object, bool]  # ("open" | "close" | "text", span or text, fir
 def walk(block: Block) -> Iterator[Step]:
     """Open and close tags so that overlapping spans nest properly, reopening where they cross."""
     text, spans = block.text, block.spans
+    if _disjoint(spans):
+        return _walk_disjoint(text, spans)
+    return _walk_nested(text, spans)
+
+
+def _disjoint(spans: list[Span]) -> bool:
+    """True when no span touches another (most blocks: names only), so nothing nests."""
+    return all(a.end <= b.start for a, b in pairwise(spans))
+
+
+def _walk_disjoint(text: str, spans: list[Span]) -> Iterator[Step]:
+    """The walk when spans follow one another (they are sorted by start): text, open, text, close."""
+    at = 0
+    for span in spans:
+        if span.start > at:
+            yield "text", text[at:span.start], at == 0
+        yield "open", span, True
+        yield "text", text[span.start:span.end], span.start == 0
+        yield "close", span, True
+        at = span.end
+    if at < len(text):
+        yield "text", text[at:], at == 0
+
+
+def _walk_nested(text: str, spans: list[Span]) -> Iterator[Step]:
     cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
     stack: list[Span] = []
     opened: set[str] = set()

@@ -16,6 +16,11 @@ from markupsafe import Markup
 from .views import EventView, MentionGroup, SourceView
 
 
+def _text(value: str) -> str:
+    """Escape text between tags: only &, < and > mean anything there (quotes matter in attributes)."""
+    return escape(value, quote=False)
+
+
 def status_badge(status: str) -> str:
     return f'<span class="status status-{escape(status)}">{escape(status)}</span>'
 
@@ -26,29 +31,29 @@ def event_items(events: list[EventView], root: str, heading: str = "h3") -> Mark
 
 
 def _event_item(e: EventView, root: str, heading: str) -> str:
-    named = ", ".join(f'<a href="{escape(root + r.url)}">{escape(r.name)}</a>' for r in e.entities)
+    named = ", ".join(f'<a href="{escape(root + r.url)}">{_text(r.name)}</a>' for r in e.entities)
     ids = escape(" ".join(r.id for r in e.entities))
     lines = [
         f'<li class="event precision-{e.precision}" id="{escape(e.id)}" data-status="{escape(e.status)}" data-entities="{ids}">',
-        f'  <p class="event-date"><time datetime="{escape(e.edtf)}">{escape(e.date)}</time> {status_badge(e.status)}</p>',
-        f'  <{heading} class="event-title">{escape(e.title)}</{heading}>',
+        f'  <p class="event-date"><time datetime="{escape(e.edtf)}">{_text(e.date)}</time> {status_badge(e.status)}</p>',
+        f'  <{heading} class="event-title">{_text(e.title)}</{heading}>',
     ]
     if named:
         lines.append(f'  <p class="event-entities"><span class="visually-hidden">Named: </span>{named}</p>')
     if e.note:
         lines.append(f'  <p class="event-note"><span class="label">Editor’s note:</span> {e.note}</p>')  # prose: made safe
     lines += ['  <ul class="sources">', *(_source(s, root) for s in e.sources), "  </ul>",
-              f'  <details class="basis"><summary>How this date is known</summary><p>{escape(e.date_basis)}</p></details>',
+              f'  <details class="basis"><summary>How this date is known</summary><p>{_text(e.date_basis)}</p></details>',
               "</li>\n"]
     return "\n".join(lines)
 
 
 def _source(s: SourceView, root: str) -> str:
     d = s.dossier
-    outlet = f", {escape(d.outlet)}" if d.outlet else ""
-    return (f'    <li><blockquote><a href="{escape(root + s.url)}">“{escape(s.quote)}”</a></blockquote>\n'
-            f'      <p class="source-of">— <a href="{escape(root + d.url)}">{escape(d.headline)}</a>{outlet}, '
-            f"{escape(d.published)}</p></li>")
+    outlet = f", {_text(d.outlet)}" if d.outlet else ""
+    return (f'    <li><blockquote><a href="{escape(root + s.url)}">“{_text(s.quote)}”</a></blockquote>\n'
+            f'      <p class="source-of">— <a href="{escape(root + d.url)}">{_text(d.headline)}</a>{outlet}, '
+            f"{_text(d.published)}</p></li>")
 
 
 def mention_groups(groups: list[MentionGroup], root: str) -> Markup:
@@ -59,10 +64,10 @@ def mention_groups(groups: list[MentionGroup], root: str) -> Markup:
 def _group(g: MentionGroup, root: str) -> str:
     d, n = g.dossier, len(g.mentions)
     href = escape(root + d.url)
-    outlet = f"{escape(d.outlet)} · " if d.outlet else ""
-    items = "".join(f'    <li><a href="{href}#{escape(m.anchor)}">{escape(m.before)}<strong>{escape(m.text)}</strong>'
-                    f"{escape(m.after)}</a></li>\n" for m in g.mentions)
-    return (f'  <h3 class="group"><a href="{href}">{escape(d.headline)}</a> '
+    outlet = f"{_text(d.outlet)} · " if d.outlet else ""
+    items = "".join(f'    <li><a href="{href}#{escape(m.anchor)}">{_text(m.before)}<strong>{_text(m.text)}</strong>'
+                    f"{_text(m.after)}</a></li>\n" for m in g.mentions)
+    return (f'  <h3 class="group"><a href="{href}">{_text(d.headline)}</a> '
             f'<span class="count" aria-label="{n} mention{"s" if n != 1 else ""}">{n}</span></h3>\n'
-            f'  <p class="meta">{outlet}{escape(d.published)}</p>\n'
+            f'  <p class="meta">{outlet}{_text(d.published)}</p>\n'
             f'  <ul class="kwic">\n{items}  </ul>\n')
