@@ -171,6 +171,17 @@ def test_check_links_reports_a_broken_link(scratch: Path, capsys: pytest.Capture
         "check failed: 2 broken link(s)"]
 
 
+def test_timings_name_every_stage_in_order(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["build", "--project", str(scratch), "--timings"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" s  ", 1)[1] for line in lines] == [
+        "load, validate and annotate", "write search documents, start the indexer", "cross-reference and warn",
+        "views, render and write", "wait for the search index", "swap in, remove the old site"]
+    assert all(float(line.split(" s  ")[0]) >= 0 for line in lines)
+    assert main(["build", "--project", str(scratch), "--force", "--no-search"]) == 0  # no timings unless asked
+    assert capsys.readouterr().err == ""
+
+
 def test_a_build_with_nothing_changed_is_skipped(scratch: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["build", "--project", str(scratch), "--no-search"]) == 0
     assert main(["build", "--project", str(scratch), "--no-search"]) == 0

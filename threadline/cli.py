@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import stamp
 from .errors import BuildError, Problem
-from .pipeline import analyse, build
+from .pipeline import Timings, analyse, build
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", description="Build an investigation into a static site.")
     top.set_defaults(run=cmd_build, out=None, base_url=None, project=Path("."), strict=False,
-                     jobs=os.cpu_count() or 1, search=True, force=False)
+                     jobs=os.cpu_count() or 1, search=True, force=False, timings=False)
     commands = top.add_subparsers(title="commands")
     sub = commands.add_parser("build", help="build the site (the default)")
     _common(sub)
@@ -36,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
                      help="processes rendering pages on large sites (default: one per core)")
     sub.add_argument("--no-search", dest="search", action="store_false", help="skip the full-text search index")
     sub.add_argument("--force", action="store_true", help="build even when nothing changed since the last build")
+    sub.add_argument("--timings", action="store_true", help="print how long each stage of the build took")
     sub.set_defaults(run=cmd_build)
     sub = commands.add_parser("check", help="validate everything, write nothing")
     _common(sub)
@@ -80,9 +81,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 0
     stamp.forget(args.project)
     progress = _progress_bar if sys.stderr.isatty() else None  # quiet in logs and pipes
-    inv = build(args.project, out, args.base_url, search=args.search, workers=args.jobs, progress=progress)
+    clock = Timings()
+    inv = build(args.project, out, args.base_url, search=args.search, workers=args.jobs, progress=progress, timings=clock)
     stamp.record(args.project, out, options)
     report(inv.problems.warnings)
+    if args.timings:
+        for stage, seconds in clock.stages:
+            print(f"{seconds:8.2f} s  {stage}", file=sys.stderr)
     print(f"built {len(inv.project.dossiers)} dossiers, {len(inv.project.entities)} entities, "
           f"{len(inv.project.events)} events into {out}")
     return 0

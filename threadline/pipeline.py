@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,20 @@ class Session:
             self.env, self.templates = environment(templates), stamp
             self.pages = {}  # rendered with the old templates
         return self.env
+
+
+@dataclass
+class Timings:
+    """How long each stage of a build took, in order; `build.py build --timings` prints them."""
+
+    stages: list[tuple[str, float]] = field(default_factory=list)
+    last: float = field(default_factory=time.perf_counter)
+
+    def mark(self, stage: str) -> None:
+        """The stage that just ended."""
+        now = time.perf_counter()
+        self.stages.append((stage, now - self.last))
+        self.last = now
 
 
 @contextmanager
@@ -169,30 +184,37 @@ def render_site(inv: Investigation, templates: Path, session: Session | None = N
 
 
 def build(root: Path, out: Path, base_url: str | None = None, session: Session | None = None,
-          search: bool = True, workers: int = 1, progress: Progress | None = None) -> Investigation:
+          search: bool = True, workers: int = 1, progress: Progress | None = None,
+          timings: Timings | None = None) -> Investigation:
     """Build the site in `root` into `out`; on error nothing in `out` changes.
 
     `search=False` skips the full-text index (the preview does: indexing costs more than a rebuild).
     """
     with collector_paused():
-        return _build(root, out, base_url, session, search, workers, progress)
+        return _build(root, out, base_url, session, search, workers, progress, timings or Timings())
 
 
 def _build(root: Path, out: Path, base_url: str | None, session: Session | None, search: bool, workers: int,
-           progress: Progress | None) -> Investigation:
+           progress: Progress | None, clock: Timings) -> Investigation:
     project, docs, problems = annotated(root, base_url, session, workers)
+    clock.mark("load, validate and annotate")
     with Staging(out, session.written if session else None) as stage:
         # Search indexing runs beside the rest of the build, in its own process.
         prose = session.prose if session else Prose()
         with Indexer(project, docs, prose, stage.folder, workers) if search else nullcontext() as indexer:
+            clock.mark("write search documents, start the indexer")
             inv = cross_checked(project, docs, problems)
+            clock.mark("cross-reference and warn")
             # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.
             outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage)
             for output in outputs:
                 if not output.on_disk:
                     stage.put(output)
+            clock.mark("views, render and write")
             if indexer:
                 indexer.finish()
+                clock.mark("wait for the search index")
+    clock.mark("swap in, remove the old site")
     if session:
         session.written = Written(stage.out, {o.path: o.content for o in outputs})
     return inv
