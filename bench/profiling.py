@@ -19,12 +19,13 @@ STAGES = (
     ("cross-referencing", "threadline/crossref.py", "cross_reference"),
     ("quality warnings", "threadline/check.py", "warn_quality"),
     ("template context (views)", "threadline/views.py", "build_views"),
-    ("HTML pages (all_pages)", "threadline/render.py", "all_pages"),
+    ("HTML pages and Markdown dossiers, written as rendered (all_pages)", "threadline/render.py", "all_pages"),
     ("- of which Jinja2 Template.render", "jinja2/environment.py", "render"),
-    ("Markdown dossiers", "threadline/files.py", "markdown_files"),
+    ("- of which the Markdown dossiers", "threadline/render.py", "markdown"),
+    ("- of which writing files (Staging.put)", "threadline/write.py", "put"),
     ("data files", "threadline/files.py", "data_files"),
-    ("writing files (write_site, search included)", "threadline/write.py", "write_site"),
-    ("search indexing (Pagefind, index_site)", "threadline/search.py", "index_site"),
+    ("search documents (Indexer.__enter__; Pagefind runs in its own process)", "threadline/search.py", "__enter__"),
+    ("waiting for Pagefind (Indexer.finish)", "threadline/search.py", "finish"),
 )
 
 
