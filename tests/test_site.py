@@ -175,8 +175,8 @@ def test_timings_name_every_stage_in_order(scratch: Path, capsys: pytest.Capture
     assert main(["build", "--project", str(scratch), "--timings"]) == 0
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(" s  ", 1)[1] for line in lines] == [
-        "load, validate and annotate", "write search documents, start the indexer", "cross-reference and warn",
-        "views, render and write", "wait for the search index", "swap in, remove the old site"]
+        "load, validate and annotate", "cross-reference and warn", "views, render and write",
+        "wait for the search index", "swap in, remove the old site"]
     assert all(float(line.split(" s  ")[0]) >= 0 for line in lines)
     assert main(["build", "--project", str(scratch), "--force", "--no-search"]) == 0  # no timings unless asked
     assert capsys.readouterr().err == ""
@@ -222,6 +222,35 @@ def test_a_failed_search_index_stops_the_build_and_keeps_the_previous_site(scrat
         build(scratch, out)
     assert str(caught.value) == "pagefind: search indexing failed: index full"
     assert tree(out) == before
+    assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == []
+
+
+def running(pid: int) -> bool:
+    """Whether the process is alive: not gone, and not a zombie left for the init process to reap."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_an_error_during_the_build_stops_the_search_indexer(scratch: Path, tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    started = tmp_path / "indexer.pid"
+    monkeypatch.setattr("threadline.search.PAGEFIND", [sys.executable, "-c", (
+        f"import os, time; open({str(started)!r}, 'w').write(str(os.getpid())); time.sleep(60)")])
+
+    def failing_render(*args, **kwargs):
+        while not started.exists() or not started.read_text():  # the indexer is running
+            time.sleep(0.01)
+        raise RuntimeError("rendering failed")
+
+    monkeypatch.setattr("threadline.pipeline.render_site", failing_render)
+    with pytest.raises(RuntimeError):
+        build(scratch, scratch / "public")
+    assert not running(int(started.read_text()))
     assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == []
 
 

@@ -199,10 +199,9 @@ def _build(root: Path, out: Path, base_url: str | None, session: Session | None,
     project, docs, problems = annotated(root, base_url, session, workers)
     clock.mark("load, validate and annotate")
     with Staging(out, session.written if session else None) as stage:
-        # Search indexing runs beside the rest of the build, in its own process.
+        # Search documents are written, then indexed, by processes of their own, beside the build.
         prose = session.prose if session else Prose()
-        with Indexer(project, docs, prose, stage.folder, workers) if search else nullcontext() as indexer:
-            clock.mark("write search documents, start the indexer")
+        with Indexer(project, docs, prose, stage.folder) if search else nullcontext() as indexer:
             inv = cross_checked(project, docs, problems)
             clock.mark("cross-reference and warn")
             # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.

@@ -4,20 +4,24 @@ What search should find is known as soon as the seeds are annotated: a dossier's
 notes, an entity's names and description, a free page's prose. Each is written as a minimal
 HTML document into `INPUT` inside the staging folder, saved flat (`dossiers/<slug>.html` for
 the page at `dossiers/<slug>/`: a folder per document would double the files a build creates),
-and the search page turns each result's URL back into its page's. Pagefind runs as a separate
-process while this one cross-references and renders, and the build waits for it before the
-swap. Indexing these documents instead of the rendered pages skips the menus, panels, event
-lists and mention snippets Pagefind would parse only to ignore. Pagefind comes from PyPI
+and the search page turns each result's URL back into its page's. A forked process writes them
+while this one cross-references, then Pagefind indexes them while this one renders; the build
+waits for it before the swap. Indexing these documents instead of the rendered pages skips the
+menus, panels, event lists and mention snippets Pagefind would parse only to ignore. Pagefind comes from PyPI
 (`pagefind[bin]`, which ships the binary in its wheel); the search page loads the bundle by a
 relative URL, so search works under any subpath, offline.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from html import escape
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from markupsafe import Markup
@@ -25,7 +29,6 @@ from markupsafe import Markup
 from .annotate import Annotated
 from .errors import BuildError, Problem
 from .model import KIND_TITLES, Entity, Project
-from .parallel import parallel_map
 from .prose import Prose
 from .urls import save_as
 
@@ -44,39 +47,69 @@ def pagefind_available() -> bool:
 
 
 class Indexer:
-    """Writes the search documents, runs Pagefind in the background, and waits for it in `finish`.
+    """Writes the search documents and runs Pagefind on them, beside the rest of the build.
 
-    Use as a context manager around the rest of the build: leaving it early (an error) stops
-    Pagefind. `finish` is the last step before the staging folder is swapped in.
+    Use as a context manager around the rest of the build: entering forks a process that writes
+    the documents and then runs Pagefind, while this one cross-references and renders; `finish`
+    waits for it, the last step before the staging folder is swapped in. Leaving early (an
+    error) stops both. Without fork, the indexing is done on entering.
     """
 
-    def __init__(self, project: Project, docs: dict[str, Annotated], prose: Prose, folder: Path, workers: int = 1):
-        self.context = (project, docs, prose, folder / INPUT)
-        self.folder, self.workers = folder, workers
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> Indexer:
-        project, docs = self.context[:2]
+    def __init__(self, project: Project, docs: dict[str, Annotated], prose: Prose, folder: Path):
         items = [("page", slug) for slug in project.pages] + [("dossier", slug) for slug in docs]
         items += [("entity", entity_id) for entity_id in project.entities]
-        parallel_map(_write_document, self.context, items, self.workers)
-        command = [*PAGEFIND, "--site", str(self.folder / INPUT), "--output-path", str(self.folder / BUNDLE), "--silent"]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        command = [*PAGEFIND, "--site", str(folder / INPUT), "--output-path", str(folder / BUNDLE), "--silent"]
+        self.job = ((project, docs, prose, folder / INPUT), items, command)
+        self.folder = folder
+        self.child: multiprocessing.process.BaseProcess | None = None
+        self.pipe: Connection | None = None
+        self.result: tuple[int, str] = (0, "")
+
+    def __enter__(self) -> Indexer:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.result = _index(*self.job)
+            return self
+        self.pipe, sender = multiprocessing.Pipe(duplex=False)
+        self.child = multiprocessing.get_context("fork").Process(target=_index_in_child, args=(*self.job, sender))
+        self.child.start()
+        sender.close()
         return self
 
     def finish(self) -> None:
-        """Wait for Pagefind and remove its input; its failure stops the build with its message."""
-        assert self.process is not None, "finish() runs inside the with block"
-        output, _ = self.process.communicate()
+        """Wait for the index and remove its input; a failure stops the build with Pagefind's message."""
+        if self.child and self.pipe:
+            try:
+                self.result = self.pipe.recv()
+            except EOFError:  # the child died before it could say why
+                self.result = (1, "")
+            self.child.join()
         shutil.rmtree(self.folder / INPUT, ignore_errors=True)
-        if self.process.returncode != 0:
-            message = output.strip() or f"exit status {self.process.returncode}"
+        status, output = self.result
+        if status != 0:
+            message = output.strip() or f"exit status {status}"
             raise BuildError([Problem("pagefind", 0, 0, f"search indexing failed: {message}")])
 
     def __exit__(self, *exc: object) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.communicate()
+        if self.child and self.child.is_alive():
+            try:
+                os.killpg(self.child.pid, signal.SIGKILL)  # the child and Pagefind, its own child
+            except ProcessLookupError:  # the child had not yet made its group
+                self.child.kill()
+            self.child.join()
+
+
+def _index(context: tuple[Project, dict[str, Annotated], Prose, Path], items: list[tuple[str, str]],
+           command: list[str]) -> tuple[int, str]:
+    """Write every search document, then run Pagefind on them: its exit status and its output."""
+    for item in items:
+        _write_document(context, item)
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    return done.returncode, done.stdout
+
+
+def _index_in_child(context: tuple, items: list[tuple[str, str]], command: list[str], pipe: Connection) -> None:
+    os.setpgrp()  # a process group of its own, so that the build can stop it and Pagefind at once
+    pipe.send(_index(context, items, command))
 
 
 def _write_document(context: tuple[Project, dict[str, Annotated], Prose, Path], item: tuple[str, str]) -> None:
