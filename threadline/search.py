@@ -147,7 +147,7 @@ def entity_document(entity: Entity, prose: Prose) -> str:
     aliases = ", ".join(escape(a) for a in entity.spellings if a != entity.name)
     return "\n".join([f'<p data-pagefind-meta="kind">{escape(KIND_TITLES[entity.kind])}</p>',
                       f'<h1 data-pagefind-weight="10">{escape(entity.name)}</h1>',
-                      f'<p data-pagefind-weight="8">{aliases}</p>' if aliases else "",
+                      f'<p data-pagefind-weight="8">Also written: {aliases}</p>' if aliases else "",
                       f'<div data-pagefind-weight="4">{prose.html(entity.description)}</div>'])
 
 
