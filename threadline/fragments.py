@@ -21,8 +21,9 @@ def _text(value: str) -> str:
     return escape(value, quote=False)
 
 
-def status_badge(status: str) -> str:
-    return f'<span class="status status-{escape(status)}">{escape(status)}</span>'
+def status_badge(status: str) -> Markup:
+    """A claim's status as a labelled badge (templates call it too)."""
+    return Markup(f'<span class="status status-{escape(status)}">{escape(status)}</span>')
 
 
 def event_items(events: list[EventView], root: str, heading: str = "h3") -> Markup:

@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .emit import Links, article_html, dossier_markdown, title_html
-from .fragments import event_items, mention_groups
+from .fragments import event_items, mention_groups, status_badge
 from .graph import svg as network_svg
 from .jsonld import dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
@@ -43,7 +43,8 @@ def environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
     env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES, network_svg=network_svg,
-                       dossier_ld=dossier_ld, entity_ld=entity_ld, event_items=event_items, mention_groups=mention_groups)
+                       dossier_ld=dossier_ld, entity_ld=entity_ld, event_items=event_items,
+                       mention_groups=mention_groups, status_badge=status_badge)
     return env
 
 
