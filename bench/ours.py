@@ -19,7 +19,7 @@ class Ours:
     full: Sample
     noop: Sample
     edit: Sample
-    search: Sample | None  # the full build without the search index
+    search: Sample  # the full build without the search index
 
 
 def synthesise(n: int, project: Path) -> Path:

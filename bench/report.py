@@ -42,16 +42,14 @@ def rows(result: Result) -> list[tuple[str, ...]]:
     ours = result.ours
     found = [_row(result, "threadline", "full build", ours.full),
              _row(result, "threadline", "no-op rebuild", ours.noop),
-             _row(result, "threadline", "one-sidecar edit", ours.edit)]
-    if ours.search:
-        found.append(_row(result, "threadline", "full build without search", ours.search))
+             _row(result, "threadline", "one-sidecar edit", ours.edit),
+             _row(result, "threadline", "full build without search", ours.search)]
     return found + [_row(result, name, "full build, plain pages", s) for name, s in result.tools.items()]
 
 
-def _row(result: Result, who: str, what: str, s: Sample, pages: bool = True) -> tuple[str, ...]:
+def _row(result: Result, who: str, what: str, s: Sample) -> tuple[str, ...]:
     runs = f"median of {result.reps}" if result.reps > 1 else "1"
-    shown = (f"{s.pages:,}", f"{s.pages_per_s:,.0f}") if pages else ("", "")
-    return (f"{result.n:,}", who, what, runs, f"{s.wall:.2f}", *shown, f"{s.peak_mib:,.0f}")
+    return (f"{result.n:,}", who, what, runs, f"{s.wall:.2f}", f"{s.pages:,}", f"{s.pages_per_s:,.0f}", f"{s.peak_mib:,.0f}")
 
 
 def ratios(result: Result) -> str:
@@ -65,8 +63,6 @@ def ratios(result: Result) -> str:
 
 def search_share(result: Result) -> str:
     s = result.ours.search
-    if not s:
-        return ""
     full = result.ours.full.wall
     return (f"the search index adds {full - s.wall:.2f} s to the full build ({(full - s.wall) / full:.0%}; "
             f"{s.wall:.2f} s without it)")
@@ -132,7 +128,7 @@ def print_table(run: Run) -> None:
     for line in table:
         print("  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))))
     for result in run.results:
-        print(f"N = {result.n:,}: {ratios(result)}" + (f"; {search_share(result)}" if result.ours.search else ""))
+        print(f"N = {result.n:,}: {ratios(result)}; {search_share(result)}")
     for target, measured, met in targets(run.results, run.five_seed_edit_ms):
         print(f"[{met or '-'}] {target}: {measured}")
 
@@ -162,7 +158,7 @@ def _summary(run: Run) -> str:
 def _figures(run: Run) -> str:
     body = [r for result in run.results for r in rows(result)]
     lines = [f"- N = {r.n:,}: {ratios(r)}" for r in run.results]
-    lines += [f"- N = {r.n:,}: {search_share(r)}" for r in run.results if r.ours.search]
+    lines += [f"- N = {r.n:,}: {search_share(r)}" for r in run.results]
     return "## Figures\n\n" + _table(HEADER, body, range(4, 8)) + "\n\n" + "\n".join(lines)
 
 

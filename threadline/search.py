@@ -7,9 +7,9 @@ the page at `dossiers/<slug>/`: a folder per document would double the files a b
 and the search page turns each result's URL back into its page's. A forked process writes them
 while this one cross-references, then Pagefind indexes them while this one renders; the build
 waits for it before the swap. Indexing these documents instead of the rendered pages skips the
-menus, panels, event lists and mention snippets Pagefind would parse only to ignore. Pagefind comes from PyPI
-(`pagefind[bin]`, which ships the binary in its wheel); the search page loads the bundle by a
-relative URL, so search works under any subpath, offline.
+menus, panels, event lists and mention snippets Pagefind would parse only to ignore. Pagefind
+comes from PyPI (`pagefind[bin]`, which ships the binary in its wheel); the search page loads
+the bundle by a relative URL, so search works under any subpath, offline.
 """
 
 from __future__ import annotations
@@ -36,14 +36,6 @@ PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary, from the wheel of `
 BUNDLE = "pagefind"
 INPUT = "_search-input"  # a folder of the staging tree: Pagefind's input, removed before the swap
 _TAGS = {"heading": "h2", "para": "p"}
-
-
-def pagefind_available() -> bool:
-    try:
-        from pagefind.service import _must_get_executable  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 class Indexer:
