@@ -45,6 +45,11 @@ class Entity:
         """The canonical name and every alias, each once."""
         return tuple(dict.fromkeys((self.name, *self.aliases)))
 
+    @property
+    def other_spellings(self) -> tuple[str, ...]:
+        """Every alias but the canonical name, each once: what pages show as "Also written"."""
+        return self.spellings[1:]
+
 
 @dataclass(frozen=True)
 class Event:

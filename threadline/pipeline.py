@@ -198,21 +198,20 @@ def _build(root: Path, out: Path, base_url: str | None, session: Session | None,
            progress: Progress | None, clock: Timings) -> Investigation:
     project, docs, problems = annotated(root, base_url, session, workers)
     clock.mark("load, validate and annotate")
-    with Staging(out, session.written if session else None) as stage:
-        # Search documents are written, then indexed, by processes of their own, beside the build.
-        prose = session.prose if session else Prose()
-        with Indexer(project, docs, prose, stage.folder) if search else nullcontext() as indexer:
-            inv = cross_checked(project, docs, problems)
-            clock.mark("cross-reference and warn")
-            # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.
-            outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage)
-            for output in outputs:
-                if not output.on_disk:
-                    stage.put(output)
-            clock.mark("views, render and write")
-            if indexer:
-                indexer.finish()
-                clock.mark("wait for the search index")
+    # Search documents are written, then indexed, by processes of their own, beside the build.
+    with (Staging(out, session.written if session else None) as stage,
+          Indexer(project, docs, stage.folder) if search else nullcontext() as indexer):
+        inv = cross_checked(project, docs, problems)
+        clock.mark("cross-reference and warn")
+        # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.
+        outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage)
+        for output in outputs:
+            if not output.on_disk:
+                stage.put(output)
+        clock.mark("views, render and write")
+        if indexer:
+            indexer.finish()
+            clock.mark("wait for the search index")
     clock.mark("swap in, remove the old site")
     if session:
         session.written = Written(stage.out, {o.path: o.content for o in outputs})

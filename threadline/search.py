@@ -47,11 +47,11 @@ class Indexer:
     error) stops both. Without fork, the indexing is done on entering.
     """
 
-    def __init__(self, project: Project, docs: dict[str, Annotated], prose: Prose, folder: Path):
+    def __init__(self, project: Project, docs: dict[str, Annotated], folder: Path):
         items = [("page", slug) for slug in project.pages] + [("dossier", slug) for slug in docs]
         items += [("entity", entity_id) for entity_id in project.entities]
         command = [*PAGEFIND, "--site", str(folder / INPUT), "--output-path", str(folder / BUNDLE), "--silent"]
-        self.job = ((project, docs, prose, folder / INPUT), items, command)
+        self.job = ((project, docs, Prose(), folder / INPUT), items, command)
         self.folder = folder
         self.child: multiprocessing.process.BaseProcess | None = None
         self.pipe: Connection | None = None
@@ -136,7 +136,7 @@ def dossier_document(doc: Annotated, prose: Prose, date_style: str) -> str:
 
 def entity_document(entity: Entity, prose: Prose) -> str:
     """The name and every other spelling weigh most, then the description."""
-    aliases = ", ".join(escape(a) for a in entity.spellings if a != entity.name)
+    aliases = ", ".join(escape(a) for a in entity.other_spellings)
     return "\n".join([f'<p data-pagefind-meta="kind">{escape(KIND_TITLES[entity.kind])}</p>',
                       f'<h1 data-pagefind-weight="10">{escape(entity.name)}</h1>',
                       f'<p data-pagefind-weight="8">Also written: {aliases}</p>' if aliases else "",

@@ -186,7 +186,7 @@ def _entity_view(entity: Entity, refs, drefs, events: list[EventView], xref: Cro
     together = [Counted(refs[i], n) for i, n in partners]
     return EntityView(
         ref=refs[entity.id], kind_title=KIND_TITLES[entity.kind],
-        aliases=[a for a in entity.spellings if a != entity.name],
+        aliases=list(entity.other_spellings),
         description=prose.html(entity.description), wikidata=entity.wikidata,
         dossier_count=xref.dossier_count(entity.id), mention_count=xref.mention_count(entity.id),
         groups=groups, events=events,
