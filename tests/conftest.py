@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import shutil
 import tempfile
 import textwrap
@@ -140,3 +142,13 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real") / "public"
     build(REPO, out)
     return out
+
+
+def search_records(site: Path) -> dict[str, dict]:
+    """What the search bundle holds, by URL: each fragment is gzipped JSON after a signature."""
+    records = {}
+    for fragment in (site / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        record = json.loads(data)
+        records[record["url"].removesuffix(".html") + "/"] = record  # as the search page links it
+    return records

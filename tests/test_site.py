@@ -1,12 +1,14 @@
 """The built site: every page kind, cross-links both ways, data files, subpath links, atomic writes."""
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import scratch_files, tree, write_project
+from tests.conftest import scratch_files, search_records, tree, write_project
 from tests.htmltext import read, words
 from threadline.cli import main
 from threadline.errors import BuildError
@@ -212,7 +214,17 @@ def test_editors_yaml_and_markdown_are_never_trusted_as_html(tmp_path: Path) -> 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(tmp_path / "out", "places/moscow/index.html")
 
 
-def test_a_failed_search_index_stops_the_build_and_keeps_the_previous_site(scratch: Path, monkeypatch) -> None:
+@pytest.fixture
+def memory_temp(tmp_path: Path, monkeypatch) -> Path:
+    """The indexer's memory-backed temporary folder, moved into the test's own folder."""
+    folder = tmp_path / "memory"
+    folder.mkdir()
+    monkeypatch.setattr("threadline.search.MEMORY_TEMP", folder)
+    return folder
+
+
+def test_a_failed_search_index_stops_the_build_and_keeps_the_previous_site(scratch: Path, memory_temp: Path,
+                                                                           monkeypatch) -> None:
     out = scratch / "public"
     build(scratch, out)
     before = tree(out)
@@ -223,6 +235,27 @@ def test_a_failed_search_index_stops_the_build_and_keeps_the_previous_site(scrat
     assert str(caught.value) == "pagefind: search indexing failed: index full"
     assert tree(out) == before
     assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == []
+    assert list(memory_temp.iterdir()) == []  # the search documents are gone too
+
+
+def test_search_documents_are_written_to_memory_and_what_killed_builds_left_is_removed(
+        scratch: Path, memory_temp: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left_by_killed_build = memory_temp / f"threadline-search-{int(gone.stdout)}-x1"
+    in_use = memory_temp / f"threadline-search-{os.getpid()}-x2"  # a build running beside this one
+    for folder in (left_by_killed_build, in_use):
+        (folder / "dossiers").mkdir(parents=True)
+    build(scratch, scratch / "public")
+    assert sorted(memory_temp.iterdir()) == [in_use]
+    assert "/dossiers/example-report/" in search_records(scratch / "public")
+
+
+def test_without_a_memory_backed_folder_the_search_documents_go_to_the_staging_folder(
+        scratch: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("threadline.search.MEMORY_TEMP", tmp_path / "no-such-folder")
+    build(scratch, scratch / "public")
+    assert "/dossiers/example-report/" in search_records(scratch / "public")
+    assert not [p for p in (scratch / "public").iterdir() if p.name.startswith("threadline-search")]
 
 
 def running(pid: int) -> bool:
@@ -235,7 +268,8 @@ def running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
-def test_an_error_during_the_build_stops_the_search_indexer(scratch: Path, tmp_path: Path, monkeypatch) -> None:
+def test_an_error_during_the_build_stops_the_search_indexer(scratch: Path, tmp_path: Path, memory_temp: Path,
+                                                            monkeypatch) -> None:
     import time
 
     started = tmp_path / "indexer.pid"
@@ -252,6 +286,7 @@ def test_an_error_during_the_build_stops_the_search_indexer(scratch: Path, tmp_p
         build(scratch, scratch / "public")
     assert not running(int(started.read_text()))
     assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == []
+    assert list(memory_temp.iterdir()) == []
 
 
 def test_the_crawler_follows_the_search_index_the_search_page_loads(scratch: Path, tmp_path: Path) -> None:
