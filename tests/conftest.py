@@ -23,6 +23,9 @@ settings.register_profile("threadline", database=None)
 settings.load_profile("threadline")
 
 REPO = Path(__file__).resolve().parent.parent
+# What a build keeps beside its output besides the output: the site it replaced (or the tree a failed
+# build wrote), for the next build to rewrite in place.
+KEPT = [".public.previous"]
 
 SEED = """\
 Musk meets Putin in Moscow

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO, tree
+from tests.conftest import KEPT, REPO, tree
 from tests.htmltext import read, words
 from threadline.annotate import AliasIndex, Block, Span, _number_anchors
 from threadline.emit import Links, html_block, md_block
@@ -148,7 +148,7 @@ def test_disk_full_mid_write_leaves_the_previous_site(scratch: Path, monkeypatch
     with pytest.raises(OSError, match="No space left"):
         build(scratch, out)
     assert tree(out) == before
-    assert sorted(p.name for p in scratch.iterdir()) == ["content", "public", "seeds", "site.yaml", "templates"]
+    assert sorted(p.name for p in scratch.iterdir()) == [*KEPT, "content", "public", "seeds", "site.yaml", "templates"]
 
 
 KILLED_BUILD = """
@@ -179,7 +179,7 @@ def test_a_build_killed_mid_write_leaves_the_previous_site(scratch: Path) -> Non
     proc.wait(timeout=10)
     assert tree(out) == before
     build(scratch, out)  # the next build clears what the killed one left
-    assert sorted(p.name for p in scratch.iterdir()) == ["content", "public", "seeds", "site.yaml", "templates"]
+    assert sorted(p.name for p in scratch.iterdir()) == [*KEPT, "content", "public", "seeds", "site.yaml", "templates"]
     assert b"Changed." in (out / "about/index.html").read_bytes()
 
 

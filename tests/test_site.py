@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import scratch_files, search_records, tree, write_project
+from tests.conftest import KEPT, scratch_files, search_records, tree, write_project
 from tests.htmltext import read, words
 from threadline.cli import main
 from threadline.errors import BuildError
@@ -135,6 +135,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(scratch: Path) -> Non
     with pytest.raises(BuildError):
         build(scratch, out)
     assert tree(out) == before
+    # An input error stops the build before anything is written.
     assert sorted(p.name for p in scratch.iterdir()) == ["content", "public", "seeds", "site.yaml", "templates"]
 
 
@@ -178,7 +179,7 @@ def test_timings_name_every_stage_in_order(scratch: Path, capsys: pytest.Capture
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(" s  ", 1)[1] for line in lines] == [
         "load, validate and annotate", "cross-reference and warn", "views, render and write",
-        "wait for the search index", "swap in, remove the old site"]
+        "wait for the search index", "remove what the site no longer has, swap in"]
     assert all(float(line.split(" s  ")[0]) >= 0 for line in lines)
     assert main(["build", "--project", str(scratch), "--force", "--no-search"]) == 0  # no timings unless asked
     assert capsys.readouterr().err == ""
@@ -234,7 +235,7 @@ def test_a_failed_search_index_stops_the_build_and_keeps_the_previous_site(scrat
         build(scratch, out)
     assert str(caught.value) == "pagefind: search indexing failed: index full"
     assert tree(out) == before
-    assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == []
+    assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == KEPT
     assert list(memory_temp.iterdir()) == []  # the search documents are gone too
 
 
@@ -285,7 +286,7 @@ def test_an_error_during_the_build_stops_the_search_indexer(scratch: Path, tmp_p
     with pytest.raises(RuntimeError):
         build(scratch, scratch / "public")
     assert not running(int(started.read_text()))
-    assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == []
+    assert [p.name for p in scratch.iterdir() if p.name.startswith(".public")] == KEPT
     assert list(memory_temp.iterdir()) == []
 
 

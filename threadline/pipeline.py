@@ -22,9 +22,9 @@ from .model import Dossier, Project
 from .parallel import parallel_map
 from .prose import Prose
 from .render import Output, Progress, Renderer, environment
-from .search import Indexer
+from .search import BUNDLE, Indexer
 from .views import Views, build_views
-from .write import Staging, Written, refuse_collisions
+from .write import Staging, refuse_collisions
 
 
 @dataclass
@@ -50,7 +50,6 @@ class Session:
     templates: tuple = ()
     env: jinja2.Environment | None = None
     pages: dict = field(default_factory=dict)  # path -> (hash of its variables, output), for this env
-    written: Written | None = None  # the last site this session wrote
     prose: Prose = field(default_factory=Prose)
 
     def annotate(self, dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotated:
@@ -199,11 +198,11 @@ def _build(root: Path, out: Path, base_url: str | None, session: Session | None,
     project, docs, problems = annotated(root, base_url, session, workers)
     clock.mark("load, validate and annotate")
     # Search documents are written, then indexed, by processes of their own, beside the build.
-    with (Staging(out, session.written if session else None) as stage,
+    with (Staging(out, regenerated=(BUNDLE,) if search else ()) as stage,
           Indexer(project, docs, stage.folder) if search else nullcontext() as indexer):
         inv = cross_checked(project, docs, problems)
         clock.mark("cross-reference and warn")
-        # A session keeps every file's bytes, to link the unchanged ones next time: it renders in memory.
+        # A session keeps each page's bytes, to reuse those whose variables are unchanged: it renders in memory.
         outputs = render_site(inv, root / "templates", session, workers, progress, None if session else stage)
         for output in outputs:
             if not output.on_disk:
@@ -212,9 +211,8 @@ def _build(root: Path, out: Path, base_url: str | None, session: Session | None,
         if indexer:
             indexer.finish()
             clock.mark("wait for the search index")
-    clock.mark("swap in, remove the old site")
-    if session:
-        session.written = Written(stage.out, {o.path: o.content for o in outputs})
+        stage.keep_only({o.path for o in outputs})
+    clock.mark("remove what the site no longer has, swap in")
     return inv
 
 
