@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .common import WORK, Sample, fresh, rel, repeat, run_measured, say
+from .common import WORK, Sample, fresh, rel, repeat, run_measured, say, set_aside
 
 VENV = WORK / "venv"
 REQUIREMENTS = Path(__file__).resolve().parent / "requirements.txt"
@@ -207,7 +207,7 @@ def measure_tool(tool: Tool, articles: list[Article], root: Path, reps: int, log
     tool.write(articles, fresh(root))
 
     def once(k: int) -> Sample:
-        shutil.rmtree(root / tool.output, ignore_errors=True)
+        set_aside(root / tool.output)
         return run_measured(tool.command(root), root, logs / f"{tool.name}-{k}.log", root / tool.output)
 
     sample = repeat(reps, once)

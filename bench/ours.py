@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import REPO, Sample, combine, rel, run_measured, say
+from .common import REPO, Sample, combine, rel, run_measured, say, set_aside
 
 EDITED = "d00000.yaml"  # the sidecar the edit run touches: a headline-neutral field only
 
@@ -18,7 +18,8 @@ EDITED = "d00000.yaml"  # the sidecar the edit run touches: a headline-neutral f
 class Ours:
     full: Sample
     noop: Sample
-    edit: Sample
+    first_edit: Sample  # the first rebuild: no previous site to rewrite yet, so every file is new
+    edit: Sample  # later rebuilds rewrite the previous site in place
     search: Sample  # the full build without the search index
 
 
@@ -49,22 +50,24 @@ def edit_sidecar(project: Path, k: int) -> None:
 
 
 def clean_output(project: Path) -> None:
-    """Remove the output and any staging folder a previous build left, so the next build is a full one."""
+    """Set aside the output and what a previous build kept beside it, so the next build is a full one."""
     for folder in [project / "public", *project.glob(".public.*")]:
-        shutil.rmtree(folder, ignore_errors=True)
+        set_aside(folder)
 
 
 def measure_ours(project: Path, reps: int, logs: Path) -> Ours:
-    full, noop, edit = [], [], []
+    full, noop, first, edit = [], [], [], []
     for k in range(reps):
         clean_output(project)
         full.append(build(project, logs / f"ours-full-{k}.log"))
         noop.append(build(project, logs / f"ours-noop-{k}.log"))
-        edit_sidecar(project, k)
+        edit_sidecar(project, 2 * k)
+        first.append(build(project, logs / f"ours-first-edit-{k}.log"))
+        edit_sidecar(project, 2 * k + 1)
         edit.append(build(project, logs / f"ours-edit-{k}.log"))
         say(f"  ours run {k + 1}/{reps}: full {full[-1].wall:.2f} s, no-op {noop[-1].wall:.2f} s, "
-            f"edit {edit[-1].wall:.2f} s, peak {full[-1].peak_mib:.0f} MiB")
-    return Ours(combine(full), combine(noop), combine(edit), measure_search(project, reps, logs))
+            f"first edit {first[-1].wall:.2f} s, edit {edit[-1].wall:.2f} s, peak {full[-1].peak_mib:.0f} MiB")
+    return Ours(combine(full), combine(noop), combine(first), combine(edit), measure_search(project, reps, logs))
 
 
 def measure_search(project: Path, reps: int, logs: Path) -> Sample:
@@ -75,23 +78,23 @@ def measure_search(project: Path, reps: int, logs: Path) -> Sample:
     samples = []
     for k in range(reps):
         out = project.parent / "public-no-search"
-        shutil.rmtree(out, ignore_errors=True)
+        set_aside(out)
         command = [*build_command(project)[:-1], str(out), "--no-search"]
         samples.append(run_measured(command, REPO, logs / f"ours-no-search-{k}.log", out))
-        shutil.rmtree(out, ignore_errors=True)
+        set_aside(out)
     return combine(samples)
 
 
 def profile(project: Path, stats: Path, log: Path) -> Sample:
     """One full build under cProfile, its statistics written to `stats`."""
     out = project.parent / "public-profile"
-    shutil.rmtree(out, ignore_errors=True)
+    set_aside(out)
     # One process (--jobs 1), so that the profile sees inside rendering, loading and annotating
     # instead of the parent waiting for its workers.
     command = [sys.executable, "-m", "cProfile", "-o", str(stats), "build.py", "build", "--jobs", "1",
                "--project", str(project), "--out", str(out)]
     sample = run_measured(command, REPO, log, out)
-    shutil.rmtree(out, ignore_errors=True)
+    set_aside(out)
     return sample
 
 

@@ -10,14 +10,13 @@ pages built by each other generator; finally it profiles one full build with cPr
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from . import others, ours
-from .common import REPO, WORK, BenchError, rel, say
+from .common import REPO, WORK, BenchError, empty_trash, rel, say, set_aside
 from .machine import machine, our_versions
 from .report import Result, Run, print_table, write_benchmarks
 
@@ -38,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     started = time.perf_counter()
     WORK.mkdir(exist_ok=True)
+    empty_trash()  # left by an interrupted run
     tools = [] if args.no_others else others.available_tools()
     run = Run([], machine(), {**our_versions(), **others.versions(tools)}, reproduce(args.n))
     run.skipped = [f"{name} (not installed)" for name in ("hugo", "pelican", "mkdocs")
@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as error:
         print(f"bench failed: {error}", file=sys.stderr)
         return 1
+    finally:
+        say("removing the output folders set aside")
+        empty_trash()
     print_table(run)
     write_benchmarks(args.output, run)
     say(f"wrote {rel(args.output)} in {time.perf_counter() - started:.0f} s")
@@ -66,13 +69,13 @@ def reproduce(sizes: list[int]) -> str:
 def measure(n: int, reps: int, tools: list[others.Tool]) -> Result:
     say(f"N = {n:,} ({reps} run{'s' if reps > 1 else ''} each)")
     folder, logs = WORK / "work" / str(n), WORK / "logs" / str(n)
-    shutil.rmtree(folder, ignore_errors=True)
+    set_aside(folder)
     project = ours.synthesise(n, folder / "project")
     result = Result(n, reps, ours.measure_ours(project, reps, logs))
     articles = others.read_articles(project) if tools else []
     for tool in tools:
         result.tools[tool.name] = others.measure_tool(tool, articles, folder / tool.name, reps, logs)
-        shutil.rmtree(folder / tool.name, ignore_errors=True)
+        set_aside(folder / tool.name)
     return result
 
 
