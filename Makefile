@@ -33,7 +33,7 @@ test: $(VENV)/.installed
 golden: $(VENV)/.installed
 	$(PY) -m tests.golden
 
-# Benchmark beside Hugo, Pelican and MkDocs; prints a table and rewrites BENCHMARKS.md (~15 min).
+# Benchmark beside Hugo, Pelican and MkDocs; prints a table and rewrites BENCHMARKS.md (~15-20 min).
 # Quick run: make bench N="100 1000". Work files go to .bench/ (git-ignored).
 N ?= 100 1000 10000
 bench: $(VENV)/.installed

@@ -9,7 +9,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,10 +62,6 @@ def combine(samples: list[Sample]) -> Sample:
     """The median wall time of several runs, with the worst peak memory and the pages of the last."""
     wall = statistics.median(s.wall for s in samples)
     return Sample(wall, max(s.peak_mib for s in samples), samples[-1].pages)
-
-
-def repeat(times: int, once: Callable[[int], Sample]) -> Sample:
-    return combine([once(k) for k in range(times)])
 
 
 TRASH = WORK / "trash"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .common import WORK, Sample, fresh, rel, repeat, run_measured, say, set_aside
+from .common import WORK, Sample, fresh, rel, run_measured, say, set_aside
 
 VENV = WORK / "venv"
 REQUIREMENTS = Path(__file__).resolve().parent / "requirements.txt"
@@ -202,16 +202,16 @@ def available_tools() -> list[Tool]:
     return [t for t in TOOLS if (has_hugo if t.name == "hugo" else has_venv)]
 
 
-def measure_tool(tool: Tool, articles: list[Article], root: Path, reps: int, logs: Path) -> Sample:
-    """Write the tool's project once, then time `reps` builds from an empty output folder."""
+def prepare(tool: Tool, articles: list[Article], root: Path) -> None:
+    """Write the tool's project: its configuration and one Markdown page per article."""
     tool.write(articles, fresh(root))
 
-    def once(k: int) -> Sample:
-        set_aside(root / tool.output)
-        return run_measured(tool.command(root), root, logs / f"{tool.name}-{k}.log", root / tool.output)
 
-    sample = repeat(reps, once)
-    say(f"  {tool.name}: {sample.wall:.2f} s, {sample.pages} pages, peak {sample.peak_mib:.0f} MiB")
+def build_once(tool: Tool, root: Path, logs: Path, k: int) -> Sample:
+    """Time one build from an empty output folder."""
+    set_aside(root / tool.output)
+    sample = run_measured(tool.command(root), root, logs / f"{tool.name}-{k}.log", root / tool.output)
+    say(f"  {tool.name} run {k + 1}: {sample.wall:.2f} s, {sample.pages} pages, peak {sample.peak_mib:.0f} MiB")
     return sample
 
 

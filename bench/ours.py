@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,11 +56,17 @@ def clean_output(project: Path) -> None:
         set_aside(folder)
 
 
-def measure_ours(project: Path, reps: int, logs: Path) -> Ours:
+def measure_ours(project: Path, reps: int, logs: Path, beside: Callable[[int], None] = lambda k: None) -> Ours:
+    """Full build, no-op rebuild and two edits, `reps` times; `beside(k)` runs right after full build k.
+
+    The other generators' builds go in `beside`: this machine's speed drifts over minutes, and
+    builds timed next to each other drift together, so their ratio holds better.
+    """
     full, noop, first, edit = [], [], [], []
     for k in range(reps):
         clean_output(project)
         full.append(build(project, logs / f"ours-full-{k}.log"))
+        beside(k)
         noop.append(build(project, logs / f"ours-noop-{k}.log"))
         edit_sidecar(project, 2 * k)
         first.append(build(project, logs / f"ours-first-edit-{k}.log"))

@@ -2,9 +2,11 @@
 
     python -m bench.run --n 100 1000 10000
 
-For each N it synthesises an investigation into .bench/ (git-ignored), times our full build, a
-no-op rebuild and a one-sidecar edit, Pagefind alone, then the same articles as plain Markdown
-pages built by each other generator; finally it profiles one full build with cProfile.
+For each N it synthesises an investigation into .bench/ (git-ignored) and writes each other
+generator's project with the same articles as plain Markdown pages. Then, three times: our full
+build with each other generator's full build timed right after it, our no-op rebuild and two
+one-sidecar edits; then our full build without search; finally it profiles one full build with
+cProfile. Output folders are set aside and removed only at the end (see common.set_aside).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 from pathlib import Path
 
 from . import others, ours
-from .common import REPO, WORK, BenchError, empty_trash, rel, say, set_aside
+from .common import REPO, WORK, BenchError, combine, empty_trash, rel, say, set_aside
 from .machine import machine, our_versions
 from .report import Result, Run, print_table, write_benchmarks
 
@@ -26,7 +28,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     top.add_argument("--n", type=int, nargs="+", default=[100, 1000, 10000], help="sizes (default: 100 1000 10000)")
     top.add_argument("--reps", type=int, default=3, help="runs per measurement up to --reps-below (median taken)")
-    top.add_argument("--reps-below", type=int, default=1000, help="largest N measured --reps times; larger N once")
+    top.add_argument("--reps-below", type=int, default=10000, help="largest N measured --reps times; larger N once")
     top.add_argument("--profile-n", type=int, default=1000, help="N of the profiled build (0: no profile)")
     top.add_argument("--no-others", action="store_true", help="measure threadline only")
     top.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md", help="the report (default: BENCHMARKS.md)")
@@ -67,14 +69,23 @@ def reproduce(sizes: list[int]) -> str:
 
 
 def measure(n: int, reps: int, tools: list[others.Tool]) -> Result:
+    """Our builds at N, with each other generator's full build timed right after each of ours."""
     say(f"N = {n:,} ({reps} run{'s' if reps > 1 else ''} each)")
     folder, logs = WORK / "work" / str(n), WORK / "logs" / str(n)
     set_aside(folder)
     project = ours.synthesise(n, folder / "project")
-    result = Result(n, reps, ours.measure_ours(project, reps, logs))
     articles = others.read_articles(project) if tools else []
     for tool in tools:
-        result.tools[tool.name] = others.measure_tool(tool, articles, folder / tool.name, reps, logs)
+        others.prepare(tool, articles, folder / tool.name)
+    samples: dict[str, list] = {tool.name: [] for tool in tools}
+
+    def others_beside(k: int) -> None:
+        for tool in tools:
+            samples[tool.name].append(others.build_once(tool, folder / tool.name, logs, k))
+
+    result = Result(n, reps, ours.measure_ours(project, reps, logs, others_beside))
+    result.tools = {name: combine(found) for name, found in samples.items()}
+    for tool in tools:
         set_aside(folder / tool.name)
     return result
 
