@@ -146,10 +146,25 @@ def mkdocs_command(root: Path) -> list[str]:
     return [str(VENV / "bin" / "mkdocs"), "build", "--quiet", "--clean", "-f", "mkdocs.yml"]
 
 
+# ---- the Python floor: Python-Markdown and a tiny Jinja2 template per article (bench/floor.py) -----
+
+FLOOR = "python-floor"
+
+
+def write_floor(articles: list[Article], root: Path) -> None:
+    for a in articles:
+        _write(root / "content" / f"{a.slug}.md", f"# {a.title}\n\n{a.body}")
+
+
+def floor_command(root: Path) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve().parent / "floor.py"), "content", "public"]
+
+
 TOOLS = (
     Tool("hugo", write_hugo, hugo_command, "public"),
     Tool("pelican", write_pelican, pelican_command, "output"),
     Tool("mkdocs", write_mkdocs, mkdocs_command, "site"),
+    Tool(FLOOR, write_floor, floor_command, "public"),
 )
 
 
@@ -198,8 +213,9 @@ def _pins() -> list[str]:
 
 
 def available_tools() -> list[Tool]:
-    has_hugo, has_venv = ensure_hugo(), ensure_venv()
-    return [t for t in TOOLS if (has_hugo if t.name == "hugo" else has_venv)]
+    has = {"hugo": ensure_hugo(), FLOOR: True}  # the floor runs on this environment's packages
+    has_venv = ensure_venv()
+    return [t for t in TOOLS if has.get(t.name, has_venv)]
 
 
 def prepare(tool: Tool, articles: list[Article], root: Path) -> None:
@@ -218,7 +234,10 @@ def build_once(tool: Tool, root: Path, logs: Path, k: int) -> Sample:
 def versions(tools: list[Tool]) -> dict[str, str]:
     commands = {"hugo": ["hugo", "version"], "pelican": [str(VENV / "bin" / "pelican"), "--version"],
                 "mkdocs": [str(VENV / "bin" / "mkdocs"), "--version"]}
-    return {t.name: _first_line(commands[t.name]) for t in tools}
+    found = {t.name: _first_line(commands[t.name]) for t in tools if t.name in commands}
+    if any(t.name == FLOOR for t in tools):
+        found[FLOOR] = "bench/floor.py with this environment's markdown and jinja2"
+    return found
 
 
 def _first_line(command: list[str]) -> str:
