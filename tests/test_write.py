@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,20 @@ def test_a_build_killed_between_the_two_renames_gets_its_site_back(tmp_path: Pat
     previous.mkdir()
     (previous / "index.html").write_text("the site")  # moved aside; the new one was not yet in place
     (tmp_path / ".public.new-x1").mkdir()
+    (tmp_path / ".public.swapping").touch()
     recover(out)
     assert (out / "index.html").read_text() == "the site"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".public.previous", "public"]  # the new tree, to reuse
+
+
+def test_a_failed_build_after_the_site_was_removed_does_not_bring_an_old_one_back(twice_built: Path,
+                                                                                   monkeypatch) -> None:
+    shutil.rmtree(twice_built / "public")  # an editor clears the output; the previous site is still kept
+
+    def failing_render(*args, **kwargs):
+        raise RuntimeError("rendering failed")
+
+    monkeypatch.setattr("threadline.pipeline.render_site", failing_render)
+    with pytest.raises(RuntimeError):
+        build(twice_built, twice_built / "public")
+    assert not (twice_built / "public").exists()

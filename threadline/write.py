@@ -151,19 +151,30 @@ def _holds(target: Path, content: bytes) -> bool:
 
 
 def swap_in(staging: Path, out: Path) -> None:
-    """Put `staging` where `out` is with two renames; the replaced site is kept as the previous one."""
+    """Put `staging` where `out` is with two renames; the replaced site is kept as the previous one.
+
+    A marker beside them says a swap is under way, so that a build killed between the renames
+    can be told from an editor's having removed `out`.
+    """
     if not out.exists():
         os.replace(staging, out)
         return
-    previous = previous_of(out)
+    previous, marker = previous_of(out), _swap_marker(out)
     if previous.exists():  # another build made one meanwhile
         shutil.rmtree(previous)
+    marker.touch()
     os.replace(out, previous)
     try:
         os.replace(staging, out)
     except BaseException:
         os.replace(previous, out)  # put the site back
         raise
+    finally:
+        marker.unlink()
+
+
+def _swap_marker(out: Path) -> Path:
+    return out.parent / f".{out.name}.swapping"
 
 
 def recover(out: Path) -> None:
@@ -172,9 +183,11 @@ def recover(out: Path) -> None:
     Killed between the two renames of `swap_in`, the site is in `.NAME.previous`; a killed
     build's staging folder becomes the previous site to rewrite, unless there is one.
     """
-    previous = previous_of(out)
-    if not out.exists() and previous.is_dir():
-        os.replace(previous, out)
+    previous, marker = previous_of(out), _swap_marker(out)
+    if marker.exists():
+        if not out.exists() and previous.is_dir():
+            os.replace(previous, out)
+        marker.unlink()
     for old in sorted(out.parent.glob(f".{out.name}.old-*")):
         if (old / "site").is_dir() and not out.exists():
             os.replace(old / "site", out)  # left by a build of an earlier version
