@@ -58,10 +58,10 @@ def test_a_session_reuses_unchanged_annotations(scratch: Path) -> None:
     session = Session()
     first = analyse(scratch, session=session)
     again = analyse(scratch, session=session)
-    assert again.docs["example-report"] is first.docs["example-report"]
+    assert again.docs["example-report"].blocks is first.docs["example-report"].blocks
     EDITS["new alias"](scratch)
     changed = analyse(scratch, session=session)
-    assert changed.docs["example-report"] is not first.docs["example-report"]
+    assert changed.docs["example-report"].blocks is not first.docs["example-report"].blocks
     assert len(session.annotations) == 1
 
 
@@ -86,3 +86,19 @@ def test_the_dev_servers_in_memory_build_equals_a_full_build(scratch: Path, tmp_
     _, files = build_in_memory(scratch, session)
     build(scratch, tmp_path / "fresh", search=False)
     assert files == tree(tmp_path / "fresh")
+
+
+def test_a_session_renders_again_only_what_an_edit_touches_on_a_larger_site(tmp_path: Path) -> None:
+    from threadline.pipeline import render_site
+    from threadline.synth import synthesise
+
+    project = synthesise(12, tmp_path / "synth", entities=30)
+    session = Session()
+    first = {o.path: o for o in render_site(analyse(project, session=session), project / "templates", session)}
+    again = {o.path: o for o in render_site(analyse(project, session=session), project / "templates", session)}
+    everything = ["dossiers/index.html", "index.html", "timeline/index.html"]  # they get all the views
+    assert sorted(p for p in again if p.endswith(".html") and again[p] is not first[p]) == everything
+    replace_in(project / "content/dossiers/d00003.yaml", "published_basis: ", "published_basis: edited, ")
+    edited = {o.path: o for o in render_site(analyse(project, session=session), project / "templates", session)}
+    assert sorted(p for p in edited if p.endswith(".html") and edited[p] is not again[p]) == sorted(
+        ["dossiers/d00003/index.html", *everything])

@@ -61,7 +61,12 @@ class Session:
             if found.items:
                 return doc  # never keep a failed annotation: its problems must be reported again
             self.annotations[key] = doc
-        return self.annotations[key]
+        kept = self.annotations[key]
+        if kept.dossier is not dossier:
+            # This build's dossier object (equal to the kept one) with the kept blocks: the views must
+            # share objects as a fresh build's do, or their pickles, the page memo's keys, differ.
+            kept = self.annotations[key] = Annotated(dossier, kept.blocks)
+        return kept
 
     def forget_except(self, docs: dict[str, Annotated]) -> None:
         """Drop annotations of dossiers that changed, so the cache does not grow with every edit."""
