@@ -32,6 +32,8 @@ EDITS = {
     "sidecar quote": lambda r: replace_in(r / "content/dossiers/example-report.yaml", "quote: talks in February",
                                           "quote: visit followed talks in February"),
     "entity description": lambda r: replace_in(r / "content/entities/all.yaml", "President of Russia.", "Russia's president."),
+    "entity kind": lambda r: replace_in(r / "content/entities/all.yaml", "kind: organisation\n  name: Kremlin",
+                                        "kind: place\n  name: Kremlin"),
     "new alias": lambda r: replace_in(r / "content/entities/all.yaml", "  name: Kremlin\n",
                                       "  name: Kremlin\n  aliases: [Friday]\n"),
     "event title": lambda r: replace_in(r / "content/events/all.yaml", "title: Talks in February", "title: February talks"),
@@ -88,7 +90,8 @@ def test_the_dev_servers_in_memory_build_equals_a_full_build(scratch: Path, tmp_
     assert files == tree(tmp_path / "fresh")
 
 
-def test_a_session_renders_again_only_what_an_edit_touches_on_a_larger_site(tmp_path: Path) -> None:
+def test_a_session_renders_again_only_what_an_edit_touches_on_a_larger_site(tmp_path: Path, monkeypatch) -> None:
+    from threadline import render
     from threadline.pipeline import render_site
     from threadline.synth import synthesise
 
@@ -99,6 +102,13 @@ def test_a_session_renders_again_only_what_an_edit_touches_on_a_larger_site(tmp_
     everything = ["dossiers/index.html", "index.html", "timeline/index.html"]  # they get all the views
     assert sorted(p for p in again if p.endswith(".html") and again[p] is not first[p]) == everything
     replace_in(project / "content/dossiers/d00003.yaml", "published_basis: ", "published_basis: edited, ")
+    written = []  # the dossiers whose text is written again, as HTML and as Markdown
+    for name in ("article_html", "dossier_markdown"):
+        real = getattr(render, name)
+        monkeypatch.setattr(render, name, lambda doc, links, real=real, name=name: (
+            written.append((name, doc.dossier.slug)), real(doc, links))[1])
     edited = {o.path: o for o in render_site(analyse(project, session=session), project / "templates", session)}
     assert sorted(p for p in edited if p.endswith(".html") and edited[p] is not again[p]) == sorted(
         ["dossiers/d00003/index.html", *everything])
+    assert sorted(written) == [("article_html", "d00003"), ("dossier_markdown", "d00003")]
+    assert [p for p in edited if edited[p] is not again[p] and p.endswith(".md")] == ["dossiers/d00003.md"]

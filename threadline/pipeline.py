@@ -49,7 +49,7 @@ class Session:
     annotations: dict[tuple, Annotated] = field(default_factory=dict)
     templates: tuple = ()
     env: jinja2.Environment | None = None
-    pages: dict = field(default_factory=dict)  # path -> (hash of its variables, output), for this env
+    pages: dict = field(default_factory=dict)  # path -> (hash of what it is made from, output), for this env
     prose: Prose = field(default_factory=Prose)
 
     def annotate(self, dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotated:

@@ -7,11 +7,12 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
+from .annotate import Annotated
 from .emit import Links, article_html, dossier_markdown, title_html
 from .fragments import event_items, mention_groups, status_badge
 from .graph import svg as network_svg
@@ -24,6 +25,8 @@ from .views import PageMeta, Views
 
 if TYPE_CHECKING:  # write imports Output from here
     from .write import Staging
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,12 @@ class Renderer:
 
     With a memo (a session keeps one per compiled environment), a page whose template variables
     are the same as last time is not rendered again: its variables are pickled and hashed, which
-    costs a fraction of rendering, and equal variables give equal pages.
+    costs a fraction of rendering, and equal variables give equal pages. A dossier's text, as
+    HTML and as Markdown, is kept the same way, keyed by what it is made from (`text_inputs`).
     """
 
     def __init__(self, project: Project, views: Views, env: jinja2.Environment, prose: Prose,
-                 memo: dict[str, tuple[bytes, Output]] | None = None):
+                 memo: dict[str, tuple[bytes, Any]] | None = None):
         self.project, self.views, self.env, self.prose, self.memo = project, views, env, prose, memo
         self.site = project.site
         self.free_pages = [(p.title.split(":")[0], url_of(save_as("page", slug=p.slug))) for p in project.pages.values()]
@@ -68,17 +72,33 @@ class Renderer:
         meta = PageMeta(title, path, url_of(path), absolute(self.site.base_url, url_of(path)),
                         description or self.site.description, kind)
         variables = dict(site=self.site, root=root, page=meta, free_pages=self.free_pages, **context)
+
+        def render() -> Output:
+            html = self.env.get_template(template).render(**variables)
+            return Output(path, html.encode("utf-8"), f"{kind} page {title!r}")
+
         # Pages given all the views change with any edit: rendering them beats hashing everything.
-        memo = self.memo if "views" not in context else None
-        key = hashlib.blake2b(pickle.dumps((template, variables), protocol=5)).digest() if memo is not None else b""
-        kept = memo.get(path) if memo is not None else None
-        if kept and kept[0] == key:
-            return kept[1]
-        html = self.env.get_template(template).render(**variables)
-        output = Output(path, html.encode("utf-8"), f"{kind} page {title!r}")
-        if memo is not None:
-            memo[path] = (key, output)
-        return output
+        return render() if "views" in context else self.kept(path, (template, variables), render)
+
+    def kept(self, name: str, inputs: object, make: Callable[[], T]) -> T:
+        """make(), or with a memo the value it made last time if `inputs` pickle the same as then."""
+        if self.memo is None:
+            return make()
+        key = hashlib.blake2b(pickle.dumps(inputs, protocol=5)).digest()
+        last = self.memo.get(name)
+        if last and last[0] == key:
+            return last[1]
+        value = make()
+        self.memo[name] = (key, value)
+        return value
+
+    def text_inputs(self, doc: Annotated, root: str) -> tuple:
+        """All that the dossier's text as HTML or Markdown depends on, besides the code."""
+        mentioned = {s.target for b in doc.blocks for s in b.spans if s.kind == "mention"}
+        cited = {s.target for b in doc.blocks for s in b.spans if s.kind == "evidence"}
+        kinds = sorted((i, self.project.entities[i].kind) for i in mentioned)
+        events = sorted((i, self.project.events[i].status, self.project.events[i].title) for i in cited)
+        return doc.dossier, doc.blocks, root, kinds, events
 
     def all_pages(self, workers: int = 1, progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
         """Every HTML page, on `workers` processes for a large site; the long lists first, to start early.
@@ -117,17 +137,18 @@ class Renderer:
         view = self.views.dossiers[slug]
         path = save_as("dossier", slug=slug)
         links = Links(root_prefix(path), self.project.entities, self.project.events)
-        title = title_html(view.annotated, links)
+        title, body = self.kept(f"{path}#text", self.text_inputs(view.annotated, links.root),
+                                lambda: (title_html(view.annotated, links), article_html(view.annotated, links)))
         return self.page("dossier.html", path, view.ref.headline, "dossier", dossier=view,
-                         title_html=Markup(title) if title is not None else None,
-                         body_html=Markup(article_html(view.annotated, links)))
+                         title_html=Markup(title) if title is not None else None, body_html=Markup(body))
 
     def markdown(self, slug: str) -> Output:
         """The downloadable Markdown dossier."""
         path = save_as("dossier_md", slug=slug)
         links = Links(root_prefix(path), self.project.entities, self.project.events)
-        text = dossier_markdown(self.views.dossiers[slug].annotated, links)
-        return Output(path, text.encode("utf-8"), f"Markdown dossier {slug!r}")
+        doc = self.views.dossiers[slug].annotated
+        return self.kept(path, self.text_inputs(doc, links.root),
+                         lambda: Output(path, dossier_markdown(doc, links).encode("utf-8"), f"Markdown dossier {slug!r}"))
 
     def entity(self, entity_id: str) -> Output:
         view = self.views.entities[entity_id]
