@@ -78,13 +78,13 @@ class Renderer:
             return Output(path, html.encode("utf-8"), f"{kind} page {title!r}")
 
         # Pages given all the views change with any edit: rendering them beats hashing everything.
-        return render() if "views" in context else self.kept(path, (template, variables), render)
+        return render() if "views" in context else self.kept(path, lambda: (template, variables), render)
 
-    def kept(self, name: str, inputs: object, make: Callable[[], T]) -> T:
-        """make(), or with a memo the value it made last time if `inputs` pickle the same as then."""
+    def kept(self, name: str, inputs: Callable[[], object], make: Callable[[], T]) -> T:
+        """make(), or with a memo the value it made last time if inputs() pickle the same as then."""
         if self.memo is None:
             return make()
-        key = hashlib.blake2b(pickle.dumps(inputs, protocol=5)).digest()
+        key = hashlib.blake2b(pickle.dumps(inputs(), protocol=5)).digest()
         last = self.memo.get(name)
         if last and last[0] == key:
             return last[1]
@@ -137,7 +137,7 @@ class Renderer:
         view = self.views.dossiers[slug]
         path = save_as("dossier", slug=slug)
         links = Links(root_prefix(path), self.project.entities, self.project.events)
-        title, body = self.kept(f"{path}#text", self.text_inputs(view.annotated, links.root),
+        title, body = self.kept(f"{path}#text", lambda: self.text_inputs(view.annotated, links.root),
                                 lambda: (title_html(view.annotated, links), article_html(view.annotated, links)))
         return self.page("dossier.html", path, view.ref.headline, "dossier", dossier=view,
                          title_html=Markup(title) if title is not None else None, body_html=Markup(body))
@@ -147,7 +147,7 @@ class Renderer:
         path = save_as("dossier_md", slug=slug)
         links = Links(root_prefix(path), self.project.entities, self.project.events)
         doc = self.views.dossiers[slug].annotated
-        return self.kept(path, self.text_inputs(doc, links.root),
+        return self.kept(path, lambda: self.text_inputs(doc, links.root),
                          lambda: Output(path, dossier_markdown(doc, links).encode("utf-8"), f"Markdown dossier {slug!r}"))
 
     def entity(self, entity_id: str) -> Output:
