@@ -81,7 +81,11 @@ class Renderer:
         return render() if "views" in context else self.kept(path, lambda: (template, variables), render)
 
     def kept(self, name: str, inputs: Callable[[], object], make: Callable[[], T]) -> T:
-        """make(), or with a memo the value it made last time if inputs() pickle the same as then."""
+        """make(), or with a memo the value it made last time if inputs() pickle the same as then.
+
+        Equal pickles mean equal inputs, so a kept value is never stale; equal inputs that share
+        objects differently pickle differently, which costs a needless make(), nothing more.
+        """
         if self.memo is None:
             return make()
         key = hashlib.blake2b(pickle.dumps(inputs(), protocol=5)).digest()
