@@ -103,3 +103,15 @@ def test_a_failed_build_after_the_site_was_removed_does_not_bring_an_old_one_bac
     with pytest.raises(RuntimeError):
         build(twice_built, twice_built / "public")
     assert not (twice_built / "public").exists()
+
+
+def test_a_link_in_place_of_the_previous_site_is_never_written_through(scratch: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    build(scratch, scratch / "public")
+    previous_of(scratch / "public").symlink_to(outside, target_is_directory=True)
+    edit_about(scratch, "First edit.")
+    build(scratch, scratch / "public")
+    assert list(outside.iterdir()) == []
+    assert not (scratch / "public").is_symlink() and b"First edit." in (scratch / "public/about/index.html").read_bytes()
+    assert previous_of(scratch / "public").is_dir() and not previous_of(scratch / "public").is_symlink()

@@ -54,7 +54,7 @@ class Staging:
         recover(self.out)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
         previous = previous_of(self.out)
-        if previous.is_dir():
+        if previous.is_dir() and not previous.is_symlink():  # a link would have us write where it points
             self.folder.rmdir()
             os.replace(previous, self.folder)
             self.reused = True
@@ -141,11 +141,8 @@ def _holds(target: Path, content: bytes) -> bool:
         stat = os.lstat(target)
     except FileNotFoundError:
         return False
-    if S_ISDIR(stat.st_mode):
-        shutil.rmtree(target)
-        return False
     if not S_ISREG(stat.st_mode) or stat.st_nlink > 1:
-        os.unlink(target)
+        _remove(target)
         return False
     return stat.st_size == len(content) and target.read_bytes() == content
 
@@ -160,8 +157,8 @@ def swap_in(staging: Path, out: Path) -> None:
         os.replace(staging, out)
         return
     previous, marker = previous_of(out), _swap_marker(out)
-    if previous.exists():  # another build made one meanwhile
-        shutil.rmtree(previous)
+    if os.path.lexists(previous):  # another build made one meanwhile, or something else is there
+        _remove(previous)
     marker.touch()
     os.replace(out, previous)
     try:
@@ -171,6 +168,14 @@ def swap_in(staging: Path, out: Path) -> None:
         raise
     finally:
         marker.unlink()
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder with what it holds, or a file or link (never what a link points to)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def _swap_marker(out: Path) -> Path:
