@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -66,8 +67,10 @@ class AliasIndex:
                     self.by_first_word.setdefault(first.group(), []).append((alias, entity.id))
         for candidates in self.by_first_word.values():
             candidates.sort(key=lambda pair: (-len(pair[0]), pair[0]))
-        # What annotations made with this index depend on, to know when a kept one is still good.
-        self.key = tuple(sorted((alias, ident) for candidates in self.by_first_word.values() for alias, ident in candidates))
+        # What annotations made with this index depend on, to know when a kept one is still good:
+        # a digest, since a session looks it up once per dossier and a tuple is hashed anew each time.
+        pairs = sorted((alias, ident) for candidates in self.by_first_word.values() for alias, ident in candidates)
+        self.key = hashlib.blake2b(repr(pairs).encode("utf-8")).hexdigest()
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, entity id) of every whole-word mention; the longest alias wins."""
