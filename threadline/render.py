@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
+import io
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +66,7 @@ class Renderer:
                  memo: dict[str, tuple[bytes, Any]] | None = None):
         self.project, self.views, self.env, self.prose, self.memo = project, views, env, prose, memo
         self.site = project.site
+        self.digests: dict[str, bytes] = {}  # slug -> digest of its annotated text, for the memo's keys
         self.free_pages = [(p.title.split(":")[0], url_of(save_as("page", slug=p.slug))) for p in project.pages.values()]
 
     def page(self, template: str, path: str, title: str, kind: str, description: str = "", **context) -> Output:
@@ -88,7 +91,7 @@ class Renderer:
         """
         if self.memo is None:
             return make()
-        key = hashlib.blake2b(pickle.dumps(inputs(), protocol=5)).digest()
+        key = self.digest(inputs())
         last = self.memo.get(name)
         if last and last[0] == key:
             return last[1]
@@ -96,13 +99,31 @@ class Renderer:
         self.memo[name] = (key, value)
         return value
 
+    def digest(self, value: object) -> bytes:
+        """A hash of the pickled value; an annotated dossier in it counts by the digest of its text.
+
+        A dossier's page, its HTML text and its Markdown all depend on its annotated text, the
+        largest thing they hold: it is pickled once per build, not once for each of them.
+        """
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.dispatch_table = {**copyreg.dispatch_table, Annotated: lambda doc: (bytes, (self._text_digest(doc),))}
+        pickler.dump(value)
+        return hashlib.blake2b(buffer.getbuffer()).digest()
+
+    def _text_digest(self, doc: Annotated) -> bytes:
+        slug = doc.dossier.slug
+        if slug not in self.digests:
+            self.digests[slug] = hashlib.blake2b(pickle.dumps((doc.dossier, doc.blocks), protocol=5)).digest()
+        return self.digests[slug]
+
     def text_inputs(self, doc: Annotated, root: str) -> tuple:
         """All that the dossier's text as HTML or Markdown depends on, besides the code."""
         mentioned = {s.target for b in doc.blocks for s in b.spans if s.kind == "mention"}
         cited = {s.target for b in doc.blocks for s in b.spans if s.kind == "evidence"}
         kinds = sorted((i, self.project.entities[i].kind) for i in mentioned)
         events = sorted((i, self.project.events[i].status, self.project.events[i].title) for i in cited)
-        return doc.dossier, doc.blocks, root, kinds, events
+        return doc, root, kinds, events
 
     def all_pages(self, workers: int = 1, progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
         """Every HTML page, on `workers` processes for a large site; the long lists first, to start early.
