@@ -67,6 +67,8 @@ class Renderer:
         self.project, self.views, self.env, self.prose, self.memo = project, views, env, prose, memo
         self.site = project.site
         self.digests: dict[str, bytes] = {}  # slug -> digest of its annotated text, for the memo's keys
+        # How the memo's keys pickle an annotated dossier: by that digest (see `digest`).
+        self.reducers = {**copyreg.dispatch_table, Annotated: lambda doc: (bytes, (self._text_digest(doc),))}
         self.free_pages = [(p.title.split(":")[0], url_of(save_as("page", slug=p.slug))) for p in project.pages.values()]
 
     def page(self, template: str, path: str, title: str, kind: str, description: str = "", **context) -> Output:
@@ -107,7 +109,7 @@ class Renderer:
         """
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=5)
-        pickler.dispatch_table = {**copyreg.dispatch_table, Annotated: lambda doc: (bytes, (self._text_digest(doc),))}
+        pickler.dispatch_table = self.reducers
         pickler.dump(value)
         return hashlib.blake2b(buffer.getbuffer()).digest()
 

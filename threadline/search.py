@@ -56,7 +56,7 @@ class Indexer:
         items = [("page", slug) for slug in project.pages] + [("dossier", slug) for slug in docs]
         items += [("entity", entity_id) for entity_id in project.entities]
         self.project, self.docs, self.items, self.folder = project, docs, items, folder
-        self.input = Path()
+        self.input: Path | None = None  # the documents' folder, made on entering
         self.child: multiprocessing.process.BaseProcess | None = None
         self.pipe: Connection | None = None
         self.result: tuple[int, str] = (0, "")
@@ -94,7 +94,8 @@ class Indexer:
             except ProcessLookupError:  # the child had not yet made its group
                 self.child.kill()
             self.child.join()
-        shutil.rmtree(self.input, ignore_errors=True)
+        if self.input:
+            shutil.rmtree(self.input, ignore_errors=True)
 
 
 def scratch_folder(staging: Path) -> Path:
