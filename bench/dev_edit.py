@@ -3,14 +3,13 @@
     python -m bench.dev_edit DIR [EDITS]
 
 DIR is a project, e.g. from `python build.py synth 10000 DIR`. Each edit changes one sidecar's
-`published_basis` (as `make bench` does) and rebuilds in memory, as `build.py serve` does after
+`published_basis` (`ours.edit_sidecar`, as `make bench` does) and rebuilds in memory, as `build.py serve` does after
 a save; the times and the peak memory of this process are printed. Not part of `make bench`:
 the first in-memory build of 10,000 dossiers holds every page in memory.
 """
 
 from __future__ import annotations
 
-import re
 import resource
 import sys
 import time
@@ -18,19 +17,16 @@ from pathlib import Path
 
 from threadline.pipeline import Session, build_in_memory
 
+from .ours import edit_sidecar
+
 
 def main(root: Path, edits: int = 3) -> None:
     session = Session()
     started = time.perf_counter()
     build_in_memory(root, session)
     print(f"first in-memory build: {time.perf_counter() - started:.2f} s")
-    sidecar = sorted((root / "content" / "dossiers").glob("*.yaml"))[0]
     for k in range(edits):
-        text = sidecar.read_text(encoding="utf-8")
-        edited, count = re.subn(r"(?m)^published_basis: .*$", f"published_basis: dev edit {k + 1}", text)
-        if count != 1:
-            raise SystemExit(f"{sidecar.name} has no published_basis line to edit")
-        sidecar.write_text(edited, encoding="utf-8")
+        edit_sidecar(root, k)
         started = time.perf_counter()
         build_in_memory(root, session)
         print(f"edit {k + 1}: {time.perf_counter() - started:.2f} s")
