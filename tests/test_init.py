@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,16 +14,58 @@ from threadline import scaffold
 from threadline.cli import main
 
 
-def test_init_builds_at_once_and_passes_the_strict_check(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_init_builds_at_once_and_the_strict_check_asks_for_its_own_settings(tmp_path: Path,
+                                                                            capsys: pytest.CaptureFixture) -> None:
     project = tmp_path / "second-investigation"
     assert main(["init", str(project)]) == 0
-    assert main(["check", "--strict", "--project", str(project)]) == 0
+    assert main(["check", "--project", str(project)]) == 0
     assert main(["build", "--project", str(project)]) == 0
     page = (project / "public/dossiers/example-report/index.html").read_text(encoding="utf-8")
     assert "Harbour authority approves new ferry terminal" in page
     assert (project / "public/people/ana-ruiz/index.html").is_file()
     assert (project / "content/pages/about.md").is_file() and (project / "templates/base.html").is_file()
-    assert "0 warning(s)" in capsys.readouterr().out
+    capsys.readouterr()
+    assert main(["check", "--strict", "--project", str(project)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "content/pages/about.md:1:1: warning: this page is still the example that `init` wrote "
+        "(say who made the investigation, what it looked at and how)",
+        "site.yaml:2:1: warning: title is still the example that `init` wrote: 'A new investigation' "
+        "(replace it with this investigation's own)",
+        "site.yaml:3:1: warning: description is still the example that `init` wrote: "
+        "'One sentence on what this investigation is about.' (replace it with this investigation's own)",
+        "site.yaml:5:1: warning: base_url is still the example that `init` wrote: "
+        "'https://example.github.io/new-investigation/' (replace it with this investigation's own)",
+        "site.yaml:6:1: warning: publisher is still the example that `init` wrote: 'Your newsroom' "
+        "(replace it with this investigation's own)",
+        "check failed: 5 warning(s) with --strict",
+    ]
+
+
+def test_once_its_examples_are_replaced_the_new_investigation_passes_the_strict_check(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    scaffold.init_project(project)
+    site = (project / "site.yaml").read_text(encoding="utf-8")
+    for old, new in [("A new investigation", "Harbour works"), ("One sentence on what this investigation is about.", "Ferries."),
+                     ("new-investigation", "harbour"), ("Your newsroom", "The Harbour Gazette")]:
+        site = site.replace(old, new)
+    (project / "site.yaml").write_text(site, encoding="utf-8")
+    (project / "content/pages/about.md").write_text("# About\n\nThe Gazette's desk read the minutes.\n", encoding="utf-8")
+    assert main(["check", "--strict", "--project", str(project)]) == 0
+
+
+def test_the_commands_init_prints_work_as_printed(tmp_path: Path) -> None:
+    """Run from the repository as the README says; each printed command is run as printed."""
+    repo = Path(__file__).resolve().parent.parent
+    venv_python = os.path.relpath(sys.executable, repo)
+    done = subprocess.run([sys.executable, "build.py", "init", str(tmp_path / "p")], cwd=repo, capture_output=True, text=True)
+    printed = [line.split("    ")[0].strip() for line in done.stdout.splitlines()[1:]]
+    assert [shlex.split(c)[:3] for c in printed] == [[venv_python, "build.py", verb] for verb in ("serve", "new", "check")]
+    (tmp_path / "p/seeds/YOUR-SOURCE.txt").write_text("A headline\n\nA ferry sailed on Monday.\n", encoding="utf-8")
+    new = subprocess.run(shlex.split(printed[1]), cwd=repo, capture_output=True, text=True)
+    assert new.returncode == 0, new.stderr
+    assert (tmp_path / "p/content/dossiers/your-source.yaml").is_file()
+    check = subprocess.run(shlex.split(printed[2]), cwd=repo, capture_output=True, text=True)
+    assert check.returncode == 1 and "content/dossiers/your-source.yaml:" in check.stderr  # runs: the draft is unconfirmed
 
 
 def test_init_writes_schema_comments_that_point_at_real_files(tmp_path: Path) -> None:

@@ -148,7 +148,8 @@ def test_cli_reports_every_problem_with_its_place(scratch: Path, capsys: pytest.
     assert err == [
         "content/dossiers/example-report.yaml:17:5: unknown event id 'musk-meets-putn' (did you mean 'musk-meets-putin'?)",
         "content/dossiers/example-report.yaml:20:5: quote not found in seed 'a.txt': 'talks in March' "
-        "(the closest passage in the seed is 'talks in February')",
+        "(the closest passage in the seed is 'talks in February'; "
+        "they first differ at character 10, where yours has 'M' and the seed has 'F')",
         "content/events/all.yaml:1:3: event 'musk-meets-putin' has no source "
         "(cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it)",
         "build failed: 3 error(s); nothing was written"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
 
 from .errors import Problems
+from .hints import closest_hint, short
 from .model import Citation, Dossier, Entity
 
 _WORD = re.compile(r"\w+")
@@ -132,7 +132,7 @@ def _drop_boilerplate(dossier: Dossier, lines: list[str], problems: Problems) ->
         hits = [i for i, line in enumerate(lines) if (line.startswith(item.text) if item.prefix else line == item.text)]
         if not hits:
             what = "no line of the seed starts with" if item.prefix else "no line of the seed is"
-            problems.add(item.where, f"boilerplate: {what} {item.text!r}", _closest_hint(item.text, lines))
+            problems.add(item.where, f"boilerplate: {what} {item.text!r}", closest_hint(item.text, lines))
         for i in hits:
             if item.prefix:
                 lines[i] = lines[i][len(item.text):].strip()
@@ -146,7 +146,7 @@ def _whole_lines(dossier: Dossier, lines: list[str], wanted, what: str, problems
     for text, where in wanted:
         hits = [i for i, line in enumerate(lines) if line == text]
         if not hits:
-            problems.add(where, f"{what} {text!r} is not a whole line of seed {dossier.seed!r}", _closest_hint(text, lines))
+            problems.add(where, f"{what} {text!r} is not a whole line of seed {dossier.seed!r}", closest_hint(text, lines))
         found.update(hits)
     return found
 
@@ -158,8 +158,8 @@ def _locate_all(dossier: Dossier, blocks: list[Block], problems: Problems) -> No
     for kind, target, anchor, text, where in wanted:
         if not _locate(blocks, Span(0, 0, kind, target, anchor), text.strip()):
             what = "passage" if kind == "note" else "quote"
-            problems.add(where, f"{what} not found in seed {dossier.seed!r}: {_short(text)!r}",
-                         _closest_hint(text, [b.text for b in blocks]))
+            problems.add(where, f"{what} not found in seed {dossier.seed!r}: {short(text)!r}",
+                         closest_hint(text, [b.text for b in blocks], [b.line for b in blocks]))
 
 
 def evidence_anchors(dossier: Dossier) -> list[tuple[Citation, str]]:
@@ -192,23 +192,3 @@ def _number_anchors(blocks: list[Block]) -> None:
             if span.kind == "mention":
                 count += 1
                 block.spans[i] = Span(span.start, span.end, span.kind, span.target, f"m-{count}")
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _closest_hint(text: str, lines: list[str]) -> str:
-    """Point the editor at the passage of the seed most like what they wrote."""
-    text = text.strip()
-    scored = [(difflib.SequenceMatcher(None, text, line, autojunk=False).find_longest_match(), line) for line in lines]
-    match, line = max(scored, key=lambda pair: pair[0].size, default=(None, ""))
-    if match is None or match.size < min(8, len(text) // 2 + 1):
-        return "copy it from the seed exactly, curly quotes and apostrophes included"
-    start = max(0, match.b - match.a)
-    end = min(len(line), start + len(text))
-    while start > 0 and line[start - 1].isalnum():
-        start -= 1
-    while end < len(line) and line[end].isalnum():
-        end += 1
-    return f"the closest passage in the seed is {_short(line[start:end])!r}"

@@ -9,6 +9,7 @@ from .annotate import Annotated
 from .crossref import CrossRef
 from .errors import Problems, Where
 from .model import Project
+from .scaffold import warn_placeholders
 
 _EDGE_WORD = re.compile(r"^\w.*\w$|^\w$", re.DOTALL)
 # A run of capitalised words: the shape of a name an editor may have missed.
@@ -72,6 +73,7 @@ def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, p
     for doc in docs.values():
         _warn_unknown_names(doc, known, problems)
     _warn_dates_after_publication(project, problems)
+    warn_placeholders(project, problems)
 
 
 def _warn_dates_after_publication(project: Project, problems: Problems) -> None:

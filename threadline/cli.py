@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -138,22 +139,35 @@ def cmd_init(args: argparse.Namespace) -> int:
     except ScaffoldError as error:
         print(f"init: {error}", file=sys.stderr)
         return 1
-    print(f"started a new investigation in {args.dir}; try `build.py serve --project {args.dir}`")
+    run = f"{_invocation()} --project {shlex.quote(str(args.dir))}"
+    print(f"started a new investigation in {args.dir}. From this folder:\n"
+          f"  {run.replace(' --project', ' serve --project', 1)}    preview it as you edit\n"
+          f"  {run.replace(' --project', ' new --project', 1)} seeds/YOUR-SOURCE.txt    draft the sidecar of a seed you add\n"
+          f"  {run.replace(' --project', ' check --strict --project', 1)}    what is left before publishing")
     return 0
 
 
+def _invocation() -> str:
+    """How this command was run (interpreter and script, as typed), so printed commands work as printed."""
+    python = os.path.relpath(sys.executable) if not os.path.relpath(sys.executable).startswith("..") else sys.executable
+    script = sys.argv[0] if sys.argv[0].endswith(".py") else "build.py"
+    return f"{shlex.quote(python)} {shlex.quote(script)}"
+
+
 def broken_links(root: Path, base_url: str) -> list[str]:
-    """Build into temporary folders for base_url and for a domain root, and crawl both."""
+    """Build into temporary folders for base_url and for a domain root, crawl both, and say what was crawled."""
     import tempfile
 
-    from .links import crawl
+    from .links import crawl_site
 
     broken = []
     for url in dict.fromkeys([base_url, "https://example.org/"]):
         with tempfile.TemporaryDirectory(prefix="threadline-links-") as tmp:
             out = Path(tmp) / "site"
             build(root, out, url)
-            broken += [f"{line} [served at {url}]" for line in crawl(out, url)]
+            seen = crawl_site(out, url)
+            print(seen.summary())
+            broken += [f"{line} [served at {url}]" for line in seen.broken]
     return broken
 
 

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import threadline
 
+from .errors import Problems, Where
+from .model import Project
 from .schema import SCHEMA_DIR
+from .yamlio import load_yaml, where_of
 
 SEED_NAME = "example.txt"
 SEED = """\
@@ -78,6 +81,26 @@ Who we are, what we looked at, and how we annotated it.
 """
 
 
+# The settings `init` fills with examples; language, licence and date style are real defaults.
+PLACEHOLDERS = ("title", "description", "base_url", "publisher")
+
+
+def warn_placeholders(project: Project, problems: Problems) -> None:
+    """The examples `init` wrote, still in site.yaml or the About page: nobody should publish them."""
+    examples = load_yaml(SITE.format(schema=""), "", Problems())
+    path = project.root / "site.yaml"
+    written = load_yaml(path.read_text(encoding="utf-8"), "site.yaml", Problems()) if path.is_file() else None
+    for key in PLACEHOLDERS:
+        if getattr(project.site, key) == examples[key]:
+            problems.warn(where_of(written, key, Where("site.yaml", 1, 1)),
+                          f"{key} is still the example that `init` wrote: {examples[key]!r}",
+                          "replace it with this investigation's own")
+    for page in project.pages.values():
+        if f"# {page.title}\n{page.body}" == ABOUT:
+            problems.warn(Where(page.source, 1, 1), "this page is still the example that `init` wrote",
+                          "say who made the investigation, what it looked at and how")
+
+
 class ScaffoldError(Exception):
     """`init` cannot start an investigation here: the message says why."""
 
@@ -118,5 +141,5 @@ def files() -> dict[str, str]:
         "content/events/events.yaml": EVENTS.format(schema=schema_line(2, "events")),
         "content/dossiers/example-report.yaml": SIDECAR.format(schema=schema_line(2, "dossier"), seed=SEED_NAME, digest=digest),
         "content/pages/about.md": ABOUT,
-        ".gitignore": "public/\n",
+        ".gitignore": "public/\n.public.*/\n.threadline-cache/\n",
     }
