@@ -52,11 +52,45 @@ def test_the_draft_holds_what_the_seed_says(project: Path) -> None:
     assert "'25 October 2024' on line 3" in data["published_basis"]
     assert data["boilerplate"] == ["3 min read", "Related Articles", "What do you think? Leave a comment?"]
     assert "#   elon-musk: 2\n" in text and "#   vladimir-putin: 1\n" in text
-    assert '#   - "Maria Teixeira"  # line 5\n' in text
-    assert '"on Friday" → 2024-10-25' in text  # published on a Friday: the same day
-    assert '"in February" → 2024-02' in text
-    assert '"the end of last year" → 2023-36' in text
-    assert '"in May" → 2024-05' in text
+
+
+def stubs(project: Path, kind: str) -> list[dict]:
+    return yaml.safe_load((project / f"content/{kind}/lisbon-port-2024.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_unknown_name_gets_a_stub_entity_of_a_guessed_kind(project: Path) -> None:
+    draft_of(project)
+    assert [(e["id"], e["kind"], e["name"]) for e in stubs(project, "entities")] == [
+        ("lisbon", "place", "Lisbon"), ("maria-teixeira", "person", "Maria Teixeira")]
+
+
+def test_every_date_expression_gets_a_stub_event_cited_with_its_sentence(project: Path) -> None:
+    _, data = draft_of(project)
+    events = stubs(project, "events")
+    assert [(str(e["date"]), e["entities"]) for e in events] == [
+        ("2024-10-25", ["elon-musk", "lisbon", "maria-teixeira"]), ("2024-02", []), ("2023-36", []), ("2024-05", [])]
+    assert events[0]["date_basis"] == (
+        "TODO confirm: 'on Friday' on line 5, in a report published on Friday 25 October 2024.")
+    stalled = "The deal was first discussed in February, and talks stalled at the end of last year."
+    assert data["events"] == [
+        {"event": "lisbon-port-2024-event-1",
+         "quote": "Elon Musk toured the port of Lisbon on Friday with Maria Teixeira, the port's director."},
+        {"event": "lisbon-port-2024-event-2", "quote": stalled}, {"event": "lisbon-port-2024-event-3", "quote": stalled},
+        {"event": "lisbon-port-2024-event-4", "quote": "Officials said a second phase could follow in May."}]
+
+
+def test_once_every_todo_is_confirmed_the_draft_builds(project: Path) -> None:
+    """The editor confirms each guess (here: removes the markers, titles the events) and the draft is publishable."""
+    draft_of(project)
+    for kind in ("dossiers", "entities", "events"):
+        path = project / f"content/{kind}/lisbon-port-2024.yaml"
+        text = path.read_text(encoding="utf-8").replace(f"{CONFIRM_KEY}: true\n", "")
+        text = text.replace('"TODO: what happened, in a few words"', "Talks").replace('"TODO: ', '"')
+        text = text.replace("TODO confirm: ", "")
+        path.write_text("\n".join(line.split("  # TODO")[0] for line in text.split("\n")), encoding="utf-8")
+    assert main(["build", "--project", str(project)]) == 0
+    page = (project / "public/dossiers/lisbon-port-2024/index.html").read_text(encoding="utf-8")
+    assert 'href="../../people/maria-teixeira/"' in page and 'id="ev-lisbon-port-2024-event-4"' in page
 
 
 def test_the_draft_fails_check_until_the_editor_confirms_it(project: Path, capsys: pytest.CaptureFixture) -> None:
@@ -124,3 +158,33 @@ def test_relative_dates_resolve_against_publication(words: str, published: dt.da
 def test_slugs_from_seed_names_are_valid() -> None:
     assert slug_for("000_5e269122aefd9b91.txt") == "000-5e269122aefd9b91"
     assert slug_for("Über  Report!!.txt") == "ber-report"
+
+
+KYIV = """\
+Musk and Zelenskyy trade barbs over satellites
+
+2023-09-12
+
+Elon Musk tweeted Saturday that he had refused a request from Kyiv, The Washington Post reported.
+
+Zelenskyy said on Thursday that Storm Shadow missiles and ATACMS would arrive next week, CNN and Politico reported.
+
+A biography published on September 7, 2023 quotes Михаил Федоров, Ukraine's digital minister.
+"""
+
+
+def test_new_finds_names_and_date_expressions_that_a_first_draft_missed(tmp_path: Path) -> None:
+    known = "- id: washington\n  kind: place\n  name: Washington\n  description: The US capital.\n"
+    files = scratch_files(**{"seeds/kyiv.txt": KYIV, "content/entities/places.yaml": known})
+    project = write_project(tmp_path / "p", files)
+    assert main(["new", "--project", str(project), "seeds/kyiv.txt"]) == 0
+    entities = yaml.safe_load((project / "content/entities/kyiv.yaml").read_text(encoding="utf-8"))
+    kinds = {e["name"]: e["kind"] for e in entities}
+    assert {"Storm Shadow", "ATACMS", "Politico", "Михаил Федоров", "Ukraine"} <= set(kinds)
+    assert {k: kinds.get(k) for k in ["Zelenskyy", "Kyiv", "The Washington Post", "CNN"]} == {
+        "Zelenskyy": "person", "Kyiv": "place", "The Washington Post": "organisation", "CNN": "organisation"}
+    assert "Washington" not in kinds and "Musk" not in kinds  # known names; the longer name is its own
+    events = yaml.safe_load((project / "content/events/kyiv.yaml").read_text(encoding="utf-8"))
+    assert [(e["date_basis"].split("'")[1], str(e["date"])) for e in events] == [
+        ("Saturday", "2023-09-09"), ("on Thursday", "2023-09-07"), ("next week", "2023-09-18/2023-09-24"),
+        ("September 7, 2023", "2023-09-07")]

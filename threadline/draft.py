@@ -1,60 +1,62 @@
-"""`build.py new seeds/<file>`: draft a sidecar for a seed, every guess marked for the editor to confirm.
+"""`build.py new seeds/<file>`: draft the annotation of a seed, every guess marked for the editor to confirm.
 
-The draft deliberately fails `build.py check` (its first key is an unknown field telling the
-editor to confirm and delete it), so an unread draft can never be published.
+The draft is a sidecar that cites a stub event for every date expression (quoting the sentence it
+stands in), a file of stub events, and a file of stub entities for every name no entity claims.
+Each guess carries a TODO marker, and a TODO left anywhere in content stops `build` and `check`,
+so an unread draft can never be published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import guess
 from .annotate import AliasIndex
-from .check import _NAME
+from .draft_text import entities_text, events_text, schema_ref, sidecar_text
 from .errors import Problems
 from .load import load_entity, read_yaml
-from .schema import SCHEMA_DIR
 from .yamlio import where_of
 
 CONFIRM_KEY = "TODO_confirm_every_guess_below_then_delete_this_line"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December")
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH = "|".join(MONTHS)
-STATED_DATES = [  # (pattern, groups → (year, month, day))
-    (re.compile(rf"\b(\d{{1,2}}) ({_MONTH}),? (\d{{4}})\b"), lambda m: (int(m[3]), MONTHS.index(m[2]) + 1, int(m[1]))),
-    (re.compile(rf"\b({_MONTH}) (\d{{1,2}}),? (\d{{4}})\b"), lambda m: (int(m[3]), MONTHS.index(m[1]) + 1, int(m[2]))),
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
-]
 BOILERPLATE = re.compile(
     r"^(source link|related articles?|advertisement|read more.*|share this.*|sign up.*|subscribe.*|click here.*"
     r"|\d+\s*min(ute)?s?\s+read|.*\bcomments?\b.*\?|leave a comment.*|join the conversation.*|become a .* member.*)$",
     re.IGNORECASE)
-RELATIVE = re.compile(
-    rf"\b(?:(?:the )?(?:end|start|beginning) of last year|last year|this year|earlier this year|last month|yesterday"
-    rf"|on (?:{'|'.join(WEEKDAYS)})|in (?:{_MONTH})(?: \d{{4}})?|in \d{{4}})\b", re.IGNORECASE)
+resolve = guess.resolve  # the tests and the draft's comments resolve expressions the same way
 
 
 class DraftError(Exception):
     """`new` cannot draft: the message says why."""
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A date expression, the sentence it stands in (the quote to cite) and the names in that sentence."""
+
+    words: str
+    line: int
+    sentence: str
+    entities: tuple[str, ...]  # ids of known entities and of stubs named in the sentence
+
+
 @dataclass
 class Findings:
     """What the seed suggests, each with the line it was found on."""
 
+    slug: str
     headline: str | None = None
     published: tuple[dt.date, str, int] | None = None  # date, the words, line
     boilerplate: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)  # date tokens that open a line of text
     entities: Counter = field(default_factory=Counter)
-    names: dict[str, int] = field(default_factory=dict)
-    dates: list[tuple[str, int]] = field(default_factory=list)
+    names: dict[str, guess.Name] = field(default_factory=dict)
+    stubs: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # id -> (name, aliases)
+    dates: list[Mention] = field(default_factory=list)
 
 
 def slug_for(seed: str) -> str:
@@ -63,19 +65,25 @@ def slug_for(seed: str) -> str:
 
 
 def new_sidecar(root: Path, seed_arg: str) -> Path:
-    """Write content/dossiers/<slug>.yaml for the seed; DraftError if it cannot or must not."""
+    """Write the sidecar (and stub entities and events) for the seed; DraftError if it cannot or must not."""
     seed = _seed_path(root, seed_arg)
     raw = seed.read_bytes()
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise DraftError(f"seeds/{seed.name}: not UTF-8 (byte {exc.start}); convert it to UTF-8 first") from exc
-    target = root / "content" / "dossiers" / f"{slug_for(seed.name)}.yaml"
-    _refuse_existing(root, seed.name, target)
-    findings = find(text, AliasIndex(known_entities(root)))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(seed.name, hashlib.sha256(raw).hexdigest(), findings, schema_ref(root, target)), encoding="utf-8")
-    return target
+    slug = slug_for(seed.name)
+    targets = {kind: root / "content" / kind / f"{slug}.yaml" for kind in ("dossiers", "entities", "events")}
+    _refuse_existing(root, seed.name, targets)
+    found = find(text, slug, known_entities(root))
+    files = {"dossiers": sidecar_text(seed.name, hashlib.sha256(raw).hexdigest(), found, schema_ref(root, targets["dossiers"])),
+             "entities": entities_text(found, schema_ref(root, targets["entities"], "entities")),
+             "events": events_text(found, schema_ref(root, targets["events"], "events"))}
+    for kind, content in files.items():
+        if content:
+            targets[kind].parent.mkdir(parents=True, exist_ok=True)
+            targets[kind].write_text(content, encoding="utf-8")
+    return targets["dossiers"]
 
 
 def _seed_path(root: Path, seed_arg: str) -> Path:
@@ -85,9 +93,11 @@ def _seed_path(root: Path, seed_arg: str) -> Path:
     return path
 
 
-def _refuse_existing(root: Path, seed: str, target: Path) -> None:
-    if target.exists():
-        raise DraftError(f"{target.relative_to(root).as_posix()} already exists; `new` never overwrites a sidecar")
+def _refuse_existing(root: Path, seed: str, targets: dict[str, Path]) -> None:
+    for kind, target in targets.items():
+        if target.exists():
+            raise DraftError(f"{target.relative_to(root).as_posix()} already exists; `new` never overwrites "
+                             f"{'a sidecar' if kind == 'dossiers' else 'a file'}")
     for sidecar in sorted((root / "content" / "dossiers").glob("*.yaml")):
         if re.search(rf"^seed:\s*[\"']?{re.escape(seed)}[\"']?\s*$", sidecar.read_text(encoding="utf-8"), re.MULTILINE):
             raise DraftError(f"{sidecar.relative_to(root).as_posix()} already annotates seeds/{seed}")
@@ -102,139 +112,78 @@ def known_entities(root: Path) -> list:
     return entities
 
 
-def find(text: str, index: AliasIndex) -> Findings:
+def find(text: str, slug: str, entities: list) -> Findings:
     """Headline, stated date, boilerplate, known entities, unclaimed names and date expressions."""
-    found = Findings()
-    lines = text.splitlines()
-    first = next((line.strip() for line in lines if line.strip()), "")
+    found = Findings(slug)
+    index, known = AliasIndex(entities), {a for e in entities for a in e.spellings}
+    lines = [line.strip() for line in text.split("\n")]
+    first = next((line for line in lines if line), "")
     if 3 <= len(first.split()) <= 25 and not first.endswith((".", ":", ";")):
         found.headline = first
-    for number, raw in enumerate(lines, 1):
-        line = raw.strip()
-        _scan_line(line, number, index, found)
+    for number, line in enumerate(lines, 1):
+        _scan_line(_without_prefix(line, number, found), number, index, known, found)
+    _stub_entities(found, {e.id for e in entities})
+    for number, line in enumerate(lines, 1):
+        _scan_dates(_without_prefix(line, number, found), number, index, found)
     return found
 
 
-def _scan_line(line: str, number: int, index: AliasIndex, found: Findings) -> None:
-    if BOILERPLATE.match(line) and line not in found.boilerplate:
-        found.boilerplate.append(line)
+def _without_prefix(line: str, number: int, found: Findings) -> str:
+    """The line less a leading date token, which becomes boilerplate by prefix (the site drops it)."""
+    match = guess.LEADING_DATE.match(line)
+    if not match:
+        return line
+    if match.group() not in found.prefixes:
+        found.prefixes.append(match.group())
+        _note_published(match.group(), number, found)
+    return line[match.end():]
+
+
+def _scan_line(line: str, number: int, index: AliasIndex, known: set[str], found: Findings) -> None:
+    if BOILERPLATE.match(line):
+        found.boilerplate += [line] if line not in found.boilerplate else []
+        return
     mentions = index.find(line)
     found.entities.update(entity for _, _, entity in mentions)
-    for match in _NAME.finditer(line):
-        claimed = any(s < match.end() and e > match.start() for s, e, _ in mentions)
-        if not claimed and match.group() not in found.names and match.group().split()[0] not in WEEKDAYS + MONTHS:
-            found.names[match.group()] = number
-    for match in RELATIVE.finditer(line):
-        found.dates.append((match.group(), number))
+    for name in guess.names(line, number, [(s, e) for s, e, _ in mentions], known):
+        found.names.setdefault(name.text, name)
+    _note_published(line, number, found)
+
+
+def _note_published(line: str, number: int, found: Findings) -> None:
     if found.published is None:
-        for pattern, parts in STATED_DATES:
-            match = pattern.search(line)
-            if match:
-                try:
-                    found.published = (dt.date(*parts(match)), match.group(), number)
-                except ValueError:
-                    continue
-                break
+        match = guess.STATED.search(line)
+        day = guess.stated_date(match.group()) if match else None
+        if day:
+            found.published = (day, match.group(), number)
 
 
-def resolve(expression: str, published: dt.date) -> str:
-    """An EDTF guess for a relative date expression in a report published on `published`."""
-    words, year = expression.lower().removeprefix("the "), published.year
-    if words.startswith(("end of last year",)):
-        return f"{year - 1}-36"  # October–December
-    if words.startswith(("start of last year", "beginning of last year")):
-        return f"{year - 1}-33"
-    if words == "last year":
-        return str(year - 1)
-    if words in ("this year", "earlier this year"):
-        return str(year)
-    if words == "yesterday":
-        return (published - dt.timedelta(days=1)).isoformat()
-    if words == "last month":
-        first = published.replace(day=1) - dt.timedelta(days=1)
-        return f"{first.year}-{first.month:02d}"
-    return _resolve_named(expression, published)
+def _stub_entities(found: Findings, taken: set[str]) -> None:
+    """An entity stub per unknown name; a lone word that ends a longer stub's name is its alias ('Teixeira')."""
+    longer = [n for n in found.names if " " in n]
+    owners = {n: next((m for m in longer if m.endswith(" " + n)), None) for n in found.names if " " not in n}
+    for name in found.names.values():
+        if owners.get(name.text):
+            continue
+        ident = _unique(guess.slug(name.text) or name.kind, taken)
+        found.stubs[ident] = (name.text, [n for n, owner in owners.items() if owner == name.text])
 
 
-def _resolve_named(expression: str, published: dt.date) -> str:
-    name = expression.split()[1].capitalize()
-    if name in WEEKDAYS:  # the latest such day on or before publication
-        back = (published.weekday() - WEEKDAYS.index(name)) % 7
-        return (published - dt.timedelta(days=back)).isoformat()
-    if name.isdigit():
-        return name
-    month = MONTHS.index(name) + 1
-    stated = expression.split()[2:]
-    year = int(stated[0]) if stated else published.year if month <= published.month else published.year - 1
-    return f"{year}-{month:02d}"
+def _unique(ident: str, taken: set[str]) -> str:
+    n, candidate = 1, ident
+    while candidate in taken:
+        n += 1
+        candidate = f"{ident}-{n}"
+    taken.add(candidate)
+    return candidate
 
 
-def schema_ref(root: Path, target: Path, name: str = "dossier") -> str:
-    """The schema comment for a YAML file: the project's own copy of the schema if it has one."""
-    local, shipped = root / "schemas" / f"{name}.schema.json", SCHEMA_DIR / f"{name}.schema.json"
-    schema = local if local.is_file() else shipped if shipped.resolve().is_relative_to(root.resolve()) else None
-    if schema is None:  # a path out of the project would name this machine's folders
-        return ""
-    return f"# yaml-language-server: $schema={Path(os.path.relpath(schema, target.parent)).as_posix()}\n"
-
-
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def render(seed: str, digest: str, found: Findings, schema_line: str) -> str:
-    """The draft's YAML text, with every guess commented for the editor."""
-    out = [schema_line, "# Drafted by `build.py new`. Check every line against the seed, then delete the next line.\n",
-           f"{CONFIRM_KEY}: true\n", f"seed: {q(seed)}\n", f"sha256: {digest}\n"]
-    out += _headline(found) + _published(found)
-    out += ["outlet: null  # TODO confirm: which outlet published it?\n",
-            "outlet_basis: \"TODO: how we know (masthead, URL, dateline), or why it cannot be known\"\n",
-            "author: null  # TODO confirm\n", "author_basis: \"TODO: the byline, or why there is none\"\n"]
-    out += ["boilerplate:  # TODO confirm: lines that are not the article\n" if found.boilerplate else "boilerplate: []\n"]
-    out += [f"  - {q(line)}\n" for line in found.boilerplate]
-    out += ["notes: []\nquotes: []\nevents: []  # cite each event this seed reports, with a verbatim quote\n"]
-    out += _unlinked(found) + _entities(found) + _dates(found)
-    return "".join(out)
-
-
-def _headline(found: Findings) -> list[str]:
-    if found.headline:
-        return [f"headline: {q(found.headline)}  # TODO confirm: the seed's first line\n", "headline_by: source\n"]
-    return ["headline: \"TODO: write a headline\"\n", "headline_by: editor\n"]
-
-
-def _published(found: Findings) -> list[str]:
-    if not found.published:
-        return ["published: TODO  # an EDTF date, e.g. 2024-10-25 or 2024-10\n",
-                "published_basis: \"TODO: how the publication date is known\"\n"]
-    day, words, line = found.published
-    return [f"published: {day.isoformat()}  # TODO confirm\n",
-            f"published_basis: {q(f'TODO confirm: {words!r} on line {line} of the seed.')}\n"]
-
-
-def _unlinked(found: Findings) -> list[str]:
-    if not found.names:
-        return []
-    lines = ["# Capitalised names no entity claims. Add each to an entity (content/entities/), or, if it is\n",
-             "# deliberately not an entity, uncomment it here:\n", "# unlinked:\n"]
-    return lines + [f"#   - {q(name)}  # line {line}\n" for name, line in found.names.items()]
-
-
-def _entities(found: Findings) -> list[str]:
-    if not found.entities:
-        return ["# No known entity occurs in this seed.\n"]
-    return ["# Known entities found (linked automatically; times mentioned):\n"] + [
-        f"#   {entity}: {count}\n" for entity, count in sorted(found.entities.items())]
-
-
-def _dates(found: Findings) -> list[str]:
-    if not found.dates:
-        return []
-    published = found.published[0] if found.published else None
-    lines = ["# Date expressions, resolved against the publication date: TODO confirm each before using it\n",
-             "# as an event's date (with the expression as its date_basis):\n"]
-    for words, line in found.dates:
-        guess = resolve(words, published) if published else "(needs the publication date)"
-        lines.append(f"#   line {line}: {q(words)} → {guess}\n")
-    return lines
+def _scan_dates(line: str, number: int, index: AliasIndex, found: Findings) -> None:
+    """A stub event per date expression in the article's own lines (not the headline, dateline or clutter)."""
+    if not line or line == found.headline or line in found.boilerplate or (found.published and number == found.published[2]
+                                                                          and len(line) < len(found.published[1]) + 12):
+        return
+    for words in guess.date_expressions(line):
+        sentence = guess.sentence_around(line, line.find(words))
+        named = [e for _, _, e in index.find(sentence)] + [i for i, (n, _) in found.stubs.items() if n in sentence]
+        found.dates.append(Mention(words, number, sentence, tuple(dict.fromkeys(named))))
