@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -59,14 +60,43 @@ def test_the_draft_holds_what_the_seed_says(project: Path) -> None:
     assert '"in May" → 2024-05' in text
 
 
-def test_the_draft_fails_check_until_the_editor_confirms_it(project: Path, capsys: pytest.CaptureFixture) -> None:
+def confirmed(text: str) -> str:
+    """The draft as an editor leaves it after checking every guess: no TODO left."""
+    text = re.sub(r"  # TODO confirm.*", "", text.replace(f"{CONFIRM_KEY}: true\n", ""))
+    text = re.sub(r"^#.*TODO.*\n", "", text, flags=re.MULTILINE)
+    return text.replace('"TODO confirm: ', '"').replace('"TODO: ', '"')
+
+
+def test_the_draft_fails_check_until_every_guess_is_confirmed(project: Path, capsys: pytest.CaptureFixture) -> None:
     text, _ = draft_of(project)
+    capsys.readouterr()
     assert main(["check", "--project", str(project)]) == 1
-    assert ("content/dossiers/lisbon-port-2024.yaml:2:1: this draft is not confirmed yet: "
-            "check every guess it made, then delete the TODO line" in capsys.readouterr().err)
-    path = project / "content/dossiers/lisbon-port-2024.yaml"
-    path.write_text(text.replace(f"{CONFIRM_KEY}: true\n", ""), encoding="utf-8")
+    err = capsys.readouterr().err.splitlines()
+    path = "content/dossiers/lisbon-port-2024.yaml"
+    assert err[0] == (f"{path}:2:1: unconfirmed draft: {CONFIRM_KEY}: true "
+                      "(check every guess in this file, then delete this line)")
+    assert err[2] == f"{path}:7:26: unconfirmed draft: published: 2024-10-25  # TODO confirm " \
+                     "(confirm or correct it, then remove the TODO)"
+    assert err[-1] == "check failed: 10 error(s); fix them and run it again"
+    (project / path).write_text(text.replace(f"{CONFIRM_KEY}: true\n", ""), encoding="utf-8")
+    assert main(["check", "--project", str(project)]) == 1  # deleting the first line is not enough
+    (project / path).write_text(confirmed(text), encoding="utf-8")
     assert main(["check", "--project", str(project)]) == 0
+
+
+def test_an_unwritten_headline_fails_check_strict_without_the_confirm_line(
+        project: Path, capsys: pytest.CaptureFixture) -> None:
+    (project / "seeds/bare.txt").write_text("it was said, in passing, that nothing happened.\n")
+    assert main(["new", "--project", str(project), "seeds/bare.txt"]) == 0
+    path = project / "content/dossiers/bare.yaml"
+    text = path.read_text(encoding="utf-8").replace(f"{CONFIRM_KEY}: true\n", "")
+    path.write_text(text.replace("published: TODO", "published: 2024-01-02"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--strict", "--project", str(project)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ('content/dossiers/bare.yaml:4:12: unconfirmed draft: headline: "TODO: write a headline" '
+                      "(confirm or correct it, then remove the TODO)")
+    assert len(err) == 7 and all("TODO" in line for line in err[:-1])
 
 
 def test_the_draft_starts_with_its_schema_when_the_project_has_one(project: Path) -> None:

@@ -1,7 +1,7 @@
 """`build.py new seeds/<file>`: draft a sidecar for a seed, every guess marked for the editor to confirm.
 
-The draft deliberately fails `build.py check` (its first key is an unknown field telling the
-editor to confirm and delete it), so an unread draft can never be published.
+Every guess is marked TODO, and `build.py check` and `build` refuse any TODO (todo.py), so an
+unread draft can never be published; the first key tells the editor to confirm every guess.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from .check import _NAME
 from .errors import Problems
 from .load import load_entity, read_yaml
 from .schema import SCHEMA_DIR
+from .todo import CONFIRM_KEY
 from .yamlio import where_of
 
-CONFIRM_KEY = "TODO_confirm_every_guess_below_then_delete_this_line"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
