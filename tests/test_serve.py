@@ -254,7 +254,7 @@ def test_a_request_for_another_host_is_refused(server: Server) -> None:
         for host in [f"rebind.example:{port}", "rebind.example", f"127.0.0.1:{int(port) + 1}", f"127.0.0.1.nip.io:{port}"]:
             status, kind, body = raw_get(server, path, host)
             assert (status, kind) == (403, "text/plain; charset=utf-8"), (path, host)
-            assert body == "403 Forbidden: this preview answers only at its own address, such as http://127.0.0.1:8000/\n"
+            assert body == "403 Forbidden: this preview answers only at its own address, the one `build.py serve` printed\n"
     for host in [f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}"]:
         status, _, body = raw_get(server, f"/{PAGE}", host)
         assert status == 200 and OLD_NOTE in body, host

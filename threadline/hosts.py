@@ -72,4 +72,4 @@ class Refused(web.RequestHandler):
     def prepare(self) -> None:
         self.set_status(403)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish("403 Forbidden: this preview answers only at its own address, such as http://127.0.0.1:8000/\n")
+        self.finish("403 Forbidden: this preview answers only at its own address, the one `build.py serve` printed\n")
