@@ -81,7 +81,8 @@ def refuse_links_out(root: Path, folder: Path) -> None:
     Links that stay inside the project are followed.
     """
     inside, problems = root.resolve(), []
-    for path in [folder, *sorted(folder.rglob("*"))] if not _leads_out(folder, inside) else [folder]:
+    entries = [folder] if _leads_out(folder, inside) else [folder, *sorted(folder.rglob("*"))]
+    for path in entries:
         if path.is_symlink() and _leads_out(path, inside):
             what = "folder" if path.is_dir() else "file"
             problems.append(Problem(relpath(path, root), 0, 0,
