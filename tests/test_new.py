@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ import yaml
 
 from tests.conftest import scratch_files, write_project
 from threadline.cli import main
-from threadline.draft import CONFIRM_KEY, resolve, slug_for
+from threadline.draft import resolve, slug_for
+from threadline.todo import CONFIRM_KEY
 
 ARTICLE = """\
 Harbour deal signed as Musk visits Lisbon port
@@ -80,27 +82,59 @@ def test_every_date_expression_gets_a_stub_event_cited_with_its_sentence(project
 
 
 def test_once_every_todo_is_confirmed_the_draft_builds(project: Path) -> None:
-    """The editor confirms each guess (here: removes the markers, titles the events) and the draft is publishable."""
+    """The editor confirms each guess (here: removes the markers) and the drafted annotation is published."""
     draft_of(project)
-    for kind in ("dossiers", "entities", "events"):
-        path = project / f"content/{kind}/lisbon-port-2024.yaml"
-        text = path.read_text(encoding="utf-8").replace(f"{CONFIRM_KEY}: true\n", "")
-        text = text.replace('"TODO: what happened, in a few words"', "Talks").replace('"TODO: ', '"')
-        text = text.replace("TODO confirm: ", "")
-        path.write_text("\n".join(line.split("  # TODO")[0] for line in text.split("\n")), encoding="utf-8")
+    for file in drafted(project):
+        file.write_text(confirmed(file.read_text(encoding="utf-8")), encoding="utf-8")
     assert main(["build", "--project", str(project)]) == 0
     page = (project / "public/dossiers/lisbon-port-2024/index.html").read_text(encoding="utf-8")
     assert 'href="../../people/maria-teixeira/"' in page and 'id="ev-lisbon-port-2024-event-4"' in page
 
 
-def test_the_draft_fails_check_until_the_editor_confirms_it(project: Path, capsys: pytest.CaptureFixture) -> None:
+def confirmed(text: str) -> str:
+    """The draft as an editor leaves it after checking every guess: no TODO left."""
+    text = re.sub(r"  # TODO confirm.*", "", text.replace(f"{CONFIRM_KEY}: true\n", ""))
+    text = re.sub(r"^#.*TODO.*\n", "", text, flags=re.MULTILINE)
+    return text.replace('"TODO confirm: ', '"').replace('"TODO: ', '"')
+
+
+def test_the_draft_fails_check_until_every_guess_is_confirmed(project: Path, capsys: pytest.CaptureFixture) -> None:
     text, _ = draft_of(project)
+    capsys.readouterr()
     assert main(["check", "--project", str(project)]) == 1
-    assert ("content/dossiers/lisbon-port-2024.yaml:2:1: this draft is not confirmed yet: "
-            "check every guess it made, then delete the TODO line" in capsys.readouterr().err)
-    path = project / "content/dossiers/lisbon-port-2024.yaml"
-    path.write_text(text.replace(f"{CONFIRM_KEY}: true\n", ""), encoding="utf-8")
+    err = capsys.readouterr().err.splitlines()
+    path = "content/dossiers/lisbon-port-2024.yaml"
+    assert err[0] == (f"{path}:2:1: unconfirmed draft: {CONFIRM_KEY}: true "
+                      "(check every guess in this file, then delete this line)")
+    assert err[2] == f"{path}:7:26: unconfirmed draft: published: 2024-10-25  # TODO confirm " \
+                     "(confirm or correct it, then remove the TODO)"
+    markers = sum(len(re.findall(r"\bTODO", f.read_text(encoding="utf-8"))) for f in drafted(project))
+    assert err[-1] == f"check failed: {markers} error(s); fix them and run it again"
+    (project / path).write_text(text.replace(f"{CONFIRM_KEY}: true\n", ""), encoding="utf-8")
+    assert main(["check", "--project", str(project)]) == 1  # deleting the first line is not enough
+    for file in drafted(project):
+        file.write_text(confirmed(file.read_text(encoding="utf-8")), encoding="utf-8")
     assert main(["check", "--project", str(project)]) == 0
+
+
+def drafted(project: Path) -> list[Path]:
+    """The files `new` wrote for the Lisbon seed: sidecar, stub entities, stub events."""
+    return [project / f"content/{kind}/lisbon-port-2024.yaml" for kind in ("dossiers", "entities", "events")]
+
+
+def test_an_unwritten_headline_fails_check_strict_without_the_confirm_line(
+        project: Path, capsys: pytest.CaptureFixture) -> None:
+    (project / "seeds/bare.txt").write_text("it was said, in passing, that nothing happened.\n")
+    assert main(["new", "--project", str(project), "seeds/bare.txt"]) == 0
+    path = project / "content/dossiers/bare.yaml"
+    text = path.read_text(encoding="utf-8").replace(f"{CONFIRM_KEY}: true\n", "")
+    path.write_text(text.replace("published: TODO", "published: 2024-01-02"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--strict", "--project", str(project)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ('content/dossiers/bare.yaml:4:12: unconfirmed draft: headline: "TODO: write a headline" '
+                      "(confirm or correct it, then remove the TODO)")
+    assert len(err) == 7 and all("TODO" in line for line in err[:-1])
 
 
 def test_the_draft_starts_with_its_schema_when_the_project_has_one(project: Path) -> None:

@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from tests.conftest import REPO, SEED, scratch_files, sidecar, write_project
+from tests.conftest import REPO, SEED, scratch_files, sidecar, tree, write_project
+from threadline.cli import main
 from threadline.pipeline import build
 from threadline.serve import Preview, Redirect, Watcher, inject, resolve
 
@@ -231,6 +233,149 @@ def test_public_is_never_watched(scratch: Path, tmp_path: Path) -> None:
     build(scratch, scratch / "public")
     (scratch / "content/.#all.yaml").write_text("editor lock file")
     assert not watcher.due() and not watcher.due()
+
+
+def raw_get(server: Server, path: str, host: str) -> tuple[int, str, str]:
+    """Status, Content-Type and body of GET path sent with this Host header, as a rebinding page would."""
+    address, port = server.origin.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(address, int(port), timeout=10)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    connection.close()
+    return response.status, response.getheader("Content-Type", ""), body
+
+
+def test_a_request_for_another_host_is_refused(server: Server) -> None:
+    port = server.origin.rsplit(":", 1)[1]
+    for path in ["/", f"/{PAGE}", "/__threadline__/status", "/livereload.js", "/livereload", "/scratch/site.yaml"]:
+        for host in [f"rebind.example:{port}", "rebind.example", f"127.0.0.1:{int(port) + 1}", f"127.0.0.1.nip.io:{port}"]:
+            status, kind, body = raw_get(server, path, host)
+            assert (status, kind) == (403, "text/plain; charset=utf-8"), (path, host)
+            assert body == "403 Forbidden: this preview answers only at its own address, the one `build.py serve` printed\n"
+    for host in [f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}"]:
+        status, _, body = raw_get(server, f"/{PAGE}", host)
+        assert status == 200 and OLD_NOTE in body, host
+    assert raw_get(server, "/livereload.js", f"localhost:{port}")[0] == 200
+
+
+async def hello(server: Server, origin: str | None) -> str:
+    """Open the reload websocket as a page of `origin` would; the server's answer to hello."""
+    headers = {"Origin": origin} if origin else {}
+    socket = await websocket_connect(HTTPRequest(server.origin.replace("http", "ws") + "/livereload", headers=headers))
+    await socket.write_message(json.dumps({"command": "hello", "protocols": []}))
+    answer = json.loads(await socket.read_message())["command"]
+    socket.close()
+    return answer
+
+
+@pytest.mark.parametrize("origin", ["http://rebind.example:{port}", "http://127.0.0.1:{other}", "http://[::1]:{port}",
+                                    "null", "http://localhost:{port}.rebind.example"])
+def test_the_reload_socket_refuses_pages_of_other_origins(server: Server, origin: str) -> None:
+    port = int(server.origin.rsplit(":", 1)[1])
+    with pytest.raises(HTTPClientError) as refused:
+        asyncio.run(hello(server, origin.format(port=port, other=port + 1)))
+    assert refused.value.code == 403
+
+
+def test_the_reload_socket_accepts_the_served_origins(server: Server) -> None:
+    port = server.origin.rsplit(":", 1)[1]
+    for origin in [server.origin, f"http://localhost:{port}", None]:
+        assert asyncio.run(hello(server, origin)) == "hello", origin
+
+
+@pytest.mark.parametrize(("bind", "ours", "others"), [
+    ("127.0.0.1", ["127.0.0.1:{p}", "localhost:{p}"], ["[::1]:{p}", "10.0.0.1:{p}", "rebind.example:{p}", "127.0.0.1"]),
+    ("::1", ["[::1]:{p}", "localhost:{p}"], ["127.0.0.1:{p}", "rebind.example:{p}", "[::1]:{q}"]),
+    ("0.0.0.0", ["10.0.0.1:{p}", "192.168.1.5:{p}", "localhost:{p}", "0.0.0.0:{p}"], ["rebind.example:{p}", "10.0.0.1:{q}"]),
+])
+def test_the_served_hosts_are_the_addresses_listened_on(bind: str, ours: list[str], others: list[str]) -> None:
+    from tornado.netutil import bind_sockets
+
+    from threadline.hosts import served_hosts
+
+    try:
+        sockets = bind_sockets(0, bind)
+    except OSError:
+        pytest.skip(f"this machine cannot listen on {bind}")
+    try:
+        hosts = served_hosts(bind, sockets)
+        p, q = hosts.port, hosts.port + 1
+        assert [h for h in ours if not hosts.serves(h.format(p=p))] == []
+        assert [h for h in others if hosts.serves(h.format(p=p, q=q))] == []
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+LINK_OUT = "templates/static/passwd: a symbolic link to a file outside the project is not allowed"
+
+
+def test_a_link_out_of_the_project_is_never_served(server: Server, scratch: Path) -> None:
+    (scratch / "templates/static/passwd").symlink_to("/etc/passwd")
+    assert wait_until(lambda: server.status()["errors"]) == [LINK_OUT]
+    status, body = server.get("scratch/assets/passwd")
+    assert status == 404 and "root:" not in body
+    assert 'id="threadline-errors"' in server.get(PAGE)[1]
+    (scratch / "templates/static/passwd").unlink()
+    (scratch / "templates/static/inside.css").symlink_to(scratch / "templates/static/style.css")
+    wait_until(lambda: server.status()["ok"])
+    assert server.get("scratch/assets/inside.css") == server.get("scratch/assets/style.css")
+
+
+def test_the_build_refuses_a_link_out_of_the_project(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["build", "--project", str(scratch), "--no-search"]) == 0
+    before = tree(scratch / "public")
+    (scratch / "templates/static/passwd").symlink_to("/etc/passwd")
+    (scratch / "templates/page2.html").symlink_to("/etc/hostname")
+    (scratch / "templates/static/inside.css").symlink_to("style.css")
+    capsys.readouterr()
+    assert main(["build", "--project", str(scratch), "--no-search"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "templates/page2.html: a symbolic link to a file outside the project is not allowed", LINK_OUT,
+        "build failed: 2 error(s); nothing was written"]
+    assert tree(scratch / "public") == before
+    (scratch / "templates/static/passwd").unlink()
+    (scratch / "templates/page2.html").unlink()
+    assert main(["build", "--project", str(scratch), "--no-search"]) == 0
+    assert (scratch / "public/assets/inside.css").read_bytes() == (scratch / "templates/static/style.css").read_bytes()
+
+
+def test_a_template_that_raises_shows_the_overlay(server: Server, scratch: Path) -> None:
+    edit(scratch, "templates/page.html", "{% block main %}", "{% block main %}{{ no_such_variable.x }}")
+    problems = wait_until(lambda: server.status()["errors"])
+    assert len(problems) == 1 and "'no_such_variable' is undefined" in problems[0]
+    assert server.proc.poll() is None
+    status, body = server.get("scratch/about/")
+    assert status == 200 and 'id="threadline-errors"' in body and "A scratch investigation." in body
+    edit(scratch, "templates/page.html", "{{ no_such_variable.x }}", "")
+    wait_until(lambda: server.status()["ok"])
+
+
+def test_the_terminal_shows_the_preview_address_with_its_subpath(server: Server) -> None:
+    expected = f"preview at {server.origin}/scratch/\n"
+    printed = []
+    wait_until(lambda: printed.append(server.lines.get(timeout=10)) or expected in printed)
+
+
+def test_a_fresh_draft_previews_with_its_banner_and_the_rest_works(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", scratch_files(**{"seeds/bare.txt": "it was said, in passing.\n"}))
+    assert main(["new", "--project", str(project), "seeds/bare.txt"]) == 0
+    running = start(project)
+    try:
+        assert running.status()["ok"]
+        for path in ["scratch/", PAGE, "scratch/timeline/", "scratch/dossiers/"]:
+            status, body = running.get(path)
+            assert status == 200 and "threadline-draft" not in body and "threadline-errors" not in body, path
+        status, body = running.get("scratch/dossiers/bare/")
+        assert status == 200 and '<div id="threadline-draft" role="note"' in body and "undated" in body
+        assert "<li>5: headline: &quot;TODO: write a headline&quot;</li>" in body
+        assert "<li>7: published: TODO  # an EDTF date, e.g. 2024-10-25 or 2024-10</li>" in body
+    finally:
+        running.proc.terminate()
+        running.proc.wait(timeout=10)
 
 
 # ---- measurement (not a test): python -m tests.test_serve ----

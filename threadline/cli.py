@@ -1,4 +1,4 @@
-"""The command line: build, check, serve, new, init."""
+"""The command line: build, check, serve, new, todo, init."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ def parser() -> argparse.ArgumentParser:
     _common(sub)
     sub.add_argument("seed", help="the seed, e.g. seeds/report.txt")
     sub.set_defaults(run=cmd_new)
+    sub = commands.add_parser("todo", help="list every TODO left to confirm")
+    _common(sub)
+    sub.set_defaults(run=cmd_todo)
     sub = commands.add_parser("synth", help="write a synthetic investigation of N seeds (for benchmarks)")
     sub.add_argument("n", type=int, help="number of seeds")
     sub.add_argument("dir", type=Path, help="where to write it (replaced if it exists)")
@@ -127,7 +130,17 @@ def cmd_new(args: argparse.Namespace) -> int:
     except DraftError as error:
         print(f"new: {error}", file=sys.stderr)
         return 1
-    print(f"drafted {path}: confirm every TODO, then run `build.py check`")
+    print(f"drafted {path}: confirm every TODO (`build.py todo` lists them), then run `build.py check`")
+    return 0
+
+
+def cmd_todo(args: argparse.Namespace) -> int:
+    from .todo import left_to_confirm
+
+    items = left_to_confirm(args.project)
+    for item in items:
+        print(item)
+    print(f"{len(items)} item(s) left to confirm" if items else "nothing left to confirm")
     return 0
 
 

@@ -55,12 +55,18 @@ class FuzzyDate:
 
     def display(self, style: str = "day-month-year") -> str:
         """The date in words at its own precision: "February 2021", "July 2022 – 2024"."""
+        if not self.edtf:  # UNDATED
+            return "undated"
         parts = _parts(self.edtf)
         if parts[-1] == ".." and len(parts) == 2:
             return "since " + _say(parts[0], style)
         if parts[0] == "..":
             return "until " + _say(parts[1], style)
         return " – ".join(_say(part, style) for part in parts)
+
+
+# A draft's `published: TODO`: never published (the TODO is an error), shown as "undated" in the preview.
+UNDATED = FuzzyDate("", (1, 1, 1), (9999, 12, 31))
 
 
 @cache

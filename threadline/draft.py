@@ -2,7 +2,7 @@
 
 The draft is a sidecar that cites a stub event for every date expression (quoting the sentence it
 stands in), a file of stub events, and a file of stub entities for every name no entity claims.
-Each guess carries a TODO marker, and a TODO left anywhere in content stops `build` and `check`,
+Each guess carries a TODO marker, and `build` and `check` refuse any TODO left in content (todo.py),
 so an unread draft can never be published.
 """
 
@@ -22,7 +22,6 @@ from .errors import Problems
 from .load import load_entity, read_yaml
 from .yamlio import where_of
 
-CONFIRM_KEY = "TODO_confirm_every_guess_below_then_delete_this_line"
 BOILERPLATE = re.compile(
     r"^(source link|related articles?|advertisement|read more.*|share this.*|sign up.*|subscribe.*|click here.*"
     r"|\d+\s*min(ute)?s?\s+read|.*\bcomments?\b.*\?|leave a comment.*|join the conversation.*|become a .* member.*)$",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from .dates import MONTHS
 from .guess import WEEKDAYS
 from .schema import SCHEMA_DIR
+from .todo import CONFIRM_KEY
 
 if TYPE_CHECKING:  # draft imports this module
     from .draft import Findings, Mention
@@ -35,8 +36,6 @@ def event_id(found: Findings, n: int) -> str:
 
 def sidecar_text(seed: str, digest: str, found: Findings, schema_line: str) -> str:
     """The sidecar, citing each stub event with the sentence its date expression stands in."""
-    from .draft import CONFIRM_KEY
-
     out = [schema_line, "# Drafted by `build.py new`. Check every line against the seed, then delete the next line.\n",
            f"{CONFIRM_KEY}: true\n", f"seed: {q(seed)}\n", f"sha256: {digest}\n"]
     out += _headline(found) + _published(found)
@@ -98,7 +97,7 @@ def entities_text(found: Findings, schema_line: str) -> str:
     """A stub entity for every name no entity claims; '' when there is none."""
     if not found.stubs:
         return ""
-    out = [schema_line, "# Stub entities drafted by `build.py new` for names no entity claims. For each: TODO confirm its\n",
+    out = [schema_line, "# Stub entities drafted by `build.py new` for names no entity claims. For each, confirm its\n",
            "# kind (guessed) and name, describe it from the sources, add its other spellings as aliases.\n"]
     for ident, (name, aliases) in found.stubs.items():
         kind = found.names[name].kind
@@ -113,7 +112,7 @@ def events_text(found: Findings, schema_line: str) -> str:
     """A stub event for every date expression of the seed; '' when there is none."""
     if not found.dates:
         return ""
-    out = [schema_line, "# Stub events drafted by `build.py new`, one per date expression of the seed. For each: TODO confirm\n",
+    out = [schema_line, "# Stub events drafted by `build.py new`, one per date expression of the seed. For each, confirm\n",
            "# the date and its basis, write the title, set the status and entities; delete one the article does not\n",
            f"# report, with its citation in content/dossiers/{found.slug}.yaml.\n"]
     for n, mention in enumerate(found.dates, 1):

@@ -15,7 +15,7 @@ class Problem:
     column: int
     message: str
     hint: str = ""
-    severity: str = "error"
+    severity: str = "error"  # or "warning", or "draft": a TODO left to confirm (see todo.py)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
@@ -44,6 +44,10 @@ class Problems:
     def warn(self, where: Where, message: str, hint: str = "") -> None:
         self.items.append(Problem(where.path, where.line, where.column, message, hint, "warning"))
 
+    def draft(self, where: Where, message: str, hint: str = "") -> None:
+        """Something left to confirm: an error when building, a note on the page when previewing."""
+        self.items.append(Problem(where.path, where.line, where.column, message, hint, "draft"))
+
     @property
     def errors(self) -> list[Problem]:
         return sorted(p for p in self.items if p.severity == "error")
@@ -52,9 +56,15 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return sorted(p for p in self.items if p.severity == "warning")
 
-    def raise_if_errors(self) -> None:
-        if self.errors:
-            raise BuildError(self.errors)
+    @property
+    def drafts(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity == "draft")
+
+    def raise_if_errors(self, drafts: bool = True) -> None:
+        """BuildError with every error, and every unconfirmed draft unless `drafts` is False."""
+        failed = sorted(self.errors + self.drafts) if drafts else self.errors
+        if failed:
+            raise BuildError(failed)
 
 
 class BuildError(Exception):

@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from .emit import front_matter
+from .errors import BuildError, Problem, relpath
 from .model import Project
 from .render import Output
 from .urls import absolute, save_as, url, url_of
@@ -73,8 +74,32 @@ def feed(project: Project, views: Views) -> Output:
     return Output(save_as("feed"), text.encode("utf-8"), "feed")
 
 
+def refuse_links_out(root: Path, folder: Path) -> None:
+    """BuildError naming every symbolic link under `folder` (or `folder` itself) that leads out of the project.
+
+    A template or a static file is read and published: a link to /etc/passwd must not be.
+    Links that stay inside the project are followed.
+    """
+    inside, problems = root.resolve(), []
+    entries = [folder] if _leads_out(folder, inside) else [folder, *sorted(folder.rglob("*"))]
+    for path in entries:
+        if path.is_symlink() and _leads_out(path, inside):
+            what = "folder" if path.is_dir() else "file"
+            problems.append(Problem(relpath(path, root), 0, 0,
+                                    f"a symbolic link to a {what} outside the project is not allowed"))
+    if problems:
+        raise BuildError(problems)
+
+
+def _leads_out(path: Path, inside: Path) -> bool:
+    try:
+        return not path.resolve().is_relative_to(inside)
+    except (OSError, RuntimeError):  # a loop of links leads nowhere the build may go
+        return True
+
+
 def static_files(templates: Path) -> Iterator[Output]:
-    """Everything in templates/static/, copied as it is under assets/."""
+    """Everything in templates/static/, copied as it is under assets/ (after `refuse_links_out`)."""
     static = templates / "static"
     for path in sorted(p for p in static.rglob("*") if p.is_file()):
         name = path.relative_to(static).as_posix()

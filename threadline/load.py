@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from .cache import FileCache
-from .dates import DateError, parse_date
+from .dates import UNDATED, DateError, parse_date
 from .errors import Problems, Where, relpath
 from .model import Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Site
 from .parallel import parallel_map
 from .schema import validate
+from .todo import is_marker, note_markers
 from .yamlio import YMap, load_yaml, where_of
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -71,11 +72,15 @@ def read_yaml(path: Path, root: Path, schema: str, problems: Problems) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(where, f"cannot read: {exc}")
         return None
+    note_markers(text, where.path, problems)
     data = load_yaml(text, where.path, problems)
     if data is None:
         if text.strip() and not problems.errors:
             problems.add(where, "the file is empty")
         return None
+    if isinstance(data, dict):  # a TODO_confirm… key is reported as a draft above, not as an unknown field
+        for key in [key for key in data if is_marker(key)]:
+            del data[key]
     return data if validate(data, schema, where, problems) else None
 
 
@@ -169,7 +174,8 @@ def load_dossier(path: Path, root: Path, problems: Problems, cache: FileCache | 
         return None
     seed = root / "seeds" / str(data["seed"])
     text = cache.get((path, seed), lambda found: read_seed(root, data, where, found), problems)
-    published = _date(data, "published", where, problems)
+    # `published: TODO` is a draft's, reported as such: the preview shows the draft as undated.
+    published = UNDATED if is_marker(data["published"]) else _date(data, "published", where, problems)
     if text is None or published is None:
         return None
     return _dossier(path.stem, where, data, text, published)
@@ -252,6 +258,7 @@ def load_pages(root: Path, problems: Problems) -> dict[str, Page]:
             problems.add(where, f"page file name {path.stem!r} is not a valid slug")
             continue
         text = path.read_text(encoding="utf-8")
+        note_markers(text, where.path, problems)
         first, _, rest = text.partition("\n")
         if not first.startswith("# "):
             problems.add(where, "a page starts with its title as a `# heading` line")

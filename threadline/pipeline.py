@@ -16,7 +16,7 @@ from .cache import FileCache
 from .check import check_references, warn_quality
 from .crossref import CrossRef, cross_reference
 from .errors import Problems
-from .files import data_files, feed, sitemap, static_files
+from .files import data_files, feed, refuse_links_out, sitemap, static_files
 from .load import load_project
 from .model import Dossier, Project
 from .parallel import parallel_map
@@ -43,6 +43,8 @@ class Session:
 
     Everything kept is keyed by what it was made from, so a build with a session writes exactly
     what a build without one writes; tests/test_incremental.py holds it to that.
+    `drafts` is the one switch between building and previewing: "error" refuses every TODO left
+    to confirm (todo.py), "preview" (the dev server's) builds anyway and leaves them in the problems.
     """
 
     files: FileCache = field(default_factory=FileCache)
@@ -51,6 +53,7 @@ class Session:
     env: jinja2.Environment | None = None
     pages: dict = field(default_factory=dict)  # path -> (hash of what it is made from, output), for this env
     prose: Prose = field(default_factory=Prose)
+    drafts: str = "error"  # or "preview"
 
     def annotate(self, dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotated:
         key = (dossier, index.key)
@@ -135,7 +138,7 @@ def annotated(root: Path, base_url: str | None = None, session: Session | None =
     check_references(project, problems)
     index = AliasIndex(list(project.entities.values()))
     docs = annotate_all(project, index, problems, session, workers)
-    problems.raise_if_errors()
+    problems.raise_if_errors(drafts=session is None or session.drafts != "preview")
     return project, docs, problems
 
 
@@ -176,6 +179,7 @@ def render_site(inv: Investigation, templates: Path, session: Session | None = N
     With a staging folder, pages are written there as they are rendered (their outputs come back
     `on_disk`, without their bytes); everything else is returned for the caller to put.
     """
+    refuse_links_out(inv.project.root, templates)  # before any template or static file is read
     prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
     env = session.environment(templates) if session else environment(templates)

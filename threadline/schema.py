@@ -74,8 +74,6 @@ def _message(error: Any) -> str:
     field = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
     if error.validator == "pattern" and error.validator_value in PATTERN_HELP:
         text = f"{error.instance!r} {PATTERN_HELP[error.validator_value]}"
-    elif error.validator == "additionalProperties" and any(str(k).startswith("TODO") for k in error.instance):
-        text = "this draft is not confirmed yet: check every guess it made, then delete the TODO line"
     elif error.validator == "oneOf" and field == "boilerplate":
         text = "a boilerplate item is a whole line of the seed, or a mapping with `prefix:`"
     elif error.validator == "additionalProperties":

@@ -5,7 +5,10 @@ calls), waits until a poll sees no further change (so a burst of saves is one re
 in memory (a session re-renders only what the change touched) and only then switches to the new
 build: a request is always answered from one complete build, and nothing is written to disk.
 The browser is told to reload over livereload's websocket protocol (its livereload.js client
-is served at /livereload.js).
+is served at /livereload.js). Only the editor's own browser gets an answer: a request naming
+another host (a page elsewhere whose DNS name was pointed at this machine) is refused, and so is
+the websocket of a page from another origin. A draft builds here (its session is in "preview"
+mode), with a banner on its page listing what is left to confirm; the built site never has it.
 
 Latency, measured with `python -m tests.test_serve` (save a sidecar, wait for the reload
 message, fetch the page) on a copy of the five-seed site: see EDITING.md for the figures.
@@ -19,16 +22,20 @@ import mimetypes
 import signal
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, netutil, web
 from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.routing import AnyMatches, Rule
 
 from .errors import BuildError, Problem
+from .hosts import Hosts, OwnHost, Refused, served_hosts
 from .pipeline import Session, build_in_memory
-from .urls import base_path
+from .todo import DRAFT
+from .urls import base_path, save_as
 
 WATCHED = ("seeds", "content", "templates", "site.yaml")
 POLL_MS = 20
@@ -43,6 +50,10 @@ OVERLAY_STYLE = (
     "position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;"
     "margin:0;padding:1em 1.5em;background:#fff5f5;color:#5c0000;border-top:4px solid #c00;"
     "font:14px/1.5 ui-monospace,monospace;box-shadow:0 -2px 12px rgba(0,0,0,.25)"
+)
+BANNER_STYLE = (
+    "margin:0;padding:1em 1.5em;background:#fff3bf;color:#3d2e00;border-bottom:4px solid #b58900;"
+    "font:15px/1.5 system-ui,sans-serif"
 )
 
 
@@ -72,7 +83,7 @@ class Preview:
     """What the server shows: the last good build, the problems of the latest one, a build counter."""
 
     root: Path
-    session: Session = field(default_factory=Session)
+    session: Session = field(default_factory=lambda: Session(drafts="preview"))
     current: dict[str, bytes] | None = None  # the last good build: every file's bytes by path
     problems: list[Problem] = field(default_factory=list)
     builds: int = 0
@@ -80,6 +91,8 @@ class Preview:
     waiters: set = field(default_factory=set)
     last_ms: float = 0.0
     origin: str = ""
+    hosts: Hosts = field(default_factory=Hosts)
+    announced: str = ""  # the preview address last printed
 
     def build_once(self) -> tuple[dict[str, bytes] | None, list[Problem], str | None]:
         """One build, in memory: (files, [], base_url) or (None, problems, None). Runs in a worker thread.
@@ -93,7 +106,7 @@ class Preview:
             return None, error.problems, None
         except Exception as exc:  # a template or generator bug must not kill the preview
             return None, [Problem("(build)", 0, 0, f"{type(exc).__name__}: {exc}")], None
-        return files, [], inv.project.site.base_url
+        return with_banners(files, inv.problems.drafts), [], inv.project.site.base_url
 
     def apply(self, files: dict[str, bytes] | None, problems: list[Problem], base_url: str | None) -> None:
         """Switch to a finished build (or keep the last good one and show the problems); tell browsers."""
@@ -155,7 +168,10 @@ def announce(preview: Preview) -> None:
             print(problem, file=sys.stderr, flush=True)
         print(f"build failed: {len(preview.problems)} error(s); still serving the last good site", file=sys.stderr, flush=True)
     else:
-        print(f"build {preview.builds} ok in {preview.last_ms:.0f} ms: {preview.origin}{preview.prefix}", flush=True)
+        print(f"build {preview.builds} ok in {preview.last_ms:.0f} ms", flush=True)
+    if preview.current is not None and preview.announced != preview.prefix:
+        preview.announced = preview.prefix
+        print(f"preview at {preview.origin}{preview.prefix}", flush=True)
 
 
 class ReloadSocket(LiveReloadHandler):
@@ -165,7 +181,7 @@ class ReloadSocket(LiveReloadHandler):
         self.preview = preview
 
     def check_origin(self, origin: str) -> bool:
-        return True  # it only ever sends "reload"
+        return self.preview.hosts.allows_origin(origin)
 
     def on_message(self, message: str | bytes) -> None:
         command = json.loads(message).get("command")
@@ -258,13 +274,48 @@ def overlay(problems: list[Problem]) -> str:
             f'<ol style="margin:.5em 0 0;padding-left:1.5em">{items}</ol></div>')
 
 
+def with_banners(files: dict[str, bytes], drafts: list[Problem]) -> dict[str, bytes]:
+    """The preview's pages, a draft's with a banner listing what is left to confirm in it."""
+    by_page: dict[str, list[Problem]] = defaultdict(list)
+    for problem in drafts:
+        by_page[_page_of(problem.path, files)].append(problem)
+    return files | {page: _with_banner(files[page], items) for page, items in by_page.items()}
+
+
+def _page_of(path: str, files: dict[str, bytes]) -> str:
+    """The page built from a file: a dossier's or a free page's; the home page for the others."""
+    source = PurePosixPath(path)
+    kind = {"content/dossiers": "dossier", "content/pages": "page"}.get(source.parent.as_posix())
+    page = save_as(kind, slug=source.stem) if kind else save_as("home")
+    return page if page in files else save_as("home")
+
+
+def _with_banner(body: bytes, drafts: list[Problem]) -> bytes:
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in drafts:
+        by_file[problem.path].append(problem)
+    parts = [f'<div id="threadline-draft" role="note" style="{BANNER_STYLE}">']
+    for path, items in by_file.items():
+        lines = "".join(f"<li>{p.line}: {html.escape(p.message.removeprefix(DRAFT))}</li>" for p in items)
+        parts.append(f"<p style=\"margin:0\"><strong>Draft: {len(items)} item(s) left to confirm in "
+                     f"<code>{html.escape(path)}</code>.</strong> It is shown here only: <code>build.py build</code> "
+                     f"refuses it until every TODO is gone.</p><ul style=\"margin:.25em 0 .5em\">{lines}</ul>")
+    banner = "".join(parts).encode("utf-8") + b"</div>"
+    start = body.find(b"<body")
+    at = body.find(b">", start) + 1 if start >= 0 else 0
+    return body[:at] + banner + body[at:]
+
+
 def application(preview: Preview) -> web.Application:
     args = {"preview": preview}
     return web.Application([
-        (r"/livereload", ReloadSocket, args),
-        (r"/livereload\.js", LiveReloadJSHandler),
-        (STATUS_PATH, StatusHandler, args),
-        (r"/(.*)", SiteHandler, args),
+        Rule(OwnHost(preview.hosts), [
+            (r"/livereload", ReloadSocket, args),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (STATUS_PATH, StatusHandler, args),
+            (r"/(.*)", SiteHandler, args),
+        ]),
+        Rule(AnyMatches(), Refused),
     ])
 
 
@@ -276,12 +327,13 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     except OSError as exc:
         print(f"cannot listen on {host}:{port}: {exc.strerror} (try another --port)", file=sys.stderr)
         return 1
+    preview.hosts = served_hosts(host, sockets)
     loop = IOLoop.current()
     httpserver.HTTPServer(application(preview)).add_sockets(sockets)
     watcher = Watcher(preview)
     watcher.dirty = True  # the first build
     PeriodicCallback(watcher.poll, POLL_MS).start()
-    preview.origin = f"http://{host}:{sockets[0].getsockname()[1]}"
+    preview.origin = f"http://{f'[{host}]' if ':' in host else host}:{preview.hosts.port}"
     print(f"listening on {preview.origin}/ (Ctrl-C to stop)", flush=True)
     _stop_on_signals(loop)
     loop.start()

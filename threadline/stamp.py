@@ -54,7 +54,10 @@ def _walk(folder: str, cut: int) -> Iterator[str]:
             if entry.is_dir(follow_symlinks=False):
                 yield from _walk(entry.path, cut)
             else:
-                stat = entry.stat()
+                try:
+                    stat = entry.stat()
+                except OSError:  # a link to nothing: its own stat, so making its target counts as a change
+                    stat = entry.stat(follow_symlinks=False)
                 yield f"{entry.path[cut:]}\0{stat.st_mtime_ns}\0{stat.st_size}\n"
 
 
