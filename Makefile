@@ -23,13 +23,13 @@ check: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check threadline tests build.py
 
-# One command for every check: lint, the editors' strict check, then the tests.
+# One command for every check: lint, the editors' strict check of the live content, then the generator's tests (on tests/fixture/).
 test: $(VENV)/.installed
 	$(PY) -m ruff check threadline tests build.py
 	$(PY) build.py check --strict --links
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-# Rewrite the golden copy of the real site after an intended change; review the diff.
+# Rewrite tests/golden/, the expected build of tests/fixture/, after an intended change; review the diff.
 golden: $(VENV)/.installed
 	$(PY) -m tests.golden
 

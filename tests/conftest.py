@@ -1,4 +1,4 @@
-"""Shared fixtures: scratch investigations written from dedented text, and the real site built once."""
+"""Shared fixtures: scratch investigations written from dedented text, and the fixture investigation built once."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ settings.register_profile("threadline", database=None)
 settings.load_profile("threadline")
 
 REPO = Path(__file__).resolve().parent.parent
+# The investigation the generator's tests build (with the repository's templates: see fixture_project):
+# never the live one in seeds/ and content/, so editors add, change and remove articles without touching tests/.
+FIXTURE = REPO / "tests" / "fixture"
 # What a build keeps beside its output besides the output: the site it replaced (or the tree a failed
 # build wrote), for the next build to rewrite in place.
 KEPT = [".public.previous"]
@@ -119,6 +122,12 @@ def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def fixture_project(root: Path) -> Path:
+    """A copy of tests/fixture with this repository's templates: a project folder to build."""
+    shutil.copytree(FIXTURE, root)
+    return write_project(root, {})
+
+
 def scratch_files(**overrides: str | bytes | None) -> dict[str, str | bytes]:
     """The files of a small valid investigation; an override of None removes a file."""
     files: dict[str, str | bytes | None] = {
@@ -140,10 +149,11 @@ def scratch(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real investigation of this repository, built once into a temporary folder."""
-    out = tmp_path_factory.mktemp("real") / "public"
-    build(REPO, out)
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture investigation (tests/fixture), built once into a temporary folder."""
+    tmp = tmp_path_factory.mktemp("fixture")
+    out = tmp / "public"
+    build(fixture_project(tmp / "project"), out)
     return out
 
 

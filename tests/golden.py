@@ -1,6 +1,8 @@
-"""The golden copy of the real site: `make golden` (python -m tests.golden) rewrites tests/golden/.
+"""The golden build: `make golden` (python -m tests.golden) rewrites tests/golden/ from tests/fixture/.
 
-Run it after an intended change to templates, content or the generator, and review the diff
+tests/golden/ is the expected build of the fixture investigation (tests/fixture/, with the repository's
+templates), never of the live one, so editors publish without touching it. Run it after an intended
+change to the templates, the generator or the fixture, and review the diff
 (`git diff tests/golden`) before committing: it shows exactly what readers will see change.
 The search bundle is left out: it is an external indexer's binary output.
 """
@@ -12,9 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests.conftest import REPO, fixture_project
 from threadline.pipeline import build
 
-REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
 SKIPPED = ("pagefind/",)
 
@@ -28,7 +30,7 @@ def site_files(out: Path) -> dict[str, bytes]:
 def regenerate() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
-        build(REPO, out, search=False)
+        build(fixture_project(Path(tmp) / "project"), out, search=False)
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for path, content in site_files(out).items():
             (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,12 @@
 """The published site in real Chromium: timeline filters, search, quote highlighting, navigation,
 axe-core accessibility audit, no third-party requests, layout at 375 px, and screenshots.
 
-Chromium is found through $CHROMIUM or `chromium` on PATH and driven by Playwright (never a
-downloaded browser). Where it is missing the tests skip, unless THREADLINE_REQUIRE_BROWSER=1
-(as in CI), where they fail. Screenshots go to $THREADLINE_ARTIFACTS (default
-test-artifacts/screenshots in the repository, which git ignores); nothing else is written
-outside temporary folders.
+The site is the fixture investigation's (tests/fixture). Chromium is found through $CHROMIUM, or
+`chromium`, `chromium-browser`, `google-chrome` or `google-chrome-stable` on PATH, and driven by
+Playwright (never a downloaded browser). Where it is missing the tests skip, unless
+THREADLINE_REQUIRE_BROWSER=1 (as in CI), where they fail. Screenshots go to $THREADLINE_ARTIFACTS,
+or else to pytest's temporary folder (its path is printed with -s); nothing is written into the
+working copy.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, scratch_files, write_project
+from tests.conftest import fixture_project
 from threadline.pipeline import build
 
 pytestmark = pytest.mark.browser
 
-SUBPATH = "musk-dossier"
+SUBPATH = "varnholm"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -35,7 +36,7 @@ WIDTHS = {"desktop": 1280, "mobile": 375}
 
 @dataclass(frozen=True)
 class Site:
-    base: str  # http://127.0.0.1:port/musk-dossier/
+    base: str  # http://127.0.0.1:port/varnholm/
     out: Path
     query: str  # a name to search for
     person: str  # the page the search must land on, relative to base
@@ -50,25 +51,23 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+# Debian names it chromium, Ubuntu chromium-browser; GitHub's Ubuntu runners also ship Google Chrome.
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
 def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return os.environ.get("CHROMIUM") or next(filter(None, map(shutil.which, BROWSERS)), None)
 
 
-def artifacts() -> Path:
-    folder = Path(os.environ.get("THREADLINE_ARTIFACTS", REPO / "test-artifacts" / "screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: $THREADLINE_ARTIFACTS, else a temporary folder (never the working copy)."""
+    if folder := os.environ.get("THREADLINE_ARTIFACTS"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder)
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"screenshots in {folder}")
     return folder
-
-
-def real_content() -> bool:
-    return any((REPO / "content" / "dossiers").glob("*.yaml"))
-
-
-def project_under_test(tmp: Path) -> tuple[Path, str, str, str]:
-    """The real investigation once its content exists, else the scratch one; with a name to search."""
-    if real_content():
-        return REPO, "Kiriyenko", "people/sergey-kiriyenko/", "Sergey Kiriyenko"
-    return write_project(tmp / "project", scratch_files()), "Putin", "people/vladimir-putin/", "Vladimir Putin"
 
 
 def page_kinds(out: Path) -> dict[str, str]:
@@ -106,11 +105,11 @@ class Pages(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The site built into a temporary folder and served on 127.0.0.1 under /musk-dossier/."""
+    """The site built into a temporary folder and served on 127.0.0.1 under /varnholm/."""
     tmp = tmp_path_factory.mktemp("browser")
-    project, query, person, name = project_under_test(tmp)
+    query, person, name = "Orlov", "people/pavel-orlov/", "Pavel Orlov"  # a name in the fixture, to search for
     out = tmp / "www" / SUBPATH
-    build(project, out, f"https://example.github.io/{SUBPATH}/")
+    build(fixture_project(tmp / "project"), out, f"https://example.github.io/{SUBPATH}/")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Pages, directory=str(tmp / "www")))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -303,9 +302,9 @@ def test_axe_finds_no_violations_on_any_page_kind(browser, site: Site, scheme: s
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_screenshots_of_every_page_kind(browser, site: Site, width: int) -> None:
+def test_screenshots_of_every_page_kind(browser, site: Site, artifacts: Path, width: int) -> None:
     """Full-page screenshots (and, at 375 px, a check that nothing scrolls sideways)."""
-    folder = artifacts()
+    folder = artifacts
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     wide = {}
@@ -321,8 +320,8 @@ def test_screenshots_of_every_page_kind(browser, site: Site, width: int) -> None
     assert wide == {}, f"pages wider than the {width} px screen"
 
 
-def test_dark_and_print_screenshots(browser, site: Site) -> None:
-    folder = artifacts()
+def test_dark_and_print_screenshots(browser, site: Site, artifacts: Path) -> None:
+    folder = artifacts
     context = browser.new_context(viewport={"width": 375, "height": 900}, color_scheme="dark")
     page = context.new_page()
     for kind in ("dossier", "timeline", "person"):

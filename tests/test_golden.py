@@ -1,15 +1,16 @@
-"""One golden build of the real site: any change to what readers see shows up here as a diff."""
+"""One golden build of the fixture investigation: any change to what readers see shows up here as a diff."""
 
 import difflib
 from pathlib import Path
 
+from tests.conftest import fixture_project
 from tests.golden import GOLDEN, site_files
 from threadline.pipeline import build
 
 
-def test_the_real_site_matches_its_golden_copy(tmp_path: Path) -> None:
+def test_the_fixture_site_matches_its_golden_copy(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    build(Path(__file__).resolve().parent.parent, out, search=False)
+    build(fixture_project(tmp_path / "project"), out, search=False)
     built, golden = site_files(out), site_files(GOLDEN)
     assert sorted(built) == sorted(golden), "files added or removed: run `make golden` if intended"
     for path in sorted(built):

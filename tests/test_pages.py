@@ -197,12 +197,12 @@ def test_no_page_loads_anything_from_elsewhere(site: Path) -> None:
     assert not re.search(r"@import|url\(", html(site, "assets/style.css"))
 
 
-def test_a_dossier_page_and_its_css_weigh_under_50_kb(real_site: Path) -> None:
-    pages = sorted((real_site / "dossiers").glob("*/index.html"))
+def test_a_dossier_page_and_its_css_weigh_under_50_kb(fixture_site: Path) -> None:
+    pages = sorted((fixture_site / "dossiers").glob("*/index.html"))
     assert pages
     for page in pages:
         text = page.read_text(encoding="utf-8")
         sheets = re.findall(r'<link rel="stylesheet" href="\.\./\.\./([^"]+)">', text)
         assert sheets == ["assets/style.css"]
-        weight = page.stat().st_size + sum((real_site / s).stat().st_size for s in sheets)
+        weight = page.stat().st_size + sum((fixture_site / s).stat().st_size for s in sheets)
         assert weight < 50_000, f"{page.parent.name}: {weight} bytes of HTML and CSS"

@@ -1,13 +1,12 @@
 """The live preview, driven for real: a `build.py serve` subprocess on a free port, edited underneath.
 
 Run as a module (`python -m tests.test_serve`) to measure the time from saving a sidecar to the
-reloaded page being served, on a copy of the repository's five seeds.
+reloaded page being served, on a copy of the fixture investigation (tests/fixture).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import http.client
 import json
 import queue
@@ -29,7 +28,7 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from tests.conftest import REPO, SEED, scratch_files, sidecar, tree, write_project
+from tests.conftest import REPO, SEED, fixture_project, scratch_files, sidecar, tree, write_project
 from threadline.cli import main
 from threadline.pipeline import build
 from threadline.serve import Preview, Redirect, Watcher, inject, resolve
@@ -380,24 +379,13 @@ def test_a_fresh_draft_previews_with_its_banner_and_the_rest_works(tmp_path: Pat
 
 # ---- measurement (not a test): python -m tests.test_serve ----
 
-def five_seed_project(root: Path) -> Path:
-    """The repository's seeds and entities with a minimal sidecar per seed."""
-    files: dict[str, str | bytes] = {"site.yaml": (REPO / "site.yaml").read_text(encoding="utf-8")}
-    for path in sorted((REPO / "content/entities").glob("*.yaml")):
-        files[f"content/entities/{path.name}"] = path.read_text(encoding="utf-8")
-    for n, seed in enumerate(sorted((REPO / "seeds").glob("*.txt"))):
-        files[f"seeds/{seed.name}"] = seed.read_bytes()
-        digest = hashlib.sha256(seed.read_bytes()).hexdigest()
-        files[f"content/dossiers/seed-{n}.yaml"] = (
-            f"seed: {seed.name}\nsha256: {digest}\nheadline: Seed {n}\nheadline_by: editor\n"
-            f"published: 2024-01-0{n + 1}\npublished_basis: Measured.\n")
-    return write_project(root, files)
+MEASURED = "content/dossiers/northwind-terminal-announced.yaml"
 
 
 def measure(rounds: int = 20) -> list[float]:
     """Milliseconds from saving a sidecar to the reloaded page's bytes, `rounds` times."""
     with tempfile.TemporaryDirectory() as work:
-        project = five_seed_project(Path(work) / "project")
+        project = fixture_project(Path(work) / "project")
         server = start(project)
         try:
             return [asyncio.run(_one_round(server, project, n)) for n in range(rounds)]
@@ -412,14 +400,14 @@ async def _one_round(server: Server, project: Path, n: int) -> float:
     timing: dict[str, float] = {}
 
     def save() -> None:
-        path = project / "content/dossiers/seed-0.yaml"
+        path = project / MEASURED
         text = re.sub(r"published_basis: .*", f"published_basis: {marker}", path.read_text())
         timing["saved"] = time.perf_counter()
         path.write_text(text)
 
     await reload_after(server, save)
     prefix = server.status()["prefix"]
-    body = server.get(prefix.lstrip("/") + "dossiers/seed-0/")[1]
+    body = server.get(prefix.lstrip("/") + "dossiers/northwind-terminal-announced/")[1]
     assert marker in body
     return (time.perf_counter() - timing["saved"]) * 1000
 
