@@ -52,7 +52,8 @@ def test_the_draft_holds_what_the_seed_says(project: Path) -> None:
     assert data["headline"] == "Harbour deal signed as Musk visits Lisbon port" and data["headline_by"] == "source"
     assert str(data["published"]) == "2024-10-25"
     assert "'25 October 2024' on line 3" in data["published_basis"]
-    assert data["boilerplate"] == ["3 min read", "Related Articles", "What do you think? Leave a comment?"]
+    assert data["boilerplate"] == ["25 October 2024 06:06", "3 min read", "Related Articles",
+                                   "What do you think? Leave a comment?"]
     assert "#   elon-musk: 2\n" in text and "#   vladimir-putin: 1\n" in text
 
 

@@ -139,14 +139,14 @@ def _without_prefix(line: str, number: int, found: Findings) -> str:
 
 
 def _scan_line(line: str, number: int, index: AliasIndex, known: set[str], found: Findings) -> None:
-    if BOILERPLATE.match(line):
+    _note_published(line, number, found)
+    if BOILERPLATE.match(line) or guess.DATELINE.fullmatch(line):
         found.boilerplate += [line] if line not in found.boilerplate else []
         return
     mentions = index.find(line)
     found.entities.update(entity for _, _, entity in mentions)
     for name in guess.names(line, number, [(s, e) for s, e, _ in mentions], known):
         found.names.setdefault(name.text, name)
-    _note_published(line, number, found)
 
 
 def _note_published(line: str, number: int, found: Findings) -> None:
@@ -184,5 +184,8 @@ def _scan_dates(line: str, number: int, index: AliasIndex, found: Findings) -> N
         return
     for words in guess.date_expressions(line):
         sentence = guess.sentence_around(line, line.find(words))
-        named = [e for _, _, e in index.find(sentence)] + [i for i, (n, _) in found.stubs.items() if n in sentence]
+        stubs = [(i, sentence.find(n), len(n)) for i, (n, _) in found.stubs.items() if n in sentence]
+        # A known name inside a stub's name ('Washington' in 'The Washington Post') is not named here.
+        known = [e for s, end, e in index.find(sentence) if not any(at <= s and end <= at + size for _, at, size in stubs)]
+        named = known + [i for i, _, _ in stubs]
         found.dates.append(Mention(words, number, sentence, tuple(dict.fromkeys(named))))

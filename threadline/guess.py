@@ -35,6 +35,9 @@ STATED = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in STATED_D
 LEADING_DATE = re.compile(
     rf"^\s*(?:date\s+)?(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTH}) \d{{4}})(?:,? \d{{1,2}}:\d{{2}})?\s+(?=[^\W\d_]|[\"“‘])")
 
+# A line that is nothing but a date (and time): the report's dateline, not its text.
+DATELINE = re.compile(rf"(?:date\s+)?(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTH}) \d{{4}}|(?:{_MONTH}) \d{{1,2}}, \d{{4}})"
+                      rf"(?:,? \d{{1,2}}:\d{{2}})?")
 TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,8}")
 # Lower-case words that may stand inside a name: 'Bank of England', 'Leonardo da Vinci'.
