@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .annotate import AliasIndex
+from .annotate import AliasIndex, seed_lines
 from .check import _NAME
 from .errors import Problems
 from .load import load_entity, read_yaml
@@ -105,7 +105,7 @@ def known_entities(root: Path) -> list:
 def find(text: str, index: AliasIndex) -> Findings:
     """Headline, stated date, boilerplate, known entities, unclaimed names and date expressions."""
     found = Findings()
-    lines = text.splitlines()
+    lines = seed_lines(text)
     first = next((line.strip() for line in lines if line.strip()), "")
     if 3 <= len(first.split()) <= 25 and not first.endswith((".", ":", ";")):
         found.headline = first

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,10 @@ class Problems:
     def warn(self, where: Where, message: str, hint: str = "") -> None:
         self.items.append(Problem(where.path, where.line, where.column, message, hint, "warning"))
 
+    def extend(self, other: Problems | Iterable[Problem]) -> None:
+        """Add the problems found elsewhere: by a worker process, in a cache, in a nested step."""
+        self.items.extend(other.items if isinstance(other, Problems) else other)
+
     @property
     def errors(self) -> list[Problem]:
         return sorted(p for p in self.items if p.severity == "error")
@@ -66,8 +72,12 @@ class BuildError(Exception):
 
 
 def relpath(path: Path, root: Path) -> str:
-    """Path as shown in messages: relative to the project when inside it, with forward slashes."""
+    """Path as shown in messages: relative to the project when inside it, with forward slashes.
+
+    Bytes of a file name that are not UTF-8 are shown as `\\xe9`, so the message can be printed.
+    """
     try:
-        return path.relative_to(root).as_posix()
+        shown = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
