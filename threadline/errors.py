@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -74,10 +77,12 @@ class BuildError(Exception):
 def relpath(path: Path, root: Path) -> str:
     """Path as shown in messages: relative to the project when inside it, with forward slashes.
 
-    Bytes of a file name that are not UTF-8 are shown as `\\xe9`, so the message can be printed.
+    Bytes of a file name that are not UTF-8 are shown as `\\xe9`, and control characters as `\\n`,
+    so that the message prints, on one line.
     """
     try:
         shown = path.relative_to(root).as_posix()
     except ValueError:
         shown = path.as_posix()
-    return os.fsencode(shown).decode("utf-8", "backslashreplace")
+    shown = os.fsencode(shown).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], shown)

@@ -7,6 +7,7 @@ and only regular files are ever opened.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -56,7 +57,9 @@ def _refusal(path: Path, root: Path, limit: int) -> str | None:
         info = path.stat() if inside else None
     except FileNotFoundError:
         return "a link to a missing file" if path.is_symlink() else "missing"
-    except (OSError, RuntimeError, ValueError) as exc:  # a link loop, a name with a NUL byte
+    except RuntimeError:  # Python before 3.13 says so of a link loop
+        return f"cannot be read: {os.strerror(errno.ELOOP)}"
+    except (OSError, ValueError) as exc:  # a name with a NUL byte is a ValueError
         return f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
     if not inside:
         return "a link to outside the project"

@@ -268,8 +268,7 @@ def load_page(path: Path, root: Path, problems: Problems) -> Page | None:
         problems.add(where, f"page file name {path.stem!r} is not a valid slug")
         return None
     if path.stem in reserved_slugs():
-        problems.add(where, f"the page would be published at {path.stem}/, where the site's own "
-                     f"{path.stem}/ is", "rename the file")
+        problems.add(where, f"a page named {path.stem!r} would replace the site's own {path.stem}/", "rename the file")
         return None
     raw = read_input(path, root, problems)
     text = None if raw is None else decode(raw, where, problems)
