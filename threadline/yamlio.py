@@ -26,11 +26,10 @@ MAX_ALIAS_VALUES = 10_000  # values that aliases may repeat in one file, all ali
 _COLLECTIONS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _MERGE = "tag:yaml.org,2002:merge"
 _PLAIN_DATA = "only plain data: text, numbers, lists, mappings"
-# What YAML allows in a file (YAML 1.1, section 5.1): everything else, control characters first.
+# The characters YAML allows in a file (YAML 1.1, section 5.1); any other, such as a control
+# character, is refused before parsing, with its line and column.
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_KEY_VALUE = re.compile(r"(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?):\s+(\S.*?)\s*$")
-
-
+_KEY_VALUE = re.compile(r"(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?):\s+(\S.*?)\s*$")  # [- ]key: value
 MERGE_KEY = object()  # what a plain `<<` key is built as, to be refused
 
 
@@ -102,8 +101,9 @@ def _hint(exc: yaml.YAMLError, text: str) -> str:
     if not match:
         return "a value that contains `: ` must be in quotes"
     indent, key, value = match.groups()
-    quoted = "'" + value.replace("'", "''") + "'"
-    return f"a value that contains `: ` must be in quotes: {indent.strip()}{' ' if indent.strip() else ''}{key}: {quoted}"
+    dash = "- " if indent.strip() else ""
+    quoted = "'" + value.replace("'", "''") + "'"  # single quotes: nothing is an escape but ''
+    return f"a value that contains `: ` must be in quotes: {dash}{key}: {quoted}"
 
 
 @dataclass
@@ -153,7 +153,7 @@ class _Builder:
                 documents += kind is yaml.DocumentStartEvent
                 if documents > 1:
                     raise RefusedError(self.at(event.start_mark), "malformed YAML: a second document starts here",
-                                  "a file holds one document: remove the `---` line")
+                                       "a file holds one document: remove the `---` line")
                 continue
             if done is not None:
                 root = done[0]
@@ -163,9 +163,10 @@ class _Builder:
         return Where(self.path, mark.line + 1, mark.column + 1)
 
     def open(self, event: yaml.CollectionStartEvent) -> None:
+        """Start a mapping or a sequence, one level deeper."""
         if len(self.stack) >= MAX_DEPTH:
             raise RefusedError(self.at(event.start_mark), f"values are nested more than {MAX_DEPTH} levels deep",
-                          "lists and mappings inside one another this deep are not data this file holds")
+                               "lists and mappings inside one another this deep are not data this file holds")
         if event.tag not in (None, "!") and event.tag not in _COLLECTIONS:
             self.problems.add(self.at(event.start_mark), f"YAML tag {event.tag!r} is not allowed", _PLAIN_DATA)
         value = YMap() if type(event) is yaml.MappingStartEvent else YList()
@@ -179,6 +180,7 @@ class _Builder:
         self.stack.append(_Open(value, event.anchor))
 
     def close(self) -> tuple[Any] | None:
+        """Finish the innermost mapping or sequence, and put it where it belongs."""
         top = self.stack.pop()
         if top.anchor is not None:
             self.anchors[top.anchor] = (top.value, top.size)
@@ -209,13 +211,13 @@ class _Builder:
         if event.anchor not in self.anchors:
             inside = any(o.anchor == event.anchor for o in self.stack)
             raise RefusedError(self.at(event.start_mark), f"the alias *{event.anchor} refers to "
-                          + ("the value it is inside of" if inside else "no anchor before it"),
-                          "a value cannot contain itself" if inside else f"define &{event.anchor} before using it")
+                               + ("the value it is inside of" if inside else "no anchor before it"),
+                               "a value cannot contain itself" if inside else f"define &{event.anchor} before using it")
         value, size = self.anchors[event.anchor]
         self.aliased += size
         if self.aliased > MAX_ALIAS_VALUES:
             raise RefusedError(self.at(event.start_mark), f"aliases repeat more than {MAX_ALIAS_VALUES:,} values in this file",
-                          "write the values out, or use fewer aliases")
+                               "write the values out, or use fewer aliases")
         return value, size
 
     def place(self, value: Any, size: int, mark: Any, where: Where | None = None) -> tuple[Any] | None:

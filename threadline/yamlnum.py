@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 MAX_DIGITS = 100  # Python refuses to convert an integer of more than 4,300 digits; we stop far earlier
-_TRUE = {"yes", "true", "on", "y"}
-_FALSE = {"no", "false", "off", "n"}
+_TRUE = {"yes", "true", "on"}
+_FALSE = {"no", "false", "off"}
 _NULL = {"", "~", "null"}
 
 
