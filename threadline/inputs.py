@@ -37,14 +37,13 @@ def read_input(path: Path, root: Path, problems: Problems, subject: str = "", li
 
     Problems are said of `subject` (e.g. "seed 'a.txt'") at `where`, or of the file itself at its path.
     """
-    where = where or Where(relpath(path, root))
     refusal = _refusal(path, root, limit)
     if refusal is None:
         try:
             return _read(path, limit)
         except OSError as exc:
             refusal = f"cannot be read: {exc.strerror or exc}"
-    problems.add(where, f"{subject} is {refusal}" if subject else refusal,
+    problems.add(where or Where(relpath(path, root)), f"{subject} is {refusal}" if subject else refusal,
                  "copy the file into the project" if "outside" in refusal else "")
     return None
 
@@ -52,17 +51,15 @@ def read_input(path: Path, root: Path, problems: Problems, subject: str = "", li
 def _refusal(path: Path, root: Path, limit: int) -> str | None:
     """Why the file at `path` is not read, or None when it may be."""
     try:
-        real = path.resolve()
-        inside = real.is_relative_to(root.resolve())
-        info = path.stat() if inside else None
+        if not _inside(path, root):
+            return "a link to outside the project"
+        info = path.stat()
     except FileNotFoundError:
         return "a link to a missing file" if path.is_symlink() else "missing"
     except RuntimeError:  # Python before 3.13 says so of a link loop
         return f"cannot be read: {os.strerror(errno.ELOOP)}"
     except (OSError, ValueError) as exc:  # a name with a NUL byte is a ValueError
         return f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
-    if not inside:
-        return "a link to outside the project"
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file"
     if info.st_size > limit:
@@ -70,12 +67,27 @@ def _refusal(path: Path, root: Path, limit: int) -> str | None:
     return None
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path` (below `root`), followed through any links, is in the project.
+
+    Links are resolved only when the file or a folder between it and the project is one: resolving
+    every path costs a system call per folder from `/`, for each of tens of thousands of files.
+    """
+    part, top = str(path), str(root)
+    while len(part) > len(top):  # strings, not Path objects: this runs for every file of a build
+        if os.path.islink(part):
+            return path.resolve().is_relative_to(root.resolve())
+        part = os.path.dirname(part)
+    return True
+
+
 def _read(path: Path, limit: int) -> bytes:
     fd = os.open(path, os.O_RDONLY | _NONBLOCKING)
     with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise OSError(0, "not a regular file")
-        return file.read(limit + 1)[:limit]
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:  # replaced since it was checked
+            raise OSError(0, "not a regular file of the size allowed")
+        return file.read()  # read(limit) would allocate `limit` bytes for every file
 
 
 def decode(raw: bytes, where: Where, problems: Problems, subject: str = "") -> str | None:
