@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import io
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -83,9 +84,9 @@ CASES = [
     case("seed-missing", {"seeds/a.txt": None},
          "content/dossiers/example-report.yaml:1:1: seed 'a.txt' not found in seeds/"),
     case("seed-name-with-slash", {S: GOOD.replace("seed: a.txt", "seed: ../a.txt")},
-         "content/dossiers/example-report.yaml:1:1: seed: '../a.txt' is not a seed file name: a name in seeds/ ending in .txt, without / or \\"),
+         "content/dossiers/example-report.yaml:1:1: seed: '../a.txt' is not a seed file name: a name in seeds/ ending in .txt, without / or \\ or control characters"),
     case("seed-name-with-backslash", {S: GOOD.replace("seed: a.txt", "seed: 'x\\a.txt'")},
-         "content/dossiers/example-report.yaml:1:1: seed: 'x\\\\a.txt' is not a seed file name: a name in seeds/ ending in .txt, without / or \\"),
+         "content/dossiers/example-report.yaml:1:1: seed: 'x\\\\a.txt' is not a seed file name: a name in seeds/ ending in .txt, without / or \\ or control characters"),
     case("sidecar-slug-uppercase", {S: None, "content/dossiers/Example_Report.yaml": GOOD},
          "content/dossiers/Example_Report.yaml:1:1: the file name gives the slug 'Example_Report', which is not valid (use lower-case letters, digits and single hyphens, e.g. ft-2021-musk-forum.yaml)"),
     case("sidecar-slug-dots", {S: None, "content/dossiers/example..report.yaml": GOOD},
@@ -126,7 +127,7 @@ CASES = [
     case("site-yaml-missing", {"site.yaml": None},
          "site.yaml: site.yaml is missing (every investigation needs one; see `build.py init`)"),
     case("base-url-without-slash", {"site.yaml": "title: Scratch\nbase_url: https://example.github.io/scratch\n"},
-         "site.yaml:2:1: base_url: 'https://example.github.io/scratch' is not a base URL: http:// or https://, no spaces, ending with /"),
+         "site.yaml:2:1: base_url: 'https://example.github.io/scratch' is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}, ending with /"),
     case("page-without-title", {"content/pages/about.md": "About\n\nNo heading.\n"},
          "content/pages/about.md:1:1: a page starts with its title as a `# heading` line"),
     case("event-without-source", {S: GOOD.replace("  - event: february-talks\n    quote: talks in February\n", "")},
@@ -139,18 +140,27 @@ CASES = [
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The valid scratch investigation, built once."""
+    return build_good(tmp_path_factory)
+
+
+def build_good(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The valid scratch investigation, built: each module of cases builds it once and copies it."""
     project = write_project(tmp_path_factory.mktemp("good") / "project", scratch_files())
     assert main(["build", "--project", str(project)]) == 0
     return project
 
 
+Maker = Callable[[Path, Path], None]  # (project, path): makes something at path that text cannot say
 
-def break_project(project: Path, overrides: dict[str, str | bytes | None]) -> None:
-    """Apply the overrides: None removes a file, anything else replaces it (text is dedented)."""
+
+def break_project(project: Path, overrides: dict[str, str | bytes | Maker | None]) -> None:
+    """Apply the overrides: None removes a file, a maker makes its own thing, text or bytes replace it."""
     for name, content in overrides.items():
-        if content is None:
-            (project / name).unlink()
-    write_project(project, {k: v for k, v in overrides.items() if v is not None})
+        if content is None or callable(content):
+            (project / name).unlink(missing_ok=True)
+        if callable(content):
+            content(project, project / name)
+    write_project(project, {k: v for k, v in overrides.items() if isinstance(v, (str, bytes))})
 
 
 def run(*args: str) -> tuple[int, list[str]]:
@@ -160,12 +170,8 @@ def run(*args: str) -> tuple[int, list[str]]:
     return code, err.getvalue().splitlines()
 
 
-def test_the_catalogue_is_large_enough() -> None:
-    assert len(CASES) >= 30
-
-
-@pytest.mark.parametrize(("overrides", "expected"), CASES)
-def test_bad_input_is_reported_and_public_is_untouched(built: Path, tmp_path: Path, overrides: dict, expected: str) -> None:
+def assert_refused(built: Path, tmp_path: Path, overrides: dict, expected: str) -> None:
+    """Break a copy of the built project: build and check exit 1 with the expected line, public/ untouched."""
     project = tmp_path / "project"
     shutil.copytree(built, project)
     before = tree(project / "public")
@@ -174,5 +180,15 @@ def test_bad_input_is_reported_and_public_is_untouched(built: Path, tmp_path: Pa
     assert code == 1
     assert expected in lines, "\n".join(lines)
     assert lines[-1].startswith("build failed: ") and lines[-1].endswith("error(s); nothing was written")
+    assert not any("Traceback" in line for line in lines)
     assert tree(project / "public") == before
     assert run("check", "--project", str(project))[0] == 1
+
+
+def test_the_catalogue_is_large_enough() -> None:
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize(("overrides", "expected"), CASES)
+def test_bad_input_is_reported_and_public_is_untouched(built: Path, tmp_path: Path, overrides: dict, expected: str) -> None:
+    assert_refused(built, tmp_path, overrides, expected)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURE, KEPT, REPO, fixture_project, tree
 from tests.htmltext import read, words
-from threadline.annotate import AliasIndex, Block, Span, _number_anchors
+from threadline.annotate import AliasIndex, Block, Span, _number_anchors, seed_lines
 from threadline.emit import Links, html_block, md_block
 from threadline.errors import BuildError, Problems, Where
 from threadline.links import crawl
@@ -29,7 +29,7 @@ from threadline.pipeline import analyse, build
 
 def seed_less_boilerplate(dossier) -> str:
     """The seed's words less the lines (and prefixes) the editors listed as boilerplate."""
-    lines = [line.strip() for line in dossier.text.splitlines()]
+    lines = [line.strip() for line in seed_lines(dossier.text)]
     for item in dossier.boilerplate:
         lines = [line[len(item.text):] if item.prefix and line.startswith(item.text) else line for line in lines]
         lines = [line for line in lines if item.prefix or line != item.text]

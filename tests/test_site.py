@@ -14,6 +14,8 @@ from threadline.cli import main
 from threadline.errors import BuildError
 from threadline.links import crawl
 from threadline.pipeline import build
+from threadline.render import Output
+from threadline.write import refuse_collisions
 
 
 @pytest.fixture
@@ -156,12 +158,21 @@ def test_cli_reports_every_problem_with_its_place(scratch: Path, capsys: pytest.
     assert not (scratch / "public").exists()
 
 
-def test_two_pages_writing_one_path_are_refused(scratch: Path) -> None:
+def test_a_page_named_like_a_section_is_refused_at_its_file(scratch: Path) -> None:
     (scratch / "content/pages/timeline.md").write_text("# Timeline\n\nA page that collides.\n")
     with pytest.raises(BuildError) as error:
         build(scratch, scratch / "public")
     assert [str(p) for p in error.value.problems] == [
-        "timeline/index.html: page page 'Timeline' and timeline page 'Timeline' both write this path"]
+        "content/pages/timeline.md:1:1: a page named 'timeline' would replace the site's own timeline/ (rename the file)"]
+
+
+def test_two_outputs_writing_one_path_are_refused() -> None:
+    outputs = [Output("timeline/index.html", b"a", "page page 'Timeline'"),
+               Output("Timeline/index.html", b"b", "timeline page 'Timeline'")]
+    with pytest.raises(BuildError) as error:
+        refuse_collisions(outputs)
+    assert [str(p) for p in error.value.problems] == [
+        "Timeline/index.html: timeline page 'Timeline' and page page 'Timeline' both write this path"]
 
 
 def test_check_links_reports_a_broken_link(scratch: Path, capsys: pytest.CaptureFixture) -> None:

@@ -110,7 +110,7 @@ def annotate(dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotat
 
 def split_blocks(dossier: Dossier, problems: Problems) -> list[Block]:
     """The seed's lines less boilerplate: the headline line, subheadings and paragraphs."""
-    lines = [line.strip() for line in dossier.text.splitlines()]
+    lines = [line.strip() for line in seed_lines(dossier.text)]
     dropped = _drop_boilerplate(dossier, lines, problems)
     headings = _whole_lines(dossier, lines, dossier.subheadings, "subheading", problems)
     title_line = -1
@@ -123,6 +123,15 @@ def split_blocks(dossier: Dossier, problems: Problems) -> list[Block]:
             kind = "title" if number == title_line else "heading" if number in headings else "para"
             blocks.append(Block(kind, line, number + 1))
     return blocks
+
+
+def seed_lines(text: str) -> list[str]:
+    """The seed's lines, split at line feeds only (a CRLF's CR is left for strip() to remove).
+
+    str.splitlines() also splits at U+2028, U+0085, form feeds and more: a seed's line numbers,
+    its `#line-N` anchors, must be those of an editor's text editor, which does not.
+    """
+    return text.split("\n")
 
 
 def _drop_boilerplate(dossier: Dossier, lines: list[str], problems: Problems) -> set[int]:

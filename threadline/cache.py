@@ -24,11 +24,11 @@ class FileCache:
         key = tuple(_stat(path) for path in paths)
         hit = self._entries.get(paths)
         if hit and hit[0] == key and None not in key:
-            problems.items.extend(hit[2])
+            problems.extend(hit[2])
             return hit[1]
         local = Problems()
         value = compute(local)
-        problems.items.extend(local.items)
+        problems.extend(local)
         self._entries[paths] = (key, value, local.items)
         return value
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import guess
-from .annotate import AliasIndex
+from .annotate import AliasIndex, seed_lines
 from .draft_text import entities_text, events_text, schema_ref, sidecar_text
 from .errors import Problems
 from .load import load_entity, read_yaml
@@ -97,7 +97,7 @@ def _refuse_existing(root: Path, seed: str, targets: dict[str, Path]) -> None:
         if target.exists():
             raise DraftError(f"{target.relative_to(root).as_posix()} already exists; `new` never overwrites "
                              f"{'a sidecar' if kind == 'dossiers' else 'a file'}")
-    for sidecar in sorted((root / "content" / "dossiers").glob("*.yaml")):
+    for sidecar in sorted(p for p in (root / "content" / "dossiers").glob("*.yaml") if p.is_file()):  # never a FIFO
         if re.search(rf"^seed:\s*[\"']?{re.escape(seed)}[\"']?\s*$", sidecar.read_text(encoding="utf-8"), re.MULTILINE):
             raise DraftError(f"{sidecar.relative_to(root).as_posix()} already annotates seeds/{seed}")
 
@@ -115,7 +115,7 @@ def find(text: str, slug: str, entities: list) -> Findings:
     """Headline, stated date, boilerplate, known entities, unclaimed names and date expressions."""
     found = Findings(slug)
     index, known = AliasIndex(entities), {a for e in entities for a in e.spellings}
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [line.strip() for line in seed_lines(text)]
     first = next((line for line in lines if line), "")
     if 3 <= len(first.split()) <= 25 and not first.endswith((".", ":", ";")):
         found.headline = first

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -48,6 +53,10 @@ class Problems:
         """Something left to confirm: an error when building, a note on the page when previewing."""
         self.items.append(Problem(where.path, where.line, where.column, message, hint, "draft"))
 
+    def extend(self, other: Problems | Iterable[Problem]) -> None:
+        """Add the problems found elsewhere: by a worker process, in a cache, in a nested step."""
+        self.items.extend(other.items if isinstance(other, Problems) else other)
+
     @property
     def errors(self) -> list[Problem]:
         return sorted(p for p in self.items if p.severity == "error")
@@ -76,8 +85,14 @@ class BuildError(Exception):
 
 
 def relpath(path: Path, root: Path) -> str:
-    """Path as shown in messages: relative to the project when inside it, with forward slashes."""
+    """Path as shown in messages: relative to the project when inside it, with forward slashes.
+
+    Bytes of a file name that are not UTF-8 are shown as `\\xe9`, and control characters as `\\n`,
+    so that the message prints, on one line.
+    """
     try:
-        return path.relative_to(root).as_posix()
+        shown = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    shown = os.fsencode(shown).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], shown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,10 +13,13 @@ from typing import Any
 from .cache import FileCache
 from .dates import UNDATED, DateError, parse_date
 from .errors import Problems, Where, relpath
-from .model import Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Site
+from .inputs import decode, listed, read_input
+from .model import KINDS, Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Site
 from .parallel import parallel_map
 from .schema import validate
+from .search import BUNDLE
 from .todo import is_marker, note_markers
+from .urls import SAVE_AS
 from .yamlio import YMap, load_yaml, where_of
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -36,17 +40,28 @@ def load_project(root: Path, problems: Problems, cache: FileCache | None = None,
         for event in _list_files(root, "events", problems, cache, workers):
             _add_unique(project.events, event, problems, "event")
     with _noting_failures(project, "dossiers", problems):
-        paths = sorted((root / "content/dossiers").glob("*.yaml"), key=str)
+        paths = listed(root, "content/dossiers", "*.yaml", problems)
         if cache is None:
             loaded = parallel_map(_load_one, root, paths, workers)
         else:
             loaded = [(load_dossier(path, root, problems, cache), []) for path in paths]
         for dossier, found in loaded:
-            problems.items.extend(found)
+            problems.extend(found)
             if dossier:
                 project.dossiers[dossier.slug] = dossier
+        _one_sidecar_per_seed(project, problems)
     project.pages = load_pages(root, problems)
     return project
+
+
+def _one_sidecar_per_seed(project: Project, problems: Problems) -> None:
+    """A seed annotated twice would be published twice, its events counted twice."""
+    first: dict[str, Dossier] = {}
+    for dossier in sorted(project.dossiers.values(), key=lambda d: d.source):
+        other = first.setdefault(dossier.seed, dossier)
+        if other is not dossier:
+            problems.add(dossier.where, f"seed {dossier.seed!r} already has a sidecar, {other.source}",
+                         "one sidecar per seed: merge the two files")
 
 
 def _load_one(root: Path, path: Path) -> tuple[Dossier | None, list]:
@@ -67,15 +82,15 @@ def _noting_failures(project: Project, what: str, problems: Problems) -> Iterato
 def read_yaml(path: Path, root: Path, schema: str, problems: Problems) -> Any:
     """Read, parse and schema-check one YAML file; None if it has errors."""
     where = Where(relpath(path, root), 1, 1)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.add(where, f"cannot read: {exc}")
+    raw = read_input(path, root, problems)
+    text = None if raw is None else decode(raw, where, problems)
+    if text is None:
         return None
     note_markers(text, where.path, problems)
+    before = len(problems.items)
     data = load_yaml(text, where.path, problems)
     if data is None:
-        if text.strip() and not problems.errors:
+        if len(problems.items) == before:  # only comments, or a bare `~`
             problems.add(where, "the file is empty")
         return None
     if isinstance(data, dict):  # a TODO_confirm… key is reported as a draft above, not as an unknown field
@@ -86,7 +101,7 @@ def read_yaml(path: Path, root: Path, schema: str, problems: Problems) -> Any:
 
 def load_site(root: Path, problems: Problems) -> Site:
     path = root / "site.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.add(Where("site.yaml"), "site.yaml is missing", "every investigation needs one; see `build.py init`")
         return Site(title="Untitled", base_url="/")
     data = read_yaml(path, root, "site", problems) or {}
@@ -99,15 +114,15 @@ PARALLEL_BYTES = 2 * 1024 * 1024
 
 def _list_files(root: Path, kind: str, problems: Problems, cache: FileCache | None, workers: int) -> Iterator[Any]:
     """Every entity or event of every file in content/<kind>/, in file order."""
-    paths = sorted((root / "content" / kind).glob("*.yaml"), key=str)
-    if cache is None and sum(p.stat().st_size for p in paths) > PARALLEL_BYTES:
+    paths = listed(root, f"content/{kind}", "*.yaml", problems)
+    if cache is None and sum(p.lstat().st_size for p in paths) > PARALLEL_BYTES:
         done = parallel_map(_list_file_alone, (root, kind), paths, workers, min_items=2)
     else:  # the cache replays each file's problems itself
         cache = cache or FileCache()
         done = [(cache.get((path,), lambda found, path=path: _list_file(root, kind, path, found), problems), [])
                 for path in paths]
     for items, found in done:
-        problems.items.extend(found)
+        problems.extend(found)
         yield from (item for item in items if item is not None)
 
 
@@ -217,13 +232,12 @@ def read_seed(root: Path, data: YMap, where: Where, problems: Problems) -> str |
     """The seed's text, after checking it exists, is unchanged (sha256) and is UTF-8 text."""
     name, at = data["seed"], where_of(data, "seed", where)
     path = root / "seeds" / name
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.add(at, f"seed {name!r} not found in seeds/")
         return None
-    if path.stat().st_size > MAX_SEED_BYTES:
-        problems.add(at, f"seed {name!r} is larger than {MAX_SEED_BYTES // 2**20} MiB")
+    raw = read_input(path, root, problems, f"seed {name!r}", MAX_SEED_BYTES, at)
+    if raw is None:
         return None
-    raw = path.read_bytes()
     text = decode_seed(raw, name, at, problems)  # an unreadable seed is said so, changed or not
     digest = hashlib.sha256(raw).hexdigest()
     if digest != data["sha256"]:
@@ -240,28 +254,41 @@ def decode_seed(raw: bytes, name: str, where: Where, problems: Problems) -> str 
     if b"\0" in raw:
         problems.add(where, f"seed {name!r} is binary, not text")
         return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(where, f"seed {name!r} is not UTF-8 (byte {exc.start} is {raw[exc.start]:#04x})",
-                     "convert it to UTF-8 first")
-        return None
-    return text.removeprefix("\ufeff")  # a byte-order mark is an encoding detail, not text
+    return decode(raw, where, problems, f"seed {name!r}")
 
 
 def load_pages(root: Path, problems: Problems) -> dict[str, Page]:
     """Free Markdown pages; the first `# heading` is the title."""
     pages = {}
-    for path in sorted((root / "content/pages").glob("*.md")):
-        where = Where(relpath(path, root), 1, 1)
-        if not SLUG.fullmatch(path.stem):
-            problems.add(where, f"page file name {path.stem!r} is not a valid slug")
-            continue
-        text = path.read_text(encoding="utf-8")
-        note_markers(text, where.path, problems)
-        first, _, rest = text.partition("\n")
-        if not first.startswith("# "):
-            problems.add(where, "a page starts with its title as a `# heading` line")
-            continue
-        pages[path.stem] = Page(path.stem, first[2:].strip(), rest, where.path)
+    for path in listed(root, "content/pages", "*.md", problems):
+        page = load_page(path, root, problems)
+        if page:
+            pages[page.slug] = page
     return pages
+
+
+def load_page(path: Path, root: Path, problems: Problems) -> Page | None:
+    """One free page; None, with a problem, when its name or text cannot make one."""
+    where = Where(relpath(path, root), 1, 1)
+    if not SLUG.fullmatch(path.stem):
+        problems.add(where, f"page file name {path.stem!r} is not a valid slug")
+        return None
+    if path.stem in reserved_slugs():
+        problems.add(where, f"a page named {path.stem!r} would replace the site's own {path.stem}/", "rename the file")
+        return None
+    raw = read_input(path, root, problems)
+    text = None if raw is None else decode(raw, where, problems)
+    if text is None:
+        return None
+    note_markers(text, where.path, problems)
+    first, _, rest = text.partition("\n")
+    if not first.startswith("# "):
+        problems.add(where, "a page starts with its title as a `# heading` line")
+        return None
+    return Page(path.stem, first[2:].strip(), rest, where.path)
+
+
+def reserved_slugs() -> set[str]:
+    """The top-level folders the site writes itself: a free page of one of these names would collide."""
+    fixed = {pattern.split("/")[0] for pattern in SAVE_AS.values() if "/" in pattern}
+    return {name for name in fixed if "{" not in name} | set(KINDS.values()) | {BUNDLE}

@@ -60,7 +60,7 @@ class Session:
         if key not in self.annotations:
             found = Problems()
             doc = annotate(dossier, index, found)
-            problems.items.extend(found.items)
+            problems.extend(found)
             if found.items:
                 return doc  # never keep a failed annotation: its problems must be reported again
             self.annotations[key] = doc
@@ -161,7 +161,7 @@ def annotate_all(project: Project, index: AliasIndex, problems: Problems, sessio
     done = parallel_map(_annotate_one, (project.dossiers, index), [d.slug for d in dossiers], workers)
     docs = {}
     for dossier, (blocks, found) in zip(dossiers, done, strict=True):
-        problems.items.extend(found)
+        problems.extend(found)
         docs[dossier.slug] = Annotated(dossier, blocks)
     return docs
 

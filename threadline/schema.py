@@ -38,12 +38,14 @@ def validate(data: Any, name: str, where: Where, problems: Problems) -> bool:
     try:
         _fast_check(name)(data)
         return True  # the usual case; the full validator runs only to explain a failure
-    except fastjsonschema.JsonSchemaException:
-        pass
+    except fastjsonschema.JsonSchemaException as exc:
+        refusal = exc
     errors = sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         problems.add(_locate(data, list(error.absolute_path), where), _message(error))
-    return not errors
+    if not errors:  # the two validators disagree: the stricter one's word stands, never a silent pass
+        problems.add(where, str(refusal))
+    return False
 
 
 def _locate(data: Any, path: list, where: Where) -> Where:
@@ -57,15 +59,20 @@ def _locate(data: Any, path: list, where: Where) -> Where:
     return here
 
 
-ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+# Every pattern ends `(?!\n)$`: Python's `$` also matches before a final newline, and an id such as
+# "moscow\n" would make a folder with a newline in its name (fastjsonschema reads `$` as `\Z`, but the
+# validator that explains does not). JavaScript, which editors' own editors use, reads them the same way.
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
 # What each pattern in the schemas asks for, in words.
 PATTERN_HELP = {
     ID_PATTERN: "is not a valid id: use lower-case letters, digits and single hyphens",
-    "^[^/\\\\]+\\.txt$": "is not a seed file name: a name in seeds/ ending in .txt, without / or \\",
-    "^[0-9a-f]{64}$": "is not a sha256: 64 lower-case hexadecimal digits (`sha256sum seeds/<file>` prints it)",
-    "^https?://[^\\s]+/$": "is not a base URL: http:// or https://, no spaces, ending with /",
-    "^[a-z]{2,3}(-[A-Za-z0-9]+)*$": "is not a language tag such as en or en-GB",
-    "^Q[0-9]+$": "is not a Wikidata id such as Q317521",
+    r"^[^/\\\u0000-\u001f\u007f]+\.txt(?!\n)$":
+        "is not a seed file name: a name in seeds/ ending in .txt, without / or \\ or control characters",
+    r"^[0-9a-f]{64}(?!\n)$": "is not a sha256: 64 lower-case hexadecimal digits (`sha256sum seeds/<file>` prints it)",
+    r'^https?://[^\s\u0000-\u001f\u007f"<>\\^`{|}]+/(?!\n)$':
+        "is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}, ending with /",
+    r"^[a-z]{2,3}(-[A-Za-z0-9]+)*(?!\n)$": "is not a language tag such as en or en-GB",
+    r"^Q[0-9]+(?!\n)$": "is not a Wikidata id such as Q317521",
 }
 
 

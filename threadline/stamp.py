@@ -45,7 +45,8 @@ def _stats(top: Path, relative_to: Path, digest) -> None:
         digest.update(f"{top.relative_to(relative_to)}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
     elif top.is_dir():
         # os.scandir, not Path.rglob: at tens of thousands of files, Path objects cost most of the time.
-        digest.update("".join(sorted(_walk(str(top), len(str(relative_to)) + 1))).encode())
+        # surrogateescape: a file name that is not UTF-8 is for the build to report, not to crash this
+        digest.update("".join(sorted(_walk(str(top), len(str(relative_to)) + 1))).encode("utf-8", "surrogateescape"))
 
 
 def _walk(folder: str, cut: int) -> Iterator[str]:
@@ -56,7 +57,7 @@ def _walk(folder: str, cut: int) -> Iterator[str]:
             else:
                 try:
                     stat = entry.stat()
-                except OSError:  # a link to nothing: its own stat, so making its target counts as a change
+                except OSError:  # a link to nothing, or to itself: the build reports it; its own stat here
                     stat = entry.stat(follow_symlinks=False)
                 yield f"{entry.path[cut:]}\0{stat.st_mtime_ns}\0{stat.st_size}\n"
 
