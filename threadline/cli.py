@@ -8,19 +8,32 @@ import sys
 from pathlib import Path
 
 from . import stamp
-from .errors import BuildError, Problem
-from .pipeline import Timings, analyse, build
+from .errors import BuildError, OutputError, Problem, reason
+from .pipeline import Timings, analyse, build, render_everything
+from .write import writing
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    command = args.run.__name__.removeprefix("cmd_")
+    kept = "; the previous site is unchanged" if args.run is cmd_build else ""
     try:
         return args.run(args)
     except BuildError as error:
         report(error.problems)
         outcome = "nothing was written" if args.run is cmd_build else "fix them and run it again"
-        print(f"{args.run.__name__.removeprefix('cmd_')} failed: {len(error.problems)} error(s); {outcome}", file=sys.stderr)
+        print(f"{command} failed: {len(error.problems)} error(s); {outcome}", file=sys.stderr)
         return 1
+    except OutputError as error:
+        print(f"{command} failed: {error}{kept}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{command} interrupted{kept}", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: every kind of bad input is a BuildError or an OutputError above
+        message = " ".join(str(exc).split())
+        print(f"internal error: {type(exc).__name__}: {message} (please report it with the command you ran)", file=sys.stderr)
+        return 2
 
 
 def parser() -> argparse.ArgumentParser:
@@ -79,11 +92,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.force and stamp.up_to_date(args.project, out, options):
         print(f"up to date: nothing changed since the last build of {out}")
         return 0
-    stamp.forget(args.project)
+    with writing("removing the stamp of the last build"):
+        stamp.forget(args.project)
     progress = _progress_bar if sys.stderr.isatty() else None  # quiet in logs and pipes
     clock = Timings()
     inv = build(args.project, out, args.base_url, search=args.search, workers=args.jobs, progress=progress, timings=clock)
-    stamp.record(args.project, out, options)
+    try:
+        stamp.record(args.project, out, options)
+    except OSError as exc:  # the site is built; only the next build's skipping is lost
+        print(f"warning: the build could not be recorded ({reason(exc)}); the next build will not be skipped", file=sys.stderr)
     report(inv.problems.warnings)
     if args.timings:
         for stage, seconds in clock.stages:
@@ -95,6 +112,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     inv = analyse(args.project)
+    render_everything(inv, args.project / "templates", args.jobs)  # template errors show only when pages render
     warnings = inv.problems.warnings
     report(warnings)
     if warnings and args.strict:

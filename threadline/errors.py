@@ -8,7 +8,7 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem at a place in an input file, printed as `path:line:column: message`."""
+    """One problem at a place in an input file, printed as `path:line:column: message` (or `path:line:`, `path:`)."""
 
     path: str
     line: int
@@ -18,7 +18,7 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        where = ":".join([self.path, *(str(n) for n in (self.line, self.column) if n)])
         text = f"{where}: {self.severity}: {self.message}" if self.severity == "warning" else f"{where}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
@@ -64,6 +64,13 @@ class BuildError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple:
+        return BuildError, (self.problems,)  # so that it comes back whole from a worker process
+
+
+class OutputError(Exception):
+    """The site could not be written (a full disk, no permission, a name too long); the previous site is unchanged."""
+
 
 def relpath(path: Path, root: Path) -> str:
     """Path as shown in messages: relative to the project when inside it, with forward slashes."""
@@ -71,3 +78,9 @@ def relpath(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def reason(exc: OSError) -> str:
+    """An operating system error in words, lower case: "permission denied", "no space left on device"."""
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
