@@ -145,7 +145,7 @@ def test_disk_full_mid_write_leaves_the_previous_site(scratch: Path, monkeypatch
         return real_write(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", fill_disk)
-    with pytest.raises(OutputError, match="^no space left on device while writing "):
+    with pytest.raises(OutputError, match=r"^no space left on device while writing "):
         build(scratch, out)
     assert tree(out) == before
     assert sorted(p.name for p in scratch.iterdir()) == [*KEPT, "content", "public", "seeds", "site.yaml", "templates"]

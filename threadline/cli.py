@@ -89,7 +89,8 @@ def report(problems: list[Problem]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     out = (args.out or args.project / "public").resolve()
     options = {"base_url": args.base_url, "search": args.search, "out": str(out)}
-    if not args.force and stamp.up_to_date(args.project, out, options):
+    inputs = stamp.read_inputs(args.project)  # before the build: an edit made while it runs is not vouched for
+    if not args.force and stamp.up_to_date(args.project, out, options, inputs):
         print(f"up to date: nothing changed since the last build of {out}")
         return 0
     with writing("removing the stamp of the last build"):
@@ -98,7 +99,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     clock = Timings()
     inv = build(args.project, out, args.base_url, search=args.search, workers=args.jobs, progress=progress, timings=clock)
     try:
-        stamp.record(args.project, out, options)
+        stamp.record(args.project, out, options, inputs)
     except OSError as exc:  # the site is built; only the next build's skipping is lost
         print(f"warning: the build could not be recorded ({reason(exc)}); the next build will not be skipped", file=sys.stderr)
     report(inv.problems.warnings)

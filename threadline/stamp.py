@@ -2,8 +2,12 @@
 
 After a successful build the fingerprint is kept in PROJECT/.threadline-cache/; the next build
 with the same fingerprint is skipped. Inputs count by their bytes, not their size and time: an
-edit that keeps both (a tool that restores the time, a save within the clock's resolution)
-must not be skipped. Outputs count by their stat: only builds write them.
+edit that keeps both (a tool that restores the time, two saves within the clock's resolution)
+must not be skipped. Reading twenty thousand files would cost most of the second a no-op build
+may take, so each file's hash is kept with its stat, and reused while the stat is the same
+and the file's ctime is older than the record by more than a clock tick: no tool can set a
+ctime, and any write moves it on, unless two writes fall within one tick (hence the margin).
+Outputs count by their stat: only builds write them.
 """
 
 from __future__ import annotations
@@ -11,30 +15,68 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from stat import S_ISREG
 
 INPUTS = ("site.yaml", "seeds", "content", "templates")
 LIBRARIES = ("jinja2", "markdown", "pyyaml", "edtf", "jsonschema", "fastjsonschema", "pagefind")
+MARGIN_NS = 2_000_000_000  # more than any file system's timestamp tick (FAT's is 2 s)
+
+Key = tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
 
 
-def fingerprint(root: Path, out: Path, options: dict) -> str | None:
-    """One hash of the options, the generator's code and libraries, every input's bytes and every output's stat.
+@dataclass
+class Inputs:
+    """What every input file holds, read at one moment: the fingerprint's input part and the hashes behind it."""
 
-    None when an input cannot be read: the build will say why.
-    """
-    digest = hashlib.blake2b(json.dumps(options, sort_keys=True).encode())
+    digest: str | None  # None when an input could not be read: the build will say why
+    hashes: dict[str, tuple[Key, str]] = field(default_factory=dict)  # path -> (stat key, hash of the bytes)
+    taken_ns: int = 0
+
+
+def read_inputs(root: Path) -> Inputs:
+    """Hash every input, reusing the kept hash of a file whose stat is unchanged since well before it was kept."""
+    taken_ns, known = time.time_ns(), _kept_hashes(root)
+    hashes: dict[str, tuple[Key, str]] = {}
+    cut = len(str(root)) + 1
+    try:
+        lines = [f"{path[cut:]}\0{_hash(path, stat, known, hashes)}\n"
+                 for path, stat in sorted(p for base in INPUTS for p in _files(str(root / base)))]
+    except OSError:
+        return Inputs(None)
+    return Inputs(hashlib.blake2b("".join(lines).encode()).hexdigest(), hashes, taken_ns)
+
+
+def _hash(path: str, stat: os.stat_result, known: dict, hashes: dict) -> str:
+    if not S_ISREG(stat.st_mode):  # a pipe or a device is never opened: reading it could wait for ever
+        return f"mode {stat.st_mode} {stat.st_mtime_ns}"
+    key = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    kept = known.get(path)
+    if kept and tuple(kept[0]) == key and key[3] < kept[2] - MARGIN_NS:
+        hashes[path] = (key, kept[1])
+    else:
+        with open(path, "rb") as file:
+            hashes[path] = (key, hashlib.blake2b(file.read()).hexdigest())
+    return hashes[path][1]
+
+
+def fingerprint(out: Path, options: dict, inputs: Inputs) -> str | None:
+    """One hash of the options, the generator's code and libraries, the inputs and every output's stat."""
+    if inputs.digest is None:
+        return None
+    digest = hashlib.blake2b(json.dumps(options, sort_keys=True).encode() + inputs.digest.encode())
     for path in sorted(Path(__file__).parent.rglob("*"), key=str):
         if path.is_file() and path.suffix in (".py", ".json"):
             digest.update(path.name.encode() + path.read_bytes())
     for name in LIBRARIES:
         digest.update(f"{name}={_version(name)}".encode())
     try:
-        for base in INPUTS:
-            _contents(root / base, len(str(root)) + 1, digest)
-        _stats(out, digest)
+        cut = len(str(out)) + 1
+        digest.update("".join(sorted(f"{p[cut:]}\0{s.st_mtime_ns}\0{s.st_size}\n" for p, s in _walk(str(out)))).encode())
     except OSError:
         return None
     return digest.hexdigest()
@@ -47,16 +89,6 @@ def _version(name: str) -> str:
         return "-"
 
 
-def _contents(top: Path, cut: int, digest) -> None:
-    """The name, size and bytes of every file below `top` (or of `top`); other kinds of file by their stat."""
-    for path, stat in sorted(_files(str(top))):
-        if S_ISREG(stat.st_mode):
-            with open(path, "rb") as file:  # a file's size goes first: one file's end is never the next one's start
-                digest.update(f"{path[cut:]}\0{stat.st_size}\0".encode() + file.read())
-        else:  # a pipe or a device is never opened: reading it could wait for ever
-            digest.update(f"{path[cut:]}\0{stat.st_mode}\0{stat.st_mtime_ns}\0".encode())
-
-
 def _files(top: str) -> Iterator[tuple[str, os.stat_result]]:
     if os.path.isdir(top) and not os.path.islink(top):
         yield from _walk(top)
@@ -64,15 +96,11 @@ def _files(top: str) -> Iterator[tuple[str, os.stat_result]]:
         yield top, os.stat(top)
 
 
-def _stats(top: Path, digest) -> None:
-    # os.scandir, not Path.rglob: at tens of thousands of files, Path objects cost most of the time.
-    cut = len(str(top)) + 1
-    lines = (f"{path[cut:]}\0{stat.st_mtime_ns}\0{stat.st_size}\n" for path, stat in _walk(str(top)))
-    digest.update("".join(sorted(lines)).encode())
-
-
 def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
-    """Every file below `folder` with its stat (following links to files); nothing when it is missing."""
+    """Every file below `folder` with its stat (following links to files); nothing when it is missing.
+
+    os.scandir, not Path.rglob: at tens of thousands of files, Path objects cost most of the time.
+    """
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
@@ -84,28 +112,38 @@ def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
             yield entry.path, entry.stat()
 
 
-def _stamp_file(root: Path) -> Path:
-    return root / ".threadline-cache" / "last-build"
+def _cache(root: Path) -> Path:
+    return root / ".threadline-cache"
 
 
-def up_to_date(root: Path, out: Path, options: dict) -> bool:
+def _kept_hashes(root: Path) -> dict[str, tuple[list, str, int]]:
+    """path -> (stat key, hash, when it was taken), as the last build kept them; nothing if unreadable."""
+    try:
+        kept = json.loads((_cache(root) / "input-hashes").read_text())
+        return {path: (key, digest, kept["taken_ns"]) for path, (key, digest) in kept["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def up_to_date(root: Path, out: Path, options: dict, inputs: Inputs) -> bool:
     """True when the last build from this project wrote `out` from exactly these inputs."""
     try:
-        last = _stamp_file(root).read_text()
+        last = (_cache(root) / "last-build").read_text()
     except OSError:  # none yet, or unreadable: build
         return False
-    return last == fingerprint(root, out, options)
+    return last == fingerprint(out, options, inputs)
 
 
-def record(root: Path, out: Path, options: dict) -> None:
-    """Keep the fingerprint of the build that just finished."""
-    now = fingerprint(root, out, options)
-    if now is not None:
-        stamp = _stamp_file(root)
-        stamp.parent.mkdir(exist_ok=True)
-        stamp.write_text(now)
+def record(root: Path, out: Path, options: dict, inputs: Inputs) -> None:
+    """Keep the fingerprint of the build that just finished, from the inputs as they were read before it."""
+    now = fingerprint(out, options, inputs)
+    if now is None:
+        return
+    _cache(root).mkdir(exist_ok=True)
+    (_cache(root) / "input-hashes").write_text(json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.hashes}))
+    (_cache(root) / "last-build").write_text(now)
 
 
 def forget(root: Path) -> None:
     """A failed or interrupted build leaves nothing that could vouch for the output."""
-    _stamp_file(root).unlink(missing_ok=True)
+    (_cache(root) / "last-build").unlink(missing_ok=True)

@@ -61,12 +61,12 @@ def _output_folder_problem(root: Path, out: Path) -> str:
 
 
 @contextmanager
-def writing(doing: str) -> Iterator[None]:
+def writing(doing: str, name_the_file: bool = True) -> Iterator[None]:
     """An OSError in the block (a full disk, no permission) stops the build with one line, not a traceback."""
     try:
         yield
     except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
+        where = f" ({exc.filename})" if exc.filename and name_the_file else ""
         raise OutputError(f"{reason(exc)} while {doing}{where}") from None
 
 
@@ -101,7 +101,7 @@ class Staging:
         self.trash: list[Path] = []  # removed after the swap, by then outside the site
 
     def __enter__(self) -> Staging:
-        with writing(f"making a folder for the site beside {self.out}"):
+        with writing(f"making a folder for the site beside {self.out}", name_the_file=False):  # a random name
             return self._enter()
 
     def _enter(self) -> Staging:
