@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -17,8 +18,9 @@ import pytest
 
 from tests.conftest import scratch_files, tree, write_project
 from tests.test_bad_inputs import run
-from threadline import render, search
+from threadline import render, search, stamp
 from threadline.cli import main
+from threadline.parallel import parallel_map
 from threadline.serve import Preview
 
 KEPT = "; the previous site is unchanged"
@@ -210,8 +212,6 @@ def test_a_build_that_cannot_be_recorded_still_succeeds(project: Path, monkeypat
 
 
 def test_a_kept_hash_is_not_trusted_once_the_file_changed(project: Path) -> None:
-    from threadline import stamp
-
     options = {"out": "x"}
     inputs = stamp.read_inputs(project)
     inputs.taken_ns += 10 * stamp.MARGIN_NS  # as if recorded long after every file was written: hashes are trusted
@@ -222,3 +222,13 @@ def test_a_kept_hash_is_not_trusted_once_the_file_changed(project: Path) -> None
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("readout", "READOUT"), encoding="utf-8")
     os.utime(sidecar, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert not stamp.up_to_date(project, project / "public", options, stamp.read_inputs(project))
+
+
+def _sigint_handler(context: None, item: int) -> object:
+    return signal.getsignal(signal.SIGINT)
+
+
+def test_ctrl_c_stops_only_the_parent_so_workers_print_no_traceback() -> None:
+    handlers = parallel_map(_sigint_handler, None, list(range(8)), workers=2, min_items=1)
+    assert handlers == [signal.SIG_IGN] * 8
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the parent still stops on Ctrl-C

@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--force", action="store_true", help="build even when nothing changed since the last build")
     sub.add_argument("--timings", action="store_true", help="print how long each stage of the build took")
     sub.set_defaults(run=cmd_build)
-    sub = commands.add_parser("check", help="validate everything, write nothing")
+    sub = commands.add_parser("check", help="validate everything and render every page in memory; write nothing")
     _common(sub)
     sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
     sub.add_argument("--links", action="store_true",
