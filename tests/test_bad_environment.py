@@ -202,6 +202,17 @@ def test_a_bug_is_one_line_and_exit_2(project: Path, monkeypatch: pytest.MonkeyP
         "(build): internal error: RuntimeError: a bug over two lines (please report it with what you changed)"]
 
 
+def test_a_file_the_system_refuses_to_read_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "seeds/a.txt")
+
+    monkeypatch.setattr("threadline.pipeline.load_project", refuse)
+    before = tree(project / "public")
+    assert run("build", "--project", str(project), "--force") == (1, [f"build failed: permission denied (seeds/a.txt){KEPT}"])
+    assert run("check", "--project", str(project)) == (1, ["check failed: permission denied (seeds/a.txt)"])
+    assert tree(project / "public") == before
+
+
 def test_a_build_that_cannot_be_recorded_still_succeeds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")

@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as error:
         print(f"{command} failed: {error}{kept}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the system refused something outside the writing of the site: nothing was written
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"{command} failed: {reason(exc)}{where}{kept}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"{command} interrupted{kept}", file=sys.stderr)
         return 130
