@@ -172,3 +172,19 @@ def test_the_preview_recovers_when_the_template_is_fixed(built: Path, tmp_path: 
 def test_check_says_ok_only_when_every_page_renders(built: Path, tmp_path: Path) -> None:
     project = broken_copy(built, tmp_path, {})
     assert run("check", "--project", str(project)) == (0, [])
+
+
+def test_every_broken_template_is_reported_in_one_run(built: Path, tmp_path: Path) -> None:
+    changes = {name: break_template((REPO / "templates" / name).read_bytes(), snippet)
+               for name, snippet in [("entity.html", "{{ 1 / 0 }}"), ("page.html", "{{ no_such_variable }}"),
+                                     ("search.html", "{% if %}"), ("404.html", b"caf\xe9")]}
+    project = broken_copy(built, tmp_path, changes)
+    bad_byte = changes["404.html"].index(b"\xe9")
+    compiled = [f"templates/404.html:{insertion_line(changes['404.html'])}: the template is not UTF-8 (byte {bad_byte} is 0xe9) (convert it to UTF-8 first)",
+                f"templates/search.html:{insertion_line(changes['search.html'])}: template syntax error: Expected an expression, got 'end of statement block'"]
+    assert run("build", "--project", str(project)) == (1, [*compiled, BUILD_FAILED.format(n=2)])
+    for name in ("404.html", "search.html"):  # once they compile, every error of rendering shows at once
+        (project / "templates" / name).write_bytes((REPO / "templates" / name).read_bytes())
+    rendered = [f"templates/entity.html:{insertion_line(changes['entity.html'])}: ZeroDivisionError: division by zero (while rendering people/elon-musk/index.html)",
+                f"templates/page.html:{insertion_line(changes['page.html'])}: 'no_such_variable' is undefined (while rendering about/index.html)"]
+    assert run("build", "--project", str(project)) == (1, [*rendered, BUILD_FAILED.format(n=2)])

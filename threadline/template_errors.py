@@ -99,8 +99,8 @@ def _not_found(name: object, templates: Path, top_level: bool) -> str:
 
 def shown_path(path: Path, templates: Path) -> str:
     """A template's path as messages show it: templates/<file>."""
-    relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(templates))
-    return f"templates/{relative.as_posix()}"
+    absolute, top = Path(os.path.abspath(path)), Path(os.path.abspath(templates))
+    return f"templates/{absolute.relative_to(top).as_posix()}" if absolute.is_relative_to(top) else absolute.as_posix()
 
 
 def one_line(text: str) -> str:
