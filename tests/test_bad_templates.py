@@ -51,9 +51,6 @@ def break_template(source: bytes, snippet: str | bytes) -> bytes:
     return b"".join([*lines[:at], raw + b"\n", *lines[at:]])
 
 
-def first_page(template: str) -> str:
-    return FIRST_PAGES[template]
-
 # What goes on a rendered line of a template, and what it is reported as (after `templates/<file>:<line>: `).
 BREAKAGES = {
     "syntax-error": ("{% if %}", "template syntax error: Expected an expression, got 'end of statement block'"),
@@ -76,7 +73,7 @@ def _line_case(template: str, breakage: str) -> object:
     if breakage == "not-utf8":
         at = len(b"".join(original.splitlines(keepends=True)[:line - 1])) + 3
         message = f"the template is not UTF-8 (byte {at} is 0xe9) (convert it to UTF-8 first)"
-    where = "" if breakage in COMPILE_TIME else f" (while rendering {first_page(template)})"
+    where = "" if breakage in COMPILE_TIME else f" (while rendering {FIRST_PAGES[template]})"
     expected = [f"templates/{template}:{line}: {message}{where}"]
     return pytest.param({template: break_template(original, snippet)}, expected, id=f"{template}-{breakage}")
 
@@ -84,7 +81,7 @@ def _line_case(template: str, breakage: str) -> object:
 def _whole_file_cases() -> list:
     cases = []
     for name in CHILDREN:
-        page = first_page(name)
+        page = FIRST_PAGES[name]
         source = (REPO / "templates" / name).read_bytes()
         cases += [
             pytest.param({name: source.replace(b'{% extends "base.html" %}', b'{% extends "no-such-base.html" %}')},
@@ -95,7 +92,7 @@ def _whole_file_cases() -> list:
     cases += [pytest.param({name: "fifo"}, [f"templates/{name}: the template is not a regular file (a pipe, socket or device?)"], id=f"{name}-is-a-fifo")
               for name in TEMPLATES]
     cases.append(pytest.param({"base.html": "folder"}, sorted(
-        f"templates/{name}:1: template 'base.html' is a folder, not a file (while rendering {first_page(name)})" for name in CHILDREN),
+        f"templates/{name}:1: template 'base.html' is a folder, not a file (while rendering {FIRST_PAGES[name]})" for name in CHILDREN),
         id="base.html-is-a-folder"))
     cases.append(pytest.param({"static/style.css": "fifo"}, ["templates/static/style.css: cannot copy the static file: not a regular file (a pipe, socket or device?)"],
                               id="static-file-is-a-fifo"))
