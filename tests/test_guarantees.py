@@ -20,7 +20,7 @@ from tests.conftest import FIXTURE, KEPT, REPO, fixture_project, tree
 from tests.htmltext import read, words
 from threadline.annotate import AliasIndex, Block, Span, _number_anchors, seed_lines
 from threadline.emit import Links, html_block, md_block
-from threadline.errors import BuildError, Problems, Where
+from threadline.errors import BuildError, OutputError, Problems, Where
 from threadline.links import crawl
 from threadline.load import load_project
 from threadline.model import Entity
@@ -146,7 +146,7 @@ def test_disk_full_mid_write_leaves_the_previous_site(scratch: Path, monkeypatch
         return real_write(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", fill_disk)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match=r"^no space left on device while writing "):
         build(scratch, out)
     assert tree(out) == before
     assert sorted(p.name for p in scratch.iterdir()) == [*KEPT, "content", "public", "seeds", "site.yaml", "templates"]

@@ -15,7 +15,7 @@ from threadline.errors import BuildError
 from threadline.links import crawl
 from threadline.pipeline import build
 from threadline.render import Output
-from threadline.write import refuse_collisions
+from threadline.write import refuse_bad_paths
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ def test_two_outputs_writing_one_path_are_refused() -> None:
     outputs = [Output("timeline/index.html", b"a", "page page 'Timeline'"),
                Output("Timeline/index.html", b"b", "timeline page 'Timeline'")]
     with pytest.raises(BuildError) as error:
-        refuse_collisions(outputs)
+        refuse_bad_paths(outputs)
     assert [str(p) for p in error.value.problems] == [
         "Timeline/index.html: timeline page 'Timeline' and page page 'Timeline' both write this path"]
 

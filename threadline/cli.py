@@ -9,19 +9,36 @@ import sys
 from pathlib import Path
 
 from . import stamp
-from .errors import BuildError, Problem
-from .pipeline import Timings, analyse, build
+from .errors import BuildError, OutputError, Problem, reason
+from .pipeline import Timings, analyse, build, render_everything
+from .write import writing
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    command = args.run.__name__.removeprefix("cmd_")
+    kept = "; the previous site is unchanged" if args.run is cmd_build else ""
     try:
         return args.run(args)
     except BuildError as error:
         report(error.problems)
         outcome = "nothing was written" if args.run is cmd_build else "fix them and run it again"
-        print(f"{args.run.__name__.removeprefix('cmd_')} failed: {len(error.problems)} error(s); {outcome}", file=sys.stderr)
+        print(f"{command} failed: {len(error.problems)} error(s); {outcome}", file=sys.stderr)
         return 1
+    except OutputError as error:
+        print(f"{command} failed: {error}{kept}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the system refused something outside the writing of the site: nothing was written
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"{command} failed: {reason(exc)}{where}{kept}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{command} interrupted{kept}", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: every kind of bad input is a BuildError or an OutputError above
+        message = " ".join(str(exc).split())
+        print(f"internal error: {type(exc).__name__}: {message} (please report it with the command you ran)", file=sys.stderr)
+        return 2
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--force", action="store_true", help="build even when nothing changed since the last build")
     sub.add_argument("--timings", action="store_true", help="print how long each stage of the build took")
     sub.set_defaults(run=cmd_build)
-    sub = commands.add_parser("check", help="validate everything, write nothing")
+    sub = commands.add_parser("check", help="validate everything and render every page in memory; write nothing")
     _common(sub)
     sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
     sub.add_argument("--links", action="store_true",
@@ -80,14 +97,19 @@ def report(problems: list[Problem]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     out = (args.out or args.project / "public").resolve()
     options = {"base_url": args.base_url, "search": args.search, "out": str(out)}
-    if not args.force and stamp.up_to_date(args.project, out, options):
+    inputs = stamp.read_inputs(args.project)  # before the build: an edit made while it runs is not vouched for
+    if not args.force and stamp.up_to_date(args.project, out, options, inputs):
         print(f"up to date: nothing changed since the last build of {out}")
         return 0
-    stamp.forget(args.project)
+    with writing("removing the stamp of the last build"):
+        stamp.forget(args.project)
     progress = _progress_bar if sys.stderr.isatty() else None  # quiet in logs and pipes
     clock = Timings()
     inv = build(args.project, out, args.base_url, search=args.search, workers=args.jobs, progress=progress, timings=clock)
-    stamp.record(args.project, out, options)
+    try:
+        stamp.record(args.project, out, options, inputs)
+    except OSError as exc:  # the site is built; only the next build's skipping is lost
+        print(f"warning: the build could not be recorded ({reason(exc)}); the next build will not be skipped", file=sys.stderr)
     report(inv.problems.warnings)
     if args.timings:
         for stage, seconds in clock.stages:
@@ -99,6 +121,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     inv = analyse(args.project)
+    render_everything(inv, args.project / "templates", args.jobs)  # template errors show only when pages render
     warnings = inv.problems.warnings
     report(warnings)
     if warnings and args.strict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from html import escape
@@ -11,6 +12,7 @@ import yaml
 
 from .annotate import Annotated, Block, Span
 from .model import Dossier, Entity, Event
+from .prose import safe_url
 from .urls import url
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: ten times faster
@@ -220,5 +222,24 @@ def dossier_markdown(doc: Annotated, links: Links) -> str:
         if block.kind != "title":  # the title is the `#` line above
             out += [("## " if block.kind == "heading" else "") + md_block(block, links), ""]
     for n, note in enumerate(d.notes, 1):
-        out += [f"[^{n}]: " + note.text.strip().replace("<", "&lt;").replace("\n", "\n    "), ""]
+        out += [f"[^{n}]: " + md_prose(note.text.strip()).replace("\n", "\n    "), ""]
     return "\n".join(out)
+
+
+# Where a link's target starts in Markdown: after `](` (links, images) or `]:` (reference definitions).
+_TARGET = re.compile(r"\]([(:])(\s*)([^\s)]*)")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation stands for it
+
+
+def md_prose(text: str) -> str:
+    """An editor's Markdown for a Markdown file: no raw HTML, and links only as the HTML allows them.
+
+    A link to javascript:, data: or anything else the HTML drops (prose.safe_url) loses its
+    link: its `](` or `]:` is escaped, so renderers show the text instead. The target is read
+    as renderers read it, backslash escapes and character references decoded.
+    """
+    def neutralise(match: re.Match) -> str:
+        target = html.unescape(_ESCAPED.sub(r"\1", match[3]))
+        return match[0] if safe_url(target) else f"]\\{match[1]}{match[2]}{match[3]}"
+
+    return _TARGET.sub(neutralise, text).replace("<", "&lt;")

@@ -13,7 +13,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem at a place in an input file, printed as `path:line:column: message`."""
+    """One problem at a place in an input file, printed as `path:line:column: message` (or `path:line:`, `path:`)."""
 
     path: str
     line: int
@@ -23,7 +23,7 @@ class Problem:
     severity: str = "error"  # or "warning", or "draft": a TODO left to confirm (see todo.py)
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        where = ":".join([self.path, *(str(n) for n in (self.line, self.column) if n)])
         text = f"{where}: {self.severity}: {self.message}" if self.severity == "warning" else f"{where}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
@@ -83,6 +83,13 @@ class BuildError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple:
+        return BuildError, (self.problems,)  # so that it comes back whole from a worker process
+
+
+class OutputError(Exception):
+    """The site could not be written (a full disk, no permission, a name too long); the previous site is unchanged."""
+
 
 def relpath(path: Path, root: Path) -> str:
     """Path as shown in messages: relative to the project when inside it, with forward slashes.
@@ -96,3 +103,9 @@ def relpath(path: Path, root: Path) -> str:
         shown = path.as_posix()
     shown = os.fsencode(shown).decode("utf-8", "backslashreplace")
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], shown)
+
+
+def reason(exc: OSError) -> str:
+    """An operating system error in words, lower case: "permission denied", "no space left on device"."""
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from stat import S_ISREG
 from xml.sax.saxutils import escape as xml_escape
 
 from .emit import front_matter
-from .errors import BuildError, Problem, relpath
+from .errors import BuildError, Problem, reason, relpath
 from .model import Project
 from .render import Output
 from .urls import absolute, save_as, url, url_of
@@ -98,10 +99,18 @@ def _leads_out(path: Path, inside: Path) -> bool:
         return True
 
 
-def static_files(templates: Path) -> Iterator[Output]:
-    """Everything in templates/static/, copied as it is under assets/ (after `refuse_links_out`)."""
+def static_files(templates: Path) -> list[Output]:
+    """Everything in templates/static/, copied as it is under assets/; a file that cannot be read is an error."""
     static = templates / "static"
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+    outputs, problems = [], []
+    for path in sorted(p for p in static.rglob("*") if not p.is_dir()):
         name = path.relative_to(static).as_posix()
-        yield Output(save_as("asset", name=name), path.read_bytes(), f"static file {name}")
-    yield Output(save_as("nojekyll"), b"", "GitHub Pages marker")
+        try:
+            if not S_ISREG(path.stat().st_mode):  # a pipe is never opened: reading it could wait for ever
+                raise OSError(0, "not a regular file (a pipe, socket or device?)")
+            outputs.append(Output(save_as("asset", name=name), path.read_bytes(), f"static file {name}"))
+        except OSError as exc:
+            problems.append(Problem(f"templates/static/{name}", 0, 0, f"cannot copy the static file: {reason(exc)}"))
+    if problems:
+        raise BuildError(problems)
+    return [*outputs, Output(save_as("nojekyll"), b"", "GitHub Pages marker")]

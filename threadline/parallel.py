@@ -8,6 +8,7 @@ and platforms without fork, run in this process.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,6 +35,9 @@ def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Seque
 
 
 def _adopt(function: Callable, context: Any) -> None:
+    # Ctrl-C reaches every process of the terminal's group: only the parent stops (and says so, once);
+    # it ends the pool's workers as it leaves.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _inherited["call"] = (function, context)
 
 

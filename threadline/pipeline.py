@@ -15,16 +15,17 @@ from .annotate import AliasIndex, Annotated, annotate
 from .cache import FileCache
 from .check import check_references, warn_quality
 from .crossref import CrossRef, cross_reference
-from .errors import Problems
+from .errors import BuildError, Problems
 from .files import data_files, feed, refuse_links_out, sitemap, static_files
 from .load import load_project
 from .model import Dossier, Project
 from .parallel import parallel_map
 from .prose import Prose
-from .render import Output, Progress, Renderer, environment
+from .render import Output, Progress, Renderer, Sink, environment
 from .search import BUNDLE, Indexer
+from .template_errors import check_templates
 from .views import Views, build_views
-from .write import Staging, refuse_collisions
+from .write import Discard, Staging, refuse_bad_paths, refuse_output_folder, writing
 
 
 @dataclass
@@ -173,7 +174,7 @@ def _annotate_one(context: tuple[dict[str, Dossier], AliasIndex], slug: str) -> 
 
 
 def render_site(inv: Investigation, templates: Path, session: Session | None = None, workers: int = 1,
-                progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
+                progress: Progress | None = None, stage: Sink | None = None) -> list[Output]:
     """Every file of the site in a stable order; pages on `workers` processes when it pays.
 
     With a staging folder, pages are written there as they are rendered (their outputs come back
@@ -183,11 +184,14 @@ def render_site(inv: Investigation, templates: Path, session: Session | None = N
     prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
     env = session.environment(templates) if session else environment(templates)
+    broken = check_templates(env, templates)
+    if broken:
+        raise BuildError(broken)
     memo = session.pages if session else None  # a one-off build renders everything once: no memo
     pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage)
     outputs = pages + list(data_files(inv.project, views))
     outputs += [sitemap(inv.project, pages), feed(inv.project, views), *static_files(templates)]
-    refuse_collisions(outputs)
+    refuse_bad_paths(outputs)
     return outputs
 
 
@@ -198,8 +202,15 @@ def build(root: Path, out: Path, base_url: str | None = None, session: Session |
 
     `search=False` skips the full-text index (the preview does: indexing costs more than a rebuild).
     """
+    refuse_output_folder(root, out)
     with collector_paused():
         return _build(root, out, base_url, session, search, workers, progress, timings or Timings())
+
+
+def render_everything(inv: Investigation, templates: Path, workers: int = 1) -> None:
+    """Render every file of the site and keep none: what `check` does to find the templates' errors."""
+    with collector_paused():
+        render_site(inv, templates, workers=workers, stage=Discard())
 
 
 def _build(root: Path, out: Path, base_url: str | None, session: Session | None, search: bool, workers: int,
@@ -207,7 +218,7 @@ def _build(root: Path, out: Path, base_url: str | None, session: Session | None,
     project, docs, problems = annotated(root, base_url, session, workers)
     clock.mark("load, validate and annotate")
     # Search documents are written, then indexed, by processes of their own, beside the build.
-    with (Staging(out, regenerated=(BUNDLE,) if search else ()) as stage,
+    with (writing(f"writing the site into {out}"), Staging(out, regenerated=(BUNDLE,) if search else ()) as stage,
           Indexer(project, docs, stage.folder) if search else nullcontext() as indexer):
         inv = cross_checked(project, docs, problems)
         clock.mark("cross-reference and warn")

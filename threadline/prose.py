@@ -13,6 +13,11 @@ from markupsafe import Markup
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[a-z0-9._~-]+(/|$|#))", re.IGNORECASE)
 
 
+def safe_url(url: str) -> bool:
+    """Whether a link may point there: the web, mail, or the site itself; never javascript:, data: and the like."""
+    return bool(_SAFE_URL.match(url.strip()))
+
+
 class _DropUnsafeLinks(Treeprocessor):
     """Links and images whose URL could run script (javascript:, data:, …) lose their URL."""
 
@@ -20,7 +25,7 @@ class _DropUnsafeLinks(Treeprocessor):
         for element in root.iter():
             for attr in ("href", "src"):
                 value = element.get(attr)
-                if value is not None and not _SAFE_URL.match(value.strip()):
+                if value is not None and not safe_url(value):
                     del element.attrib[attr]
 
 

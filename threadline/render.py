@@ -9,24 +9,23 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
 from .annotate import Annotated
 from .emit import Links, article_html, dossier_markdown, title_html
+from .errors import BuildError, Problem
 from .fragments import event_items, mention_groups, status_badge
 from .graph import svg as network_svg
 from .jsonld import dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
 from .parallel import parallel_map
 from .prose import Prose
+from .template_errors import render_problem
 from .urls import absolute, base_path, root_prefix, save_as, url_of
 from .views import PageMeta, Views
-
-if TYPE_CHECKING:  # write imports Output from here
-    from .write import Staging
 
 T = TypeVar("T")
 
@@ -66,6 +65,7 @@ class Renderer:
                  memo: dict[str, tuple[bytes, Any]] | None = None):
         self.project, self.views, self.env, self.prose, self.memo = project, views, env, prose, memo
         self.site = project.site
+        self.templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, jinja2.FileSystemLoader) else Path()
         self.digests: dict[str, bytes] = {}  # slug -> digest of its annotated text, for the memo's keys
         # How the memo's keys pickle an annotated dossier: by that digest (see `digest`).
         self.reducers = {**copyreg.dispatch_table, Annotated: lambda doc: (bytes, (self._text_digest(doc),))}
@@ -79,7 +79,10 @@ class Renderer:
         variables = dict(site=self.site, root=root, page=meta, free_pages=self.free_pages, **context)
 
         def render() -> Output:
-            html = self.env.get_template(template).render(**variables)
+            try:
+                html = self.env.get_template(template).render(**variables)
+            except Exception as exc:  # whatever a template runs into is reported at its line, never a traceback
+                raise BuildError([render_problem(exc, self.templates, template, path)]) from None
             return Output(path, html.encode("utf-8"), f"{kind} page {title!r}")
 
         # Pages given all the views change with any edit: rendering them beats hashing everything.
@@ -127,7 +130,7 @@ class Renderer:
         events = sorted((i, self.project.events[i].status, self.project.events[i].title) for i in cited)
         return doc, root, kinds, events
 
-    def all_pages(self, workers: int = 1, progress: Progress | None = None, stage: Staging | None = None) -> list[Output]:
+    def all_pages(self, workers: int = 1, progress: Progress | None = None, stage: Sink | None = None) -> list[Output]:
         """Every HTML page, on `workers` processes for a large site; the long lists first, to start early.
 
         With a staging folder, each page is written there as soon as it is rendered.
@@ -186,16 +189,51 @@ class Renderer:
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
+class Sink(Protocol):
+    """Where rendered pages go as they are made: a staging folder, or nowhere (`check`)."""
+
+    def put(self, output: Output) -> None: ...
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A page that could not be rendered: its problems, sent back from a worker like a page."""
+
+    problems: list[Problem]
+
+
 def render_bulk(renderer: Renderer, jobs: list[tuple[str, str]], workers: int, progress: Progress | None,
-                stage: Staging | None = None) -> list[Output]:
-    """Render the jobs in order; on worker processes for large sites (never with a session's memo)."""
+                stage: Sink | None = None) -> list[Output]:
+    """Render the jobs in order; on worker processes for large sites (never with a session's memo).
+
+    A page that fails does not stop the others: every template problem is reported in one run.
+    """
     workers = 1 if renderer.memo is not None else workers
-    if stage is None:
-        return parallel_map(Renderer.job, renderer, jobs, workers, progress)
-    return parallel_map(_render_into, (renderer, stage), jobs, workers, progress)
+    task = (Renderer.job, renderer) if stage is None else (_render_into, (renderer, stage))
+    results = parallel_map(_guarded, task, jobs, workers, progress)
+    problems = [p for r in results if isinstance(r, Failed) for p in r.problems]
+    if problems:
+        raise BuildError(_unique(problems))
+    return results
 
 
-def _render_into(context: tuple[Renderer, Staging], job: tuple[str, str]) -> Output:
+def _guarded(task: tuple[Callable[[Any, tuple[str, str]], Output], Any], job: tuple[str, str]) -> Output | Failed:
+    function, context = task
+    try:
+        return function(context, job)
+    except BuildError as error:
+        return Failed(error.problems)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """One problem per place and message: a broken template breaks every page that uses it alike."""
+    first: dict[tuple, Problem] = {}
+    for problem in problems:
+        first.setdefault((problem.path, problem.line, problem.message), problem)
+    return sorted(first.values())
+
+
+def _render_into(context: tuple[Renderer, Sink], job: tuple[str, str]) -> Output:
     """Render a page and put it in the staging folder; only its path goes back to the parent."""
     renderer, stage = context
     output = renderer.job(job)

@@ -28,7 +28,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .annotate import Annotated
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, reason
 from .model import KIND_TITLES, Entity, Project
 from .prose import Prose
 from .urls import save_as
@@ -125,14 +125,20 @@ def _index(context: tuple[Project, dict[str, Annotated], Prose, Path], items: li
            command: list[str]) -> tuple[int, str]:
     """Write every search document, then run Pagefind on them: its exit status and its output."""
     for item in items:
-        _write_document(context, item)
+        try:
+            _write_document(context, item)
+        except OSError as exc:  # a full disk, say: one line back to the build, not a traceback here
+            return 1, f"{reason(exc)} while writing the search document of {item[0]} {item[1]!r}"
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     return done.returncode, done.stdout
 
 
 def _index_in_child(context: tuple, items: list[tuple[str, str]], command: list[str], pipe: Connection) -> None:
     os.setpgrp()  # a process group of its own, so that the build can stop it and Pagefind at once
-    pipe.send(_index(context, items, command))
+    try:
+        pipe.send(_index(context, items, command))
+    except Exception as exc:  # a bug: said once by the build, never as a traceback of this process
+        pipe.send((1, f"internal error: {type(exc).__name__}: {exc}"))
 
 
 def _write_document(context: tuple[Project, dict[str, Annotated], Prose, Path], item: tuple[str, str]) -> None:

@@ -104,8 +104,10 @@ class Preview:
             inv, files = build_in_memory(self.root, self.session)
         except BuildError as error:
             return None, error.problems, None
-        except Exception as exc:  # a template or generator bug must not kill the preview
-            return None, [Problem("(build)", 0, 0, f"{type(exc).__name__}: {exc}")], None
+        except Exception as exc:  # a bug must not kill the preview (template errors are BuildErrors above)
+            message = " ".join(str(exc).split())
+            return None, [Problem("(build)", 0, 0, f"internal error: {type(exc).__name__}: {message}",
+                                  "please report it with what you changed")], None
         return with_banners(files, inv.problems.drafts), [], inv.project.site.base_url
 
     def apply(self, files: dict[str, bytes] | None, problems: list[Problem], base_url: str | None) -> None:

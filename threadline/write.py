@@ -6,24 +6,75 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
-from .errors import BuildError, Problem
+from .errors import BuildError, OutputError, Problem, reason
 from .render import Output
+from .stamp import INPUTS
+
+# File systems allow names of 255 bytes; the search index saves a page's document under its
+# folder's name plus ".html" (search.flat), so a page's folder name may have 250.
+NAME_MAX = 250
 
 
-def refuse_collisions(outputs: list[Output]) -> None:
-    """Two pages that would write one path are an error, never a silent overwrite."""
+def refuse_bad_paths(outputs: list[Output]) -> None:
+    """Two pages that would write one path, or a name too long to save, are errors, never a failed write."""
     seen: dict[str, Output] = {}
-    problems = []
+    problems = [p for output in outputs if (p := _too_long(output))]
     for output in outputs:
         key = output.path.lower()  # case-insensitive file systems would merge them too
         if key in seen:
             problems.append(Problem(output.path, 0, 0, f"{output.source} and {seen[key].source} both write this path"))
         seen.setdefault(key, output)
     if problems:
-        raise BuildError(problems)
+        raise BuildError(sorted(problems))
+
+
+def _too_long(output: Output) -> Problem | None:
+    longest = max(len(name.encode("utf-8")) for name in output.path.split("/"))
+    if longest <= NAME_MAX:
+        return None
+    return Problem(output.path, 0, 0, f"{output.source} would be saved under a name of {longest} bytes, "
+                   f"more than file systems allow ({NAME_MAX})", "shorten the id or file name it comes from")
+
+
+def refuse_output_folder(root: Path, out: Path) -> None:
+    """The output folder is replaced whole: it must be a folder, and hold no part of the investigation."""
+    problem = _output_folder_problem(root.resolve(), out.resolve())
+    if problem:
+        raise BuildError([Problem(str(out), 0, 0, problem, f"choose a folder of its own, e.g. {root / 'public'}")])
+
+
+def _output_folder_problem(root: Path, out: Path) -> str:
+    for folder in (out, *out.parents):
+        if folder.exists() and not folder.is_dir():
+            return "the output folder is a file" if folder == out else f"the output folder is inside {folder}, a file"
+    if out == root or out in root.parents:
+        return "the output folder holds the investigation, and a build replaces it whole"
+    for name in INPUTS:
+        if out == root / name or root / name in out.parents:
+            return f"the output folder is inside the investigation's {name}, and a build replaces it whole"
+    return ""
+
+
+@contextmanager
+def writing(doing: str, name_the_file: bool = True) -> Iterator[None]:
+    """An OSError in the block (a full disk, no permission) stops the build with one line, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and name_the_file else ""
+        raise OutputError(f"{reason(exc)} while {doing}{where}") from None
+
+
+class Discard:
+    """Where pages go when they are rendered only to find their errors (`check`): nowhere."""
+
+    def put(self, output: Output) -> None:
+        """Keep nothing."""
 
 
 class Staging:
@@ -50,6 +101,10 @@ class Staging:
         self.trash: list[Path] = []  # removed after the swap, by then outside the site
 
     def __enter__(self) -> Staging:
+        with writing(f"making a folder for the site beside {self.out}", name_the_file=False):  # a random name
+            return self._enter()
+
+    def _enter(self) -> Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
@@ -70,6 +125,12 @@ class Staging:
             self.trash.append(trash)
 
     def put(self, output: Output) -> None:
+        try:
+            self._put(output)
+        except OSError as exc:  # on a worker too: the message comes back whole
+            raise OutputError(f"{reason(exc)} while writing {output.path}") from None
+
+    def _put(self, output: Output) -> None:
         target = self.folder / output.path
         if target.parent not in self.made:
             _make_folder(target.parent, self.folder, self.reused)
