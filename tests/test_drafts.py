@@ -105,3 +105,14 @@ def test_the_same_draft_fails_a_session_that_builds(drafted: Path) -> None:
     with pytest.raises(BuildError) as failed:
         build_in_memory(drafted, Session())
     assert [str(p) for p in failed.value.problems] == ERRORS
+
+
+def test_the_stub_files_new_writes_are_bannered_on_their_dossiers_page(tmp_path: Path) -> None:
+    seed = "Harbour talks\n\nAna Ruiz met Tomas Vidal in Lisbon on Friday.\n\n2024-03-01\n"
+    project = write_project(tmp_path / "p", scratch_files(**{"seeds/talks.txt": seed}))
+    assert main(["new", "--project", str(project), "seeds/talks.txt"]) == 0
+    inv, files = build_in_memory(project, Session(drafts="preview"))
+    page = with_banners(files, inv.problems.drafts)["dossiers/talks/index.html"].decode()
+    for kind in ("dossiers", "entities", "events"):
+        assert f"left to confirm in <code>content/{kind}/talks.yaml</code>" in page
+    assert "<code>build.py todo</code> lists what is left across the investigation" in page

@@ -288,6 +288,8 @@ def _page_of(path: str, files: dict[str, bytes]) -> str:
     """The page built from a file: a dossier's or a free page's; the home page for the others."""
     source = PurePosixPath(path)
     kind = {"content/dossiers": "dossier", "content/pages": "page"}.get(source.parent.as_posix())
+    # `new` names a draft's stub entities and events after its dossier: their TODOs go on its page.
+    kind = kind or ("dossier" if source.parent.as_posix() in ("content/entities", "content/events") else None)
     page = save_as(kind, slug=source.stem) if kind else save_as("home")
     return page if page in files else save_as("home")
 
@@ -302,6 +304,7 @@ def _with_banner(body: bytes, drafts: list[Problem]) -> bytes:
         parts.append(f"<p style=\"margin:0\"><strong>Draft: {len(items)} item(s) left to confirm in "
                      f"<code>{html.escape(path)}</code>.</strong> It is shown here only: <code>build.py build</code> "
                      f"refuses it until every TODO is gone.</p><ul style=\"margin:.25em 0 .5em\">{lines}</ul>")
+    parts.append("<p style=\"margin:0\"><code>build.py todo</code> lists what is left across the investigation.</p>")
     banner = "".join(parts).encode("utf-8") + b"</div>"
     start = body.find(b"<body")
     at = body.find(b">", start) + 1 if start >= 0 else 0
