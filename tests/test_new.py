@@ -223,3 +223,24 @@ def test_new_finds_names_and_date_expressions_that_a_first_draft_missed(tmp_path
     assert [(e["date_basis"].split("'")[1], str(e["date"])) for e in events] == [
         ("Saturday", "2023-09-09"), ("on Thursday", "2023-09-07"), ("next week", "2023-09-18/2023-09-24"),
         ("September 7, 2023", "2023-09-07")]
+
+
+BEIJING = """\
+Musk meets vice-premier in Beijing
+
+BEIJING, 14 March 2025 — Vice-Premier Ding Xuexiang met Elon Musk on Tuesday, said Priya Raman of Haitong Research.
+
+Musk is expected back next week.
+"""
+
+
+def test_titles_affiliations_the_dateline_and_later_dates_are_read_as_an_editor_would(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", scratch_files(**{"seeds/beijing.txt": BEIJING}))
+    assert main(["new", "--project", str(project), "seeds/beijing.txt"]) == 0
+    entities = yaml.safe_load((project / "content/entities/beijing.yaml").read_text(encoding="utf-8"))
+    assert {"Ding Xuexiang", "Priya Raman", "Haitong Research"} <= {e["name"] for e in entities}
+    events = (project / "content/events/beijing.yaml").read_text(encoding="utf-8")
+    assert "'14 March 2025'" not in events  # the report's own date is its dateline, not an event
+    assert "'on Tuesday' on line 3, in a report published on Friday 14 March 2025" in events
+    later = next(line for line in events.splitlines() if "'next week'" in line)
+    assert later.endswith("# TODO after the report: an event cannot start later; date what was announced instead")

@@ -94,7 +94,8 @@ def _shown(text: str) -> str:
 
 
 def _edtf_help() -> str:
-    return "use e.g. 2021-05-21, 2021-02, 2019, 2023-12~, 2021?, 2022-41, 2022-07/2024"
+    return ("use e.g. 2021-05-21, 2021-02 (a month), 2019, 2023-12~ (about then), 2021? (not sure), "
+            "2022-41 (second half of 2022), 2022-07/2024 (from July 2022 to 2024)")
 
 
 def _parts(text: str) -> list[str]:

@@ -183,6 +183,8 @@ def _scan_dates(line: str, number: int, index: AliasIndex, found: Findings) -> N
                                                                           and len(line) < len(found.published[1]) + 12):
         return
     for words in guess.date_expressions(line):
+        if found.published and (number, words) == (found.published[2], found.published[1]):
+            continue  # the report's own date, in its dateline: not an event
         sentence = guess.sentence_around(line, line.find(words))
         stubs = [(i, sentence.find(n), len(n)) for i, (n, _) in found.stubs.items() if n in sentence]
         # A known name inside a stub's name ('Washington' in 'The Washington Post') is not named here.

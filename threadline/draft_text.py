@@ -127,11 +127,13 @@ def _event(found: Findings, n: int, mention: Mention) -> list[str]:
     date = resolve(mention.words, published) if published or mention.words[-4:].isdigit() else None
     if published is None and date is not None and not date[:1].isdigit():
         date = None
+    later = published is not None and date is not None and date[:10] > published.isoformat()
     when = (f", in a report published on {WEEKDAYS[published.weekday()]} {published.day} {MONTHS[published.month - 1]} "
             f"{published.year}" if published else "")
     return [f"- id: {event_id(found, n)}\n",
             f"  date: {date}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
-            f"  date_basis: {q(f'TODO confirm: {mention.words!r} on line {mention.line}{when}.')}\n",
+            f"  date_basis: {q(f'TODO confirm: {mention.words!r} on line {mention.line}{when}.')}"
+            f"{'  # TODO after the report: an event cannot start later; date what was announced instead' if later else ''}\n",
             "  title: \"TODO: what happened, in a few words\"\n",
             "  status: reported  # TODO confirm: reported, alleged, denied, confirmed or disputed\n",
             f"  entities: [{', '.join(mention.entities)}]  # TODO confirm\n"]

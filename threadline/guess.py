@@ -47,7 +47,7 @@ COMMON = set("""A An And As At But By For From He Her His I If In It Its Mr Mrs 
 Their There These They This Those To We What When Where Which While Who Why With You Your Yes After Before Since Until
 According Also However Meanwhile Officials Sources Asked Despite During Earlier Later Last Next Then Today Tomorrow
 Yesterday Now Here President Minister Chief Executive Senator Sir Lord Lady Prime Secretary General Read Share CEO
-Chairman Founder Director Spokesman Spokeswoman Governor Ambassador Deputy Foreign Vice""".split())
+Chairman Founder Director Spokesman Spokeswoman Governor Ambassador Deputy Foreign Vice Premier""".split())
 COMMON |= set(WEEKDAYS) | set(MONTHS)
 
 ORGANISATION_WORDS = set("""Agency Association Authority Bank Board Bureau Club Commission Committee Company Corp Corporation
@@ -165,7 +165,7 @@ def _capitalised_runs(line: str) -> list[tuple[int, str]]:
     for token in TOKEN.finditer(line):
         word = token.group()
         joined = bool(run) and line[run[-1].end():token.start()] in (" ", "-")
-        if joined and (word[0].isupper() or word in CONNECTORS or (word.isdigit() and len(word) <= 3)):
+        if joined and (word[0].isupper() or _connects(word, run) or (word.isdigit() and len(word) <= 3)):
             run.append(token)
             continue
         runs.append(run)
@@ -173,6 +173,11 @@ def _capitalised_runs(line: str) -> list[tuple[int, str]]:
     runs.append(run)
     trimmed = [_without_trailing_connectors(r) for r in runs if r]
     return [(r[0].start(), line[r[0].start():r[-1].end()]) for r in trimmed if r]
+
+
+def _connects(word: str, run: list[re.Match]) -> bool:
+    """'of' inside 'Bank of England' or 'University of Oslo', never between a person and where they work."""
+    return word in CONNECTORS and (len(run) == 1 or run[-1].group() in ORGANISATION_WORDS or run[-1].group() in CONNECTORS)
 
 
 def _without_trailing_connectors(run: list[re.Match]) -> list[re.Match]:
@@ -184,10 +189,15 @@ def _without_trailing_connectors(run: list[re.Match]) -> list[re.Match]:
 def _trim(text: str, start: int) -> tuple[str, int]:
     """A run without the sentence opener or title in front of it ('The', 'President') and a possessive after."""
     words = text.split(" ")
-    while len(words) > 1 and words[0] in COMMON and not (words[0] == "The" and len(words) > 2):
+    while len(words) > 1 and _title(words[0]) and not (words[0] == "The" and len(words) > 2):
         start += len(words[0]) + 1
         words = words[1:]
     return re.sub(r"['’]s$", "", " ".join(words)), start
+
+
+def _title(word: str) -> bool:
+    """A common word or title in front of a name, hyphenated ones included ('Vice-Premier')."""
+    return all(part in COMMON for part in word.split("-"))
 
 
 def _inside(start: int, end: int, claimed: list[tuple[int, int]], line: str) -> bool:
