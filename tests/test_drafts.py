@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,16 @@ def test_the_stub_files_new_writes_are_bannered_on_their_dossiers_page(tmp_path:
     for kind in ("dossiers", "entities", "events"):
         assert f"left to confirm in <code>content/{kind}/talks.yaml</code>" in page
     assert "<code>build.py todo</code> lists what is left across the investigation" in page
+
+
+def test_todo_reads_files_as_the_build_does(scratch: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A pipe is never opened (it would wait for ever); a link out of the project is never followed."""
+    os.mkfifo(scratch / "content/dossiers/pipe.yaml")
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("- note: TODO secret\n")
+    (scratch / "content/events/linked.yaml").symlink_to(secret)
+    assert main(["todo", "--project", str(scratch)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "nothing left to confirm\n"
+    assert err.splitlines() == ["content/dossiers/pipe.yaml: not a regular file",
+                                "content/events/linked.yaml: a link to outside the project (copy the file into the project)"]

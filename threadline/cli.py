@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import stamp
-from .errors import BuildError, OutputError, Problem, reason
+from .errors import BuildError, OutputError, Problem, Problems, reason
 from .pipeline import Timings, analyse, build, render_everything
 from .write import writing
 
@@ -160,7 +160,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_todo(args: argparse.Namespace) -> int:
     from .todo import left_to_confirm
 
-    items = left_to_confirm(args.project)
+    unreadable = Problems()
+    items = left_to_confirm(args.project, unreadable)
+    report(unreadable.items)
     for item in items:
         print(item)
     print(f"{len(items)} item(s) left to confirm" if items else "nothing left to confirm")

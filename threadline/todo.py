@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import Problems, Where, relpath
+from .inputs import read_input
 
 CONFIRM_KEY = "TODO_confirm_every_guess_below_then_delete_this_line"
 # TODO, TODO:, TODO_confirm_…, but not a longer word such as TODOS; in capitals, as `new` writes it.
@@ -47,14 +48,15 @@ def note_markers(text: str, path: str, problems: Problems) -> None:
         problems.draft(Where(path, line, column), DRAFT + shown, hint)
 
 
-def left_to_confirm(root: Path) -> list[str]:
-    """`path:line: text` for every TODO in the investigation, by file and line."""
+def left_to_confirm(root: Path, unreadable: Problems) -> list[str]:
+    """`path:line: text` for every TODO in the investigation, by file and line; files that cannot be read go to `unreadable`.
+
+    Files are read as the build reads them (inputs.read_input): never a pipe, never through a link out of the project.
+    """
     found = []
     for path in sorted((path for pattern in FILES for path in root.glob(pattern)), key=str):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            found.append(f"{relpath(path, root)}: cannot read: {getattr(exc, 'strerror', None) or exc}")
-            continue
-        found += [f"{relpath(path, root)}:{line}: {words}" for line, _, words in markers(text)]
+        raw = read_input(path, root, unreadable)
+        if raw is not None:
+            text = raw.decode("utf-8", "replace")  # bytes that are not UTF-8 are for `check` to report
+            found += [f"{relpath(path, root)}:{line}: {words}" for line, _, words in markers(text)]
     return found
