@@ -82,9 +82,21 @@ class Session:
         files = sorted((p for p in templates.rglob("*") if p.is_file()), key=str)
         stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
         if self.env is None or stamp != self.templates:
-            self.env, self.templates = environment(templates), stamp
+            self.env, self.templates = checked_environment(templates), stamp
             self.pages = {}  # rendered with the old templates
         return self.env
+
+
+def checked_environment(templates: Path) -> jinja2.Environment:
+    """The compiled templates; BuildError naming every template that cannot be read or compiled.
+
+    Checked once per compilation: a session keeps the environment, and so the check, until a template changes.
+    """
+    env = environment(templates)
+    broken = check_templates(env, templates)
+    if broken:
+        raise BuildError(broken)
+    return env
 
 
 @dataclass
@@ -183,10 +195,7 @@ def render_site(inv: Investigation, templates: Path, session: Session | None = N
     refuse_links_out(inv.project.root, templates)  # before any template or static file is read
     prose = session.prose if session else Prose()
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
-    env = session.environment(templates) if session else environment(templates)
-    broken = check_templates(env, templates)
-    if broken:
-        raise BuildError(broken)
+    env = session.environment(templates) if session else checked_environment(templates)
     memo = session.pages if session else None  # a one-off build renders everything once: no memo
     pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage)
     outputs = pages + list(data_files(inv.project, views))
