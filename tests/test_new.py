@@ -244,3 +244,11 @@ def test_titles_affiliations_the_dateline_and_later_dates_are_read_as_an_editor_
     assert "'on Tuesday' on line 3, in a report published on Friday 14 March 2025" in events
     later = next(line for line in events.splitlines() if "'next week'" in line)
     assert later.endswith("# TODO after the report: an event cannot start later; date what was announced instead")
+
+
+def test_new_reads_a_seed_as_the_build_does(project: Path, capsys: pytest.CaptureFixture) -> None:
+    (project / "seeds/latin1.txt").write_bytes("Caf\xe9 talks\n".encode("latin-1"))
+    assert main(["new", "--project", str(project), "seeds/latin1.txt"]) == 1
+    assert capsys.readouterr().err == ("new: seeds/latin1.txt:1:4: the file is not UTF-8 (byte 3 is 0xe9) "
+                                       "(convert it to UTF-8 first)\n")
+    assert not (project / "content/dossiers/latin1.yaml").exists()

@@ -18,8 +18,9 @@ from pathlib import Path
 from . import guess
 from .annotate import AliasIndex, seed_lines
 from .draft_text import entities_text, events_text, schema_ref, sidecar_text
-from .errors import Problems
-from .load import load_entity, read_yaml
+from .errors import Problems, Where, relpath
+from .inputs import decode, read_input
+from .load import MAX_SEED_BYTES, load_entity, read_yaml
 from .yamlio import where_of
 
 BOILERPLATE = re.compile(
@@ -66,11 +67,11 @@ def slug_for(seed: str) -> str:
 def new_sidecar(root: Path, seed_arg: str) -> Path:
     """Write the sidecar (and stub entities and events) for the seed; DraftError if it cannot or must not."""
     seed = _seed_path(root, seed_arg)
-    raw = seed.read_bytes()
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise DraftError(f"seeds/{seed.name}: not UTF-8 (byte {exc.start}); convert it to UTF-8 first") from exc
+    refused = Problems()
+    raw = read_input(seed, root, refused, limit=MAX_SEED_BYTES)  # as the build reads a seed
+    text = None if raw is None else decode(raw, Where(relpath(seed, root)), refused)
+    if raw is None or text is None:
+        raise DraftError("; ".join(str(problem) for problem in refused.items))
     slug = slug_for(seed.name)
     targets = {kind: root / "content" / kind / f"{slug}.yaml" for kind in ("dossiers", "entities", "events")}
     _refuse_existing(root, seed.name, targets)
