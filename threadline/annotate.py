@@ -6,8 +6,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from .errors import Problems
-from .hints import closest_hint, short
+from .errors import Problems, short
+from .hints import closest_hint
 from .model import Citation, Dossier, Entity
 
 _WORD = re.compile(r"\w+")

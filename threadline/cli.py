@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import stamp
-from .errors import BuildError, OutputError, Problem, Problems, reason
+from .errors import BuildError, OutputError, Problem, Problems, one_line, reason
 from .pipeline import Timings, analyse, build, render_everything
 from .write import writing
 
@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{command} interrupted{kept}", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: every kind of bad input is a BuildError or an OutputError above
-        message = " ".join(str(exc).split())
-        print(f"internal error: {type(exc).__name__}: {message} (please report it with the command you ran)", file=sys.stderr)
+        print(f"internal error: {type(exc).__name__}: {one_line(str(exc))} (please report it with the command you ran)",
+              file=sys.stderr)
         return 2
 
 

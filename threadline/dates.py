@@ -12,6 +12,8 @@ from functools import cache
 
 from edtf import parse_edtf
 
+from .errors import short
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
 # EDTF level 1 seasons and level 2 quarters and halves, as a reader would say them.
@@ -90,7 +92,7 @@ def parse_date(text: str) -> FuzzyDate:
 
 def _shown(text: str) -> str:
     """The text as messages quote it: in quotes, shortened when long."""
-    return repr(text if len(text) <= 40 else text[:39] + "…")
+    return repr(short(text, 40))
 
 
 def _edtf_help() -> str:

@@ -105,6 +105,16 @@ def relpath(path: Path, root: Path) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], shown)
 
 
+def short(text: str, limit: int = 80) -> str:
+    """`text` as a message quotes it: cut to `limit` characters, with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(text: str) -> str:
+    """A message on one line, as every problem is printed."""
+    return " ".join(text.split())
+
+
 def reason(exc: OSError) -> str:
     """An operating system error in words, lower case: "permission denied", "no space left on device"."""
     text = exc.strerror or str(exc)

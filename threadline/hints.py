@@ -12,6 +12,8 @@ import difflib
 import re
 import unicodedata
 
+from .errors import short
+
 # Characters that an editor's keyboard replaces with look-alikes: each folds to the plain one.
 LOOKALIKES = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
@@ -21,11 +23,6 @@ LOOKALIKES = str.maketrans({
 })
 COPY_EXACTLY = "copy it from the seed exactly, curly quotes and apostrophes included"
 _SPACES = re.compile(r"\s+")
-
-
-def short(text: str, limit: int = 80) -> str:
-    """`text`, cut to `limit` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def closest_hint(text: str, lines: list[str], numbers: list[int] | None = None) -> str:

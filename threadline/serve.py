@@ -31,7 +31,7 @@ from tornado import httpserver, netutil, web
 from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.routing import AnyMatches, Rule
 
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, one_line
 from .hosts import Hosts, OwnHost, Refused, served_hosts
 from .pipeline import Session, build_in_memory
 from .todo import DRAFT
@@ -105,8 +105,7 @@ class Preview:
         except BuildError as error:
             return None, error.problems, None
         except Exception as exc:  # a bug must not kill the preview (template errors are BuildErrors above)
-            message = " ".join(str(exc).split())
-            return None, [Problem("(build)", 0, 0, f"internal error: {type(exc).__name__}: {message}",
+            return None, [Problem("(build)", 0, 0, f"internal error: {type(exc).__name__}: {one_line(str(exc))}",
                                   "please report it with what you changed")], None
         return with_banners(files, inv.problems.drafts), [], inv.project.site.base_url
 

@@ -16,7 +16,7 @@ from stat import S_ISREG
 
 import jinja2
 
-from .errors import Problem, reason
+from .errors import Problem, one_line, reason
 
 SUFFIX = ".html"  # a template's file name ends with it; templates/static/ holds files copied as they are
 
@@ -101,8 +101,3 @@ def shown_path(path: Path, templates: Path) -> str:
     """A template's path as messages show it: templates/<file>."""
     absolute, top = Path(os.path.abspath(path)), Path(os.path.abspath(templates))
     return f"templates/{absolute.relative_to(top).as_posix()}" if absolute.is_relative_to(top) else absolute.as_posix()
-
-
-def one_line(text: str) -> str:
-    """A message on one line, as every problem is printed."""
-    return " ".join(text.split())

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import Problems, Where, relpath
+from .errors import Problems, Where, relpath, short
 from .inputs import read_input
 
 CONFIRM_KEY = "TODO_confirm_every_guess_below_then_delete_this_line"
@@ -42,10 +42,9 @@ def markers(text: str) -> Iterator[tuple[int, int, str]]:
 def note_markers(text: str, path: str, problems: Problems) -> None:
     """Record each TODO of a file's text as an unconfirmed draft (an error, unless previewing)."""
     for line, column, words in markers(text):
-        shown = words if len(words) <= SHOWN else words[:SHOWN - 1] + "…"
         hint = ("check every guess in this file, then delete this line" if words.startswith(CONFIRM_KEY)
                 else "confirm or correct it, then remove the TODO")
-        problems.draft(Where(path, line, column), DRAFT + shown, hint)
+        problems.draft(Where(path, line, column), DRAFT + short(words, SHOWN), hint)
 
 
 def left_to_confirm(root: Path, unreadable: Problems) -> list[str]:

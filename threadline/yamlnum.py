@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .errors import short
+
 MAX_DIGITS = 100  # Python refuses to convert an integer of more than 4,300 digits; we stop far earlier
 _TRUE = {"yes", "true", "on"}
 _FALSE = {"no", "false", "off"}
 _NULL = {"", "~", "null"}
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Written:
@@ -30,7 +28,7 @@ class Written:
         return number
 
     def __repr__(self) -> str:
-        return shorten(self.written)
+        return short(self.written, 40)
 
     __str__ = __repr__
 
@@ -52,7 +50,7 @@ def _digits(text: str) -> tuple[int, str]:
     sign = -1 if digits.startswith("-") else 1
     digits = digits.lstrip("+-")
     if len(digits) > MAX_DIGITS:
-        raise ValueError(f"the number {shorten(text)} has {len(digits):,} digits, more than the {MAX_DIGITS} a value may have")
+        raise ValueError(f"the number {short(text, 40)} has {len(digits):,} digits, more than the {MAX_DIGITS} a value may have")
     return sign, digits
 
 
@@ -68,7 +66,7 @@ def yaml_int(text: str) -> int:
         base = 2 if digits.startswith("0b") else 16 if digits.startswith("0x") else 8 if digits[:1] == "0" else 10
         return WrittenInt(sign * int(digits[2:] if base in (2, 16) else digits, base), text)
     except ValueError:
-        raise ValueError(f"{shorten(text)!r} is not a valid YAML integer") from None
+        raise ValueError(f"{short(text, 40)!r} is not a valid YAML integer") from None
 
 
 def yaml_float(text: str) -> float:
@@ -82,18 +80,18 @@ def yaml_float(text: str) -> float:
             value = value * 60 + float(part)
         return WrittenFloat(sign * value, text)
     except ValueError:
-        raise ValueError(f"{shorten(text)!r} is not a valid YAML number") from None
+        raise ValueError(f"{short(text, 40)!r} is not a valid YAML number") from None
 
 
 def yaml_bool(text: str) -> bool:
     if text.lower() not in _TRUE | _FALSE:
-        raise ValueError(f"{shorten(text)!r} is not a valid YAML truth value")
+        raise ValueError(f"{short(text, 40)!r} is not a valid YAML truth value")
     return text.lower() in _TRUE
 
 
 def yaml_null(text: str) -> None:
     if text.lower() not in _NULL:
-        raise ValueError(f"{shorten(text)!r} is not a valid YAML null")
+        raise ValueError(f"{short(text, 40)!r} is not a valid YAML null")
 
 
 SCALARS: dict[str, Callable[[str], Any]] = {
