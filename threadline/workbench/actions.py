@@ -21,7 +21,7 @@ from ..load import SLUG
 from ..model import KINDS
 from ..todo import CONFIRM_KEY, MARKER
 from . import yamledit
-from .yamledit import EditError, YamlText
+from .yamledit import EditError, data
 
 PLURAL = {"person": "people", "organisation": "organisations", "place": "places", "product": "products"}
 SETTABLE = {
@@ -112,13 +112,21 @@ def _sidecar_doc(pending: Pending, dossier: str) -> Any:
     text = pending.text(sidecar(dossier))
     if text is None:
         raise ActionError(f"no dossier {dossier!r}")
-    return YamlText.parse(text).doc
+    return _data(text, sidecar(dossier))
+
+
+def _data(text: str, rel: str) -> Any:
+    """A file's data, every scalar a string; a file that is not YAML is refused with its name."""
+    try:
+        return data(text)
+    except EditError as exc:
+        raise ActionError(f"{rel}: {exc}") from None
 
 
 def seed_line(pending: Pending, dossier: str, number: Any) -> str:
     """Line `number` of the dossier's seed, as the build numbers lines."""
     doc = _sidecar_doc(pending, dossier)
-    path = pending.root / "seeds" / str(doc.get("seed"))
+    path = pending.root / "seeds" / str(doc.get("seed") if isinstance(doc, dict) else "")
     problems = Problems()
     raw = read_input(path, pending.root, problems)
     text = None if raw is None else decode(raw, Where(relpath(path, pending.root)), problems)
@@ -147,7 +155,7 @@ def verbatim(pending: Pending, params: dict, key: str = "quote") -> str:
 def find_item(pending: Pending, target: str, ident: str) -> tuple[str, int]:
     """The file and index of the entity or event `ident`."""
     for rel in pending.files(FOLDER[target]):
-        doc = YamlText.parse(pending.text(rel) or "").doc
+        doc = _data(pending.text(rel) or "", rel)
         for index, item in enumerate(doc if isinstance(doc, list) else []):
             if isinstance(item, dict) and item.get("id") == ident:
                 return rel, index
@@ -157,7 +165,7 @@ def find_item(pending: Pending, target: str, ident: str) -> tuple[str, int]:
 def all_ids(pending: Pending, target: str) -> set[str]:
     ids = set()
     for rel in pending.files(FOLDER[target]):
-        doc = YamlText.parse(pending.text(rel) or "").doc
+        doc = _data(pending.text(rel) or "", rel)
         ids |= {item.get("id") for item in (doc if isinstance(doc, list) else []) if isinstance(item, dict)}
     return ids
 
@@ -245,7 +253,7 @@ def not_entity(pending: Pending, params: dict) -> str:
     dossier, name = _slug_param(params, "dossier"), _param(params, "name")
     pending.edit(sidecar(dossier), lambda t: yamledit.append(t, (), "unlinked", name))
     stubs = f"content/entities/{dossier}.yaml"
-    doc = YamlText.parse(pending.text(stubs) or "").doc if pending.text(stubs) else None
+    doc = _data(pending.text(stubs) or "", stubs)
     for index, item in enumerate(doc or []):
         if isinstance(item, dict) and item.get("name") == name:
             _remove_entity(pending, stubs, index, item.get("id"))
@@ -257,7 +265,7 @@ def _remove_entity(pending: Pending, rel: str, index: int, ident: str) -> None:
     """The entity, and its id from every event that names it (a draft's stub events do)."""
     pending.edit(rel, lambda t: yamledit.remove_item(t, (), index))
     for events in pending.files("content/events"):
-        doc = YamlText.parse(pending.text(events) or "").doc
+        doc = _data(pending.text(events) or "", events)
         for n, event in enumerate(doc if isinstance(doc, list) else []):
             names = list(event.get("entities") or []) if isinstance(event, dict) else []
             if ident in names:
@@ -351,8 +359,9 @@ def remove(pending: Pending, params: dict) -> str:
 
 def _uncite(pending: Pending, event: str) -> None:
     for rel in pending.files("content/dossiers"):
-        doc = YamlText.parse(pending.text(rel) or "").doc
-        cited = [n for n, c in enumerate(doc.get("events") or []) if isinstance(c, dict) and c.get("event") == event]
+        doc = _data(pending.text(rel) or "", rel)
+        citations = (doc.get("events") if isinstance(doc, dict) else None) or []
+        cited = [n for n, c in enumerate(citations) if isinstance(c, dict) and c.get("event") == event]
         for n in reversed(cited):
             pending.edit(rel, lambda t, n=n: yamledit.remove_item(t, ("events",), n))
 

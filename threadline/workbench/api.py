@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from ..errors import Problem
+from ..pipeline import Session
 from .actions import ActionError, plan, sidecar
 from .journal import Journal, WriteRefusedError, new_errors
 from .state import date_preview, workbench_state
@@ -106,6 +108,8 @@ class _WriteHandler(_Handler):
     async def locked(self, work) -> None:
         async with self.preview.workbench.lock:
             status, body = await IOLoop.current().run_in_executor(None, work)
+        if body.get("files"):
+            self.preview.nudge()
         self.reply(status, body)
 
 
@@ -117,7 +121,9 @@ class ActionHandler(_WriteHandler):
             params = json.loads(self.request.body or b"null")
         except (ValueError, UnicodeDecodeError):
             return self.reply(400, {"ok": False, "error": "the body is not JSON"})
-        await self.locked(lambda: perform(self.preview.root, self.preview.workbench.journal, params))
+        preview = self.preview
+        known = [p for p in preview.problems if p.severity == "error"]  # the last build's: [] when it built
+        await self.locked(lambda: perform(preview.root, preview.workbench.journal, params, known, preview.session))
 
 
 class UndoHandler(_WriteHandler):
@@ -127,15 +133,16 @@ class UndoHandler(_WriteHandler):
         await self.locked(lambda: undo(self.preview.workbench.journal))
 
 
-def perform(root: Path, journal: Journal, params: Any) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, reply) of one action: written when the build it leaves has no new error."""
+def perform(root: Path, journal: Journal, params: Any, known: list[Problem] | None = None,
+            kept: Session | None = None) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, reply) of one action: written when the build it leaves has no new error (see journal.new_errors)."""
     try:
         said, changes = plan(root, params)
     except ActionError as exc:
         return 422, {"ok": False, "error": str(exc)}
     if not changes:
         return 200, {"ok": True, "said": f"{said} (nothing to change)", "files": []}
-    problems = new_errors(root, changes)
+    problems = new_errors(root, changes, known, kept)
     if problems:
         return 422, {"ok": False, "error": "the build would fail, so nothing was written",
                      "problems": [str(p) for p in problems]}

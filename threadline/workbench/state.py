@@ -13,7 +13,7 @@ from ..model import KINDS, STATUSES, Dossier, Project
 from ..pipeline import Investigation
 from ..urls import save_as
 from .actions import SECTIONS, SETTABLE
-from .yamledit import EditError, YamlText
+from .yamledit import EditError, YamlText, child, key_at
 
 TODO = "TODO"
 
@@ -62,16 +62,16 @@ def _dossier(dossier: Dossier, text: str) -> dict[str, Any]:
         value = getattr(dossier, key, None)
         value = value.edtf if key == "published" else value
         fields[key] = {"value": value, "todo": _todo_at(yt, key)}
-    sections = {key: {"todo": _todo_at(yt, key, whole=False), "present": bool(yt and key in yt.doc)} for key in SECTIONS}
+    sections = {key: {"todo": _todo_at(yt, key, whole=False)} for key in SECTIONS}
     return {"slug": dossier.slug, "seed": dossier.seed, "fields": fields, "sections": sections,
             "unlinked": list(dossier.unlinked)}
 
 
 def _todo_at(yt: YamlText | None, key: str, whole: bool = True) -> bool:
     """True when the key's line (or, `whole`, any line of its value) still says TODO: a guess of `new` not confirmed."""
-    if yt is None or not isinstance(yt.doc, dict) or key not in yt.doc:
+    if yt is None or child(yt.root, key) is None:
         return False
-    line, col = yt.doc.lc.key(key)
+    line, col = key_at(yt.root, key)
     last = yt.end_of(line, col) if whole else line
     return any(TODO in yt.lines[n] for n in range(line, last + 1))
 
