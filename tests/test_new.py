@@ -259,7 +259,7 @@ def test_new_reads_a_seed_as_the_build_does(project: Path, capsys: pytest.Captur
 
 @pytest.mark.parametrize(("name", "ident"), [
     ("Павел Орлов", "pavel-orlov"), ("Володимир Зеленський", "volodimir-zelenskiy"), ("Объявить", "obyavit"),
-    ("Elon Musk", "elon-musk"), ("Zoë O’Brien", "zoe-o-brien"), ("王毅", ""),
+    ("Elon Musk", "elon-musk"), ("Zoë O’Brien", "zoe-obrien"), ("王毅", ""),
 ])
 def test_stub_ids_romanise_cyrillic_names(name: str, ident: str) -> None:
     assert slug(name) == ident
