@@ -21,6 +21,7 @@ from tests.conftest import REPO, fixture_project, tree
 from tests.test_serve import Server, start, wait_until
 from threadline.cli import main
 from threadline.pipeline import build
+from threadline.workbench.api import is_loopback
 from threadline.workbench.journal import Journal, WriteRefusedError, writable
 
 SEED = """\
@@ -261,3 +262,12 @@ def test_the_built_site_never_has_the_workbench(project: Path, tmp_path: Path) -
         (project / path).unlink()
     build(project, tmp_path / "out", search=False)
     assert not any(b"__threadline__" in content or b"workbench" in content for content in tree(tmp_path / "out").values())
+
+
+@pytest.mark.parametrize(("address", "loopback"), [
+    ("127.0.0.1", True), ("127.5.0.9", True), ("::1", True), ("::ffff:127.0.0.1", True), ("192.168.1.20", False),
+    ("10.0.0.1", False), ("::ffff:192.168.1.20", False), ("fe80::1%eth0", False), ("", False), (None, False),
+    ("localhost", False),
+])
+def test_only_a_browser_on_this_computer_may_write(address: str | None, loopback: bool) -> None:
+    assert is_loopback(address) is loopback

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -98,7 +99,9 @@ class _WriteHandler(_Handler):
     def prepare(self) -> None:
         """Only the preview's own pages may write: their Origin, the server's token, a JSON body."""
         given = self.request.headers.get(TOKEN_HEADER, "")
-        if not self.preview.hosts.allows_origin(self.request.headers.get("Origin", "")):
+        if not is_loopback(self.request.remote_ip):  # even with --host, only this computer writes
+            self.reply(403, {"ok": False, "error": "the workbench writes only for a browser on this computer"})
+        elif not self.preview.hosts.allows_origin(self.request.headers.get("Origin", "")):
             self.reply(403, {"ok": False, "error": "a write must come from a page of this preview (Origin)"})
         elif not hmac.compare_digest(given.encode(), self.preview.workbench.token.encode()):
             self.reply(403, {"ok": False, "error": f"a write needs this server's token in {TOKEN_HEADER}"})
@@ -131,6 +134,15 @@ class UndoHandler(_WriteHandler):
 
     async def post(self) -> None:
         await self.locked(lambda: undo(self.preview.workbench.journal))
+
+
+def is_loopback(address: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and an IPv4 loopback address written as IPv6."""
+    try:
+        ip = ipaddress.ip_address((address or "").split("%")[0])
+    except ValueError:
+        return False
+    return ip.is_loopback or (ip.version == 6 and ip.ipv4_mapped is not None and ip.ipv4_mapped.is_loopback)
 
 
 def perform(root: Path, journal: Journal, params: Any, known: list[Problem] | None = None,
