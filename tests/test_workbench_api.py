@@ -102,7 +102,7 @@ def rebuilt(server: Server, before: int) -> None:
     ({}, b"{not json", 400, "the body is not JSON"),
     ({}, [], 422, "the request must be a JSON object"),
     ({}, {"action": "format-disk"}, 422, "unknown action 'format-disk'; one of cite, new-event, alias, new-entity, "
-                                         "not-entity, note, boilerplate, set, confirm, remove"),
+                                         "not-entity, note, boilerplate, quotation, headline, set, confirm, remove"),
 ])
 def test_a_write_needs_the_pages_origin_the_token_and_json(server: Server, project: Path, headers: dict, body: object,
                                                             code: int, error: str) -> None:
@@ -271,3 +271,28 @@ def test_the_built_site_never_has_the_workbench(project: Path, tmp_path: Path) -
 ])
 def test_only_a_browser_on_this_computer_may_write(address: str | None, loopback: bool) -> None:
     assert is_loopback(address) is loopback
+
+
+def test_a_quotation_headline_and_several_boilerplate_lines(server: Server, project: Path) -> None:
+    act(server, action="quotation", dossier=SLUG, speaker="anselm-brandt", line=5, text="would last until next week")
+    act(server, action="headline", dossier=SLUG, line=1)
+    assert act(server, action="boilerplate", dossier=SLUG, lines=[2, 3, 7])["said"] == "lines 2, 3, 7 boilerplate"
+    text = (project / SIDECAR).read_text(encoding="utf-8")
+    assert "quotes:\n  - speaker: anselm-brandt\n    text: would last until next week\n" in text
+    assert "\nheadline: Harbour board delays Varnholm vote\nheadline_by: source\n" in text
+    assert '  - "12 July 2024"\n  - "Share this article"\n  - By Ada Lindqvist\nnotes:' in text  # listed ones once
+
+
+def test_renaming_a_stub_updates_every_reference(server: Server, project: Path) -> None:
+    act(server, action="set", target="entity", id="olaf-brenner", fields={"id": "olaf-brenner-chair"})
+    act(server, action="quotation", dossier=SLUG, speaker="olaf-brenner-chair", line=5, text="until next week")
+    act(server, action="set", target="entity", id="olaf-brenner-chair", fields={"id": "olaf-brenner"})
+    act(server, action="set", target="event", id=f"{SLUG}-event-2", fields={"id": "board-delays-vote"})
+    events = (project / f"content/events/{SLUG}.yaml").read_text(encoding="utf-8")
+    text = (project / SIDECAR).read_text(encoding="utf-8")
+    assert "- id: board-delays-vote\n" in events and "entities: [olaf-brenner, baltic-survey-group]" in events
+    assert "  - event: board-delays-vote\n" in text and "  - speaker: olaf-brenner\n" in text
+    assert "olaf-brenner-chair" not in events + text and f"{SLUG}-event-2" not in events + text
+    status, reply = post(server, "action", {"action": "set", "target": "entity", "id": "olaf-brenner",
+                                            "fields": {"id": "anselm-brandt"}})
+    assert (status, reply) == (422, {"ok": False, "error": "there is already an entity 'anselm-brandt'"})

@@ -21,8 +21,9 @@ from tornado.ioloop import IOLoop
 
 from ..errors import Problem
 from ..pipeline import Session
-from .actions import ActionError, plan, sidecar
+from .actions import plan
 from .journal import Journal, WriteRefusedError, new_errors
+from .pending import ActionError, sidecar
 from .state import date_preview, workbench_state
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from ..errors import Problem
 from ..model import KINDS, STATUSES, Dossier, Project
 from ..pipeline import Investigation
 from ..urls import save_as
-from .actions import SECTIONS, SETTABLE
+from .actions import SECTIONS
+from .pending import SETTABLE
 from .yamledit import EditError, YamlText, child, key_at
 
 TODO = "TODO"
