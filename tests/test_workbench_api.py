@@ -296,3 +296,11 @@ def test_renaming_a_stub_updates_every_reference(server: Server, project: Path) 
     status, reply = post(server, "action", {"action": "set", "target": "entity", "id": "olaf-brenner",
                                             "fields": {"id": "anselm-brandt"}})
     assert (status, reply) == (422, {"ok": False, "error": "there is already an entity 'anselm-brandt'"})
+
+
+def test_confirming_another_publication_day_dates_the_stub_events_again(server: Server, project: Path) -> None:
+    act(server, action="set", target="dossier", id=SLUG, fields={"published": "2024-07-19", "published_basis": "By hand."})
+    events = (project / f"content/events/{SLUG}.yaml").read_text(encoding="utf-8")
+    assert ("  date: \"2024-07-19\"  # TODO confirm\n  date_basis: \"TODO confirm: 'on Friday' on line 4, in a report "
+            "published on Friday 19 July 2024.\"\n") in events
+    assert '  date: "2024-07-22/2024-07-28"  # TODO confirm\n' in events

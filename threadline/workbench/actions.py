@@ -7,10 +7,13 @@ writes them (journal.new_errors), so what an action may do is exactly what an ed
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..draft_text import stub_date
 from ..model import KINDS
 from ..todo import CONFIRM_KEY, MARKER
 from . import yamledit
@@ -178,6 +181,7 @@ def set_fields(pending: Pending, params: dict) -> str:
         pending.edit(rel, lambda t: yamledit.drop_todo_comments(t, path))
     if target == "dossier":
         _drop_confirm_key(pending, rel)
+        _redate_stubs(pending, ident, fields.get("published"))
     return f"{', '.join(fields)} set"
 
 
@@ -198,6 +202,29 @@ def confirm(pending: Pending, params: dict) -> str:
     if target == "dossier":
         _drop_confirm_key(pending, rel)
     return f"confirmed {', '.join(keys) if target == 'dossier' else ident}"
+
+
+GUESSED = re.compile(r"TODO confirm: (['\"])(.+?)\1 on line (\d+)")
+
+
+def _redate_stubs(pending: Pending, dossier: str, published: Any) -> None:
+    """The draft's unconfirmed stub events dated again from their date expressions, against the confirmed publication day.
+
+    `new` dated them from the date it took for the publication's (a banner's date may mislead it).
+    """
+    try:
+        day = dt.date.fromisoformat(published) if isinstance(published, str) and len(published) == 10 else None
+    except ValueError:
+        day = None
+    rel = f"content/events/{dossier}.yaml"
+    if day is None or pending.text(rel) is None:
+        return
+    for n, event in enumerate(file_data(pending.text(rel) or "", rel) or []):
+        guessed = GUESSED.match(str(event.get("date_basis", ""))) if isinstance(event, dict) else None
+        if guessed:
+            date, basis = stub_date(guessed[2], int(guessed[3]), day)
+            for key, value in (("date", date or "TODO"), ("date_basis", basis)):
+                pending.edit(rel, lambda t, n=n, key=key, value=value: yamledit.set_value(t, (n,), key, value, False))
 
 
 def _target(pending: Pending, target: str, ident: str) -> tuple[str, tuple]:

@@ -239,8 +239,11 @@ def _comment_start(line: str) -> int:
     return -1
 
 
-def set_value(text: str, path: Path_, key: str, value: Any) -> str:
-    """`key` of the mapping at `path` set to a scalar or flat list; added after the last key when missing."""
+def set_value(text: str, path: Path_, key: str, value: Any, confirmed: bool = True) -> str:
+    """`key` of the mapping at `path` set to a scalar or flat list; added after the last key when missing.
+
+    A value the editor sets is `confirmed`: its `# TODO …` comment goes (any other comment stays).
+    """
     yt = YamlText.parse(text)
     mapping = yt.node(path)
     if not isinstance(mapping, MappingNode):
@@ -252,13 +255,9 @@ def set_value(text: str, path: Path_, key: str, value: Any) -> str:
     line, col = key_at(mapping, key)
     end = yt.end_of(line, col)
     _, comment = _split_comment(yt.lines[line]) if end == line else ("", "")
-    yt.lines[line:end + 1] = [f"{yt.lines[line][:col]}{key}: {shown}{_without_todo(comment)}\n"]
+    kept = "" if confirmed and "TODO" in comment else comment
+    yt.lines[line:end + 1] = [f"{yt.lines[line][:col]}{key}: {shown}{kept}\n"]
     return yt.text
-
-
-def _without_todo(comment: str) -> str:
-    """A setting by the editor confirms the value: its `# TODO …` comment goes, any other stays."""
-    return "" if "TODO" in comment else comment
 
 
 def remove_item(text: str, path: Path_, index: int) -> str:
