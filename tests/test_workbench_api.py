@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -304,3 +305,13 @@ def test_confirming_another_publication_day_dates_the_stub_events_again(server: 
     assert ("  date: \"2024-07-19\"  # TODO confirm\n  date_basis: \"TODO confirm: 'on Friday' on line 4, in a report "
             "published on Friday 19 July 2024.\"\n") in events
     assert '  date: "2024-07-22/2024-07-28"  # TODO confirm\n' in events
+
+
+def test_a_new_events_date_is_guessed_from_the_passage(server: Server) -> None:
+    def guess(text: str, line: int) -> dict:
+        query = urllib.parse.urlencode({"dossier": SLUG, "line": line, "text": text})
+        return json.loads(server.get(f"__threadline__/workbench/guess?{query}")[1])
+    assert guess("questions raised in March", 6) == {
+        "ok": True, "date": "2024-03", "date_basis": "'in March' on line 6, in a report published on Friday 12 July 2024."}
+    assert guess("postponed on Friday its vote", 4)["date"] == "2024-07-12"
+    assert guess("Critics said the company", 6) == {"ok": True}

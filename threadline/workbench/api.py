@@ -24,7 +24,7 @@ from ..pipeline import Session
 from .actions import plan
 from .journal import Journal, WriteRefusedError, new_errors
 from .pending import ActionError, sidecar
-from .state import date_preview, workbench_state
+from .state import date_guess, date_preview, workbench_state
 
 if TYPE_CHECKING:
     from ..serve import Preview
@@ -94,6 +94,18 @@ class DateHandler(_Handler):
     def get(self) -> None:
         style = self.preview.inv.project.site.date_style if self.preview.inv else "day-month-year"
         self.reply(200, date_preview(self.get_query_argument("value", ""), style))
+
+
+class GuessHandler(_Handler):
+    """GET guess?dossier=SLUG&line=N&text=PASSAGE: a new event's date and basis from a date expression in it."""
+
+    def get(self) -> None:
+        if self.preview.inv is None:
+            return self.reply(503, {"ok": False, "error": "the site has not built yet"})
+        line = self.get_query_argument("line", "0")
+        guess = date_guess(self.preview.inv, self.get_query_argument("dossier", ""), self.get_query_argument("text", ""),
+                           int(line) if line.isdigit() else 0)
+        self.reply(200, {"ok": True, **guess})
 
 
 class _WriteHandler(_Handler):
@@ -180,6 +192,7 @@ def routes(preview: Preview) -> list[tuple]:
         (rf"{BASE}/(workbench\.js|workbench\.css)", StaticHandler, args),
         (rf"{BASE}/state", StateHandler, args),
         (rf"{BASE}/date", DateHandler, args),
+        (rf"{BASE}/guess", GuessHandler, args),
         (rf"{BASE}/action", ActionHandler, args),
         (rf"{BASE}/undo", UndoHandler, args),
     ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..annotate import AliasIndex
 from ..dates import DateError, parse_date
 from ..draft import find
+from ..draft_text import stub_date
 from ..errors import Problem
+from ..guess import date_expressions
 from ..model import KINDS, STATUSES, Dossier, Project
 from ..pipeline import Investigation
 from ..urls import save_as
@@ -35,6 +38,18 @@ def date_preview(value: str, style: str) -> dict[str, str]:
         return {"shown": parse_date(value).display(style)}
     except DateError as exc:
         return {"error": str(exc)}
+
+
+def date_guess(inv: Investigation, slug: str, text: str, line: int) -> dict[str, str]:
+    """The date of a new event guessed from a date expression in the selected passage, as `new` would guess it."""
+    dossier = inv.project.dossiers.get(slug)
+    found = date_expressions(text)
+    if dossier is None or not found:
+        return {}
+    lower = dossier.published.lower
+    day = dt.date(*lower) if dossier.published.edtf[:10] == dossier.published.iso_lower else None
+    date, basis = stub_date(found[0], line, day)
+    return {"date": date or "", "date_basis": basis.removeprefix("TODO confirm: ")}
 
 
 def workbench_state(inv: Investigation, slug: str, sidecar_text: str, problems: list[Problem],

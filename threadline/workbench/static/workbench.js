@@ -330,8 +330,17 @@
     body.append(search, list);
     refresh();
     body.appendChild(el("h3", {text: "Or a new event"}));
-    body.appendChild(eventForm({entities: selection.inside || [], near: selection.entities, status: "reported", date: "",
-                                title: "", date_basis: ""}, "new"));
+    var form = eventForm({entities: selection.inside || [], near: selection.entities, status: "reported", date: "",
+                          title: "", date_basis: ""}, "new");
+    body.appendChild(form);
+    // A date expression in the passage ("on Friday", "in March") gives the date, as `new` guesses it.
+    api("/guess?dossier=" + encodeURIComponent(DOSSIER) + "&line=" + selection.line + "&text=" +
+        encodeURIComponent(selection.text)).then(function (guess) {
+      if (!guess.date || form.elements.date.value) return;
+      form.elements.date.value = guess.date;
+      form.elements.date_basis.value = guess.date_basis;
+      form.elements.date.dispatchEvent(new Event("input"));
+    });
   }
 
   function noteView(view) {
