@@ -115,6 +115,19 @@ class DossierView:
     annotated: Annotated
 
 
+@dataclass(frozen=True)
+class Download:
+    """One file of the published data, as the Data page lists it."""
+
+    name: str  # e.g. "events.csv"
+    url: str  # relative to the site root
+    format: str  # e.g. "CSV"
+    media_type: str
+    size: int  # bytes
+    contents: str  # what it holds, in one sentence
+    howto: tuple[str, ...]  # how to open or use a file of its format
+
+
 @dataclass
 class Views:
     """Every view of the investigation, keyed by id or slug."""
