@@ -10,6 +10,7 @@ import io
 import json
 import re
 from collections import Counter
+from html.parser import HTMLParser
 from itertools import combinations
 from pathlib import Path
 
@@ -18,11 +19,11 @@ import networkx.readwrite.gexf as gexf_module
 import pytest
 from followthemoney import model
 
-from tests.conftest import REPO, fixture_project
+from tests.conftest import EVENTS, REPO, fixture_project, scratch_files, write_project
 from threadline.exports import EXPORTS, FORMATS
 from threadline.ftm import SCHEMATA, ftm_id
 from threadline.gexf import connections_gexf
-from threadline.pipeline import analyse
+from threadline.pipeline import analyse, build
 from threadline.prose import Prose
 from threadline.tables import COLUMNS
 from threadline.views import build_views
@@ -236,3 +237,53 @@ def test_every_page_links_to_the_data_page_in_its_footer(fixture_site: Path) -> 
         root = "/varnholm/" if rel == "404.html" else "../" * rel.count("/")
         footer = path.read_text(encoding="utf-8").split('<footer class="site-footer">', 1)[1]
         assert f'<a href="{root}data/"' in footer, rel
+
+
+# --- TimelineJS (its rendering: tests/test_timelinejs.py) --------------------------------------
+
+class Tags(HTMLParser):
+    """The tags and link targets of a piece of HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+
+def test_timelinejs_text_is_escaped_and_links_only_to_the_site(tmp_path: Path) -> None:
+    hostile = EVENTS.replace("title: Musk meets Putin in Moscow", "title: 'Musk <img src=x onerror=alert(1)> & Putin'")
+    project = write_project(tmp_path / "project", scratch_files(**{"content/events/all.yaml": hostile}))
+    build(project, tmp_path / "site", search=False)
+    timeline = json.loads((tmp_path / "site" / "data" / "timelinejs.json").read_text(encoding="utf-8"))
+    slide = next(e for e in timeline["events"] if e["unique_id"] == "musk-meets-putin")
+    assert slide["text"]["headline"] == "Musk &lt;img src=x onerror=alert(1)&gt; &amp; Putin"
+    for event in timeline["events"]:
+        tags = Tags()
+        tags.feed(event["text"]["headline"] + event["text"]["text"])
+        assert tags.tags <= {"p", "strong", "a", "blockquote"}
+        assert all(href.startswith("https://example.github.io/scratch/") for href in tags.hrefs)
+
+
+def test_timelinejs_dates_keep_their_precision(fixture_site: Path) -> None:
+    slides = {e["unique_id"]: e for e in data_object(fixture_site, "timelinejs.json")["events"]}
+    dates = {i: (s.get("start_date"), s.get("end_date"), s["display_date"]) for i, s in slides.items()}
+    assert dates["northwind-announces-terminal"] == ({"year": 2022, "month": 3, "day": 14}, None, "14 March 2022")
+    assert dates["fund-first-harbour-investment"] == ({"year": 2021, "month": 2}, None, "February 2021")
+    assert dates["northwind-proposes-site"] == ({"year": 2019}, None, "2019")
+    assert dates["orlov-meets-brandt"] == ({"year": 2021}, None, "2021 (uncertain)")
+    assert dates["wen-buys-stake"] == ({"year": 2023, "month": 3}, {"year": 2023, "month": 5}, "spring 2023")
+    assert dates["tidewatch-installed"] == ({"year": 2022, "month": 7}, {"year": 2022, "month": 12},
+                                            "second half of 2022")
+    assert dates["terminal-construction"] == ({"year": 2022, "month": 7}, {"year": 2024}, "July 2022 – 2024")
+    assert dates["inspectors-find-cracks"] == ({"year": 2023, "month": 12}, None, "December 2023 (approx.)")
+    assert dates["orlov-denies-private-meetings"] == ({"year": 2024}, None, "until 2024")
+    assert slides["orlov-denies-private-meetings"]["group"] == "denied"
+    assert "<strong>Denied</strong>: The person concerned denies it." in slides["orlov-denies-private-meetings"]["text"]["text"]
+
+
+def data_object(site: Path, name: str) -> dict:
+    return json.loads((site / "data" / name).read_text(encoding="utf-8"))
