@@ -15,7 +15,7 @@ from .files import dossiers_json, entities_json, events_json
 from .ftm import ftm_entities
 from .gexf import connections_gexf
 from .model import Project
-from .render import Output
+from .render import Output, Sink
 from .tables import entities_csv, events_csv, mentions_csv, sources_csv
 from .timelinejs import timelinejs
 from .urls import save_as, url_of
@@ -65,6 +65,11 @@ class Export:
     def output(self, project: Project, views: Views) -> Output:
         return Output(self.path, self.make(project, views), f"data file {self.name}")
 
+    def download(self, size: int) -> Download:
+        """The file as the Data page lists it."""
+        form = FORMATS[self.format]
+        return Download(self.name, url_of(self.path), form.name, form.media_type, size, self.contents, form.howto)
+
 
 EXPORTS: tuple[Export, ...] = (
     Export("events.json", "json", "Every event: date, status, who takes part, and each source's quote.", events_json),
@@ -82,13 +87,18 @@ EXPORTS: tuple[Export, ...] = (
 )
 
 
-def export_files(project: Project, views: Views) -> list[Output]:
-    """Every file of EXPORTS, in its order."""
-    return [export.output(project, views) for export in EXPORTS]
+def export_files(project: Project, views: Views, stage: Sink | None = None) -> tuple[list[Output], tuple[Download, ...]]:
+    """Every file of EXPORTS in its order, and what the Data page lists of each.
 
-
-def downloads(outputs: list[Output]) -> tuple[Download, ...]:
-    """What the Data page lists of the exported files: name, format, size and contents of each."""
-    size = {o.path: len(o.content) for o in outputs}
-    return tuple(Download(e.name, url_of(e.path), FORMATS[e.format].name, FORMATS[e.format].media_type, size[e.path],
-                          e.contents, FORMATS[e.format].howto) for e in EXPORTS)
+    With a staging folder, each file is put there as soon as it is made and comes back without its
+    bytes (`on_disk`), so a large site's exports are never all held in memory at once.
+    """
+    outputs, listed = [], []
+    for export in EXPORTS:
+        output = export.output(project, views)
+        listed.append(export.download(len(output.content)))
+        if stage is not None:
+            stage.put(output)
+            output = Output(output.path, b"", output.source, on_disk=True)
+        outputs.append(output)
+    return outputs, tuple(listed)

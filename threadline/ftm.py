@@ -15,7 +15,9 @@ FtM id has a dot: Aleph signs ids by appending `.` and a signature.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+from collections.abc import Iterator
 
 from .dates import FuzzyDate, prefix_bounds, prefix_text
 from .model import Entity, Event, Project
@@ -28,15 +30,25 @@ ID_LIMIT = 200  # FollowTheMoney's longest entity id
 
 def ftm_entities(project: Project, views: Views) -> bytes:
     """data/entities.ftm.json: entities, dossiers, events, then the links between them."""
+    out = io.BytesIO()  # records made and written one at a time: a large file is held once, as bytes
+    for record in _records(project, views):
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+    return out.getvalue()
+
+
+def _records(project: Project, views: Views) -> Iterator[dict]:
     base = project.site.base_url
-    records = [_entity(e, views.entities[e.id], base) for e in sorted(project.entities.values(), key=lambda e: e.id)]
-    records += [_dossier(views.dossiers[slug], base) for slug in sorted(views.dossiers)]
+    for entity in sorted(project.entities.values(), key=lambda e: e.id):
+        yield _entity(entity, views.entities[entity.id], base)
+    for slug in sorted(views.dossiers):
+        yield _dossier(views.dossiers[slug], base)
     for view in views.events:
-        records += _event(view, project.events[view.id], base)
-    records += [r for i in sorted(views.entities) for r in _named(views.entities[i], base)]
-    records += [_source(e.id, s.dossier.slug, s.url.rsplit("#", 1)[1], s.quote, e.status, base)
-                for e in views.events for s in e.sources]
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records).encode("utf-8")
+        yield from _event(view, project.events[view.id], base)
+    for entity_id in sorted(views.entities):
+        yield from _named(views.entities[entity_id], base)
+    for event in views.events:
+        for s in event.sources:
+            yield _source(event.id, s.dossier.slug, s.url.rsplit("#", 1)[1], s.quote, event.status, base)
 
 
 def ftm_id(prefix: str, *ids: str) -> str:

@@ -8,8 +8,8 @@ the latest publication date of the dossiers instead, so two builds of the same d
 
 from __future__ import annotations
 
-import io
 from itertools import combinations
+from xml.etree.ElementTree import tostring
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
@@ -19,6 +19,7 @@ from .urls import absolute
 from .views import EventView, Views
 
 SEPARATOR = "; "
+DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 
 
 def connections_gexf(project: Project, views: Views) -> bytes:
@@ -32,9 +33,8 @@ def connections_gexf(project: Project, views: Views) -> bytes:
         meta.set("lastmodifieddate", published[-1])
     else:
         del meta.attrib["lastmodifieddate"]
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue() + b"\n"
+    writer.indent(writer.xml)  # as networkx's own write() does, without its file object: a third of the time
+    return (DECLARATION + tostring(writer.xml, encoding="unicode") + "\n").encode("utf-8")
 
 
 def connections(project: Project, views: Views) -> nx.Graph:

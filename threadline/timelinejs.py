@@ -23,12 +23,16 @@ TITLE_ID = "_title"  # no event's id: ids are slugs, which never start with "_"
 def timelinejs(project: Project, views: Views) -> bytes:
     """data/timelinejs.json: a title slide, then one slide per event in date order."""
     site = project.site
-    data = {
-        "title": {"text": {"headline": str(escape(site.title)), "text": f"<p>{escape(site.description)}</p>"},
-                  "unique_id": TITLE_ID},
-        "events": [_slide(e, project) for e in views.events],
-    }
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    title = {"text": {"headline": str(escape(site.title)), "text": f"<p>{escape(site.description)}</p>"},
+             "unique_id": TITLE_ID}
+    # A slide a line, written by the C encoder (indent= is pure Python, four times slower).
+    slides = ",\n".join(_json(_slide(e, project)) for e in views.events)
+    text = f'{{"events": [\n{slides}\n],\n"title": {_json(title)}}}\n'
+    return text.encode("utf-8")
+
+
+def _json(value: dict) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _slide(event: EventView, project: Project) -> dict:
