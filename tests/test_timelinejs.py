@@ -1,8 +1,9 @@
 """data/timelinejs.json in TimelineJS itself: Knight Lab's TimelineJS 3 from npm, in headless Chromium.
 
-TimelineJS is installed by `.ci/run` (npm install --prefix .test-deps @knight-lab/timelinejs@VERSION,
-git-ignored), or found at $THREADLINE_TIMELINEJS (its dist/ folder). Where it or Chromium is
-missing the test skips, saying how to install it, unless THREADLINE_REQUIRE_BROWSER=1 (as in CI).
+TimelineJS is installed by `.ci/test-deps` (which .ci/run and the Pages workflow run) into
+.test-deps/ (git-ignored), at the version pinned there, or found at $THREADLINE_TIMELINEJS (its
+dist/ folder). Where it or Chromium is missing the test skips, saying how to install it, unless
+THREADLINE_REQUIRE_BROWSER=1 (as in CI).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -24,9 +26,10 @@ from threadline.timelinejs import TITLE_ID
 
 pytestmark = pytest.mark.browser
 
-VERSION = "3.9.11"  # as .ci/run installs it
+INSTALLER = REPO / ".ci" / "test-deps"
+VERSION = re.search(r"@knight-lab/timelinejs@([0-9.]+)", INSTALLER.read_text(encoding="utf-8"))[1]
 PACKAGE = REPO / ".test-deps" / "node_modules" / "@knight-lab" / "timelinejs"
-INSTALL = f"npm install --prefix .test-deps @knight-lab/timelinejs@{VERSION}"
+INSTALL = "bash .ci/test-deps"
 HARNESS = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>TimelineJS</title>
 <link rel="stylesheet" href="timelinejs/css/timeline.css"><script src="timelinejs/js/timeline.js"></script></head>
