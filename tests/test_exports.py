@@ -287,3 +287,15 @@ def test_timelinejs_dates_keep_their_precision(fixture_site: Path) -> None:
 
 def data_object(site: Path, name: str) -> dict:
     return json.loads((site / "data" / name).read_text(encoding="utf-8"))
+
+
+def test_the_dataset_json_ld_cannot_close_its_script_and_states_no_licence_it_lacks(tmp_path: Path) -> None:
+    site = "title: 'Data </script><script>alert(1)</script>'\nbase_url: https://example.github.io/scratch/\n"
+    project = write_project(tmp_path / "project", scratch_files(**{"site.yaml": site}))
+    build(project, tmp_path / "site", search=False)
+    page = (tmp_path / "site" / "data" / "index.html").read_text(encoding="utf-8")
+    assert "alert(1)</script>" not in page
+    (dataset,) = [json.loads(t) for t in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)]
+    assert dataset["name"] == "Data </script><script>alert(1)</script>: data"
+    assert "license" not in dataset and "creator" not in dataset
+    assert "<p>Licence: none stated.</p>" in page
