@@ -65,7 +65,7 @@ class Renderer:
     def __init__(self, project: Project, views: Views, env: jinja2.Environment, prose: Prose,
                  memo: dict[str, tuple[bytes, Any]] | None = None, downloads: tuple[Download, ...] = ()):
         self.project, self.views, self.env, self.prose, self.memo = project, views, env, prose, memo
-        self.downloads = downloads  # the published data files, for the Data page (exports.downloads)
+        self.downloads = downloads  # the published data files, for the Data page (exports.export_files)
         self.site = project.site
         self.templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, jinja2.FileSystemLoader) else Path()
         self.digests: dict[str, bytes] = {}  # slug -> digest of its annotated text, for the memo's keys
