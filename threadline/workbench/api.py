@@ -23,7 +23,7 @@ from ..errors import Problem
 from ..pipeline import Session
 from .actions import plan
 from .journal import Journal, WriteRefusedError, new_errors
-from .pending import ActionError, sidecar
+from .pending import ActionError, Pending, sidecar
 from .state import date_guess, date_preview, workbench_state
 
 if TYPE_CHECKING:
@@ -81,7 +81,10 @@ class StateHandler(_Handler):
         preview, slug = self.preview, self.get_query_argument("dossier", "")
         if preview.inv is None:
             return self.reply(503, {"ok": False, "error": "the site has not built yet"})
-        text = (preview.root / sidecar(slug)).read_text(encoding="utf-8") if slug in preview.inv.project.dossiers else ""
+        try:  # read as the build reads it (a regular file of the project, UTF-8)
+            text = Pending(preview.root).text(sidecar(slug)) or "" if slug in preview.inv.project.dossiers else ""
+        except ActionError:
+            text = ""
         state = workbench_state(preview.inv, slug, text, preview.problems + preview.left, preview.current or {},
                                 preview.prefix)
         steps = preview.workbench.journal.steps
