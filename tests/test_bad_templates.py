@@ -139,8 +139,8 @@ def test_a_broken_template_is_reported_at_its_line(built: Path, tmp_path: Path, 
     assert tree(project / "public") == before
     code, lines = run("check", "--project", str(project))
     assert (code, lines) == (1, [*expected, f"check failed: {len(expected)} error(s); fix them and run it again"])
-    files, problems, base_url = Preview(project).build_once()
-    assert (files, [str(p) for p in problems], base_url) == (None, expected, None)
+    files, problems, inv = Preview(project).build_once()
+    assert (files, [str(p) for p in problems], inv) == (None, expected, None)
 
 
 def test_template_errors_come_back_from_worker_processes(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
