@@ -131,7 +131,7 @@ def _event(found: Findings, n: int, mention: Mention) -> list[str]:
     when = (f", in a report published on {WEEKDAYS[published.weekday()]} {published.day} {MONTHS[published.month - 1]} "
             f"{published.year}" if published else "")
     return [f"- id: {event_id(found, n)}\n",
-            f"  date: {date}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
+            f"  date: {q(date) if date.isdigit() else date}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
             f"  date_basis: {q(f'TODO confirm: {mention.words!r} on line {mention.line}{when}.')}"
             f"{'  # TODO after the report: an event cannot start later; date what was announced instead' if later else ''}\n",
             "  title: \"TODO: what happened, in a few words\"\n",
