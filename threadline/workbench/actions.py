@@ -300,6 +300,25 @@ def set_fields(pending: Pending, params: dict) -> str:
     return f"{', '.join(fields)} set"
 
 
+SECTIONS = ("boilerplate", "events", "notes", "quotes", "unlinked", "subheadings")
+
+
+def confirm(pending: Pending, params: dict) -> str:
+    """The TODO comments of an entity, an event or sections of the sidecar go: the editor checked those guesses."""
+    target, ident = _param(params, "target"), _slug_param(params, "id")
+    if target not in SETTABLE:
+        raise ActionError(f"'target' must be dossier, entity or event, not {target!r}")
+    rel, path = _target(pending, target, ident)
+    keys = _param(params, "keys") if target == "dossier" else [None]
+    if target == "dossier" and (not isinstance(keys, list) or not set(keys) <= set(SECTIONS + SETTABLE["dossier"])):
+        raise ActionError(f"'keys' must list sections of the sidecar: {', '.join(SECTIONS)}")
+    for key in keys:
+        pending.edit(rel, lambda t, key=key: yamledit.drop_todo_comments(t, (*path, key) if key else path))
+    if target == "dossier":
+        _drop_confirm_key(pending, rel)
+    return f"confirmed {', '.join(keys) if target == 'dossier' else ident}"
+
+
 def _target(pending: Pending, target: str, ident: str) -> tuple[str, tuple]:
     if target == "dossier":
         _sidecar_doc(pending, ident)
@@ -340,7 +359,7 @@ def _uncite(pending: Pending, event: str) -> None:
 
 ACTIONS: dict[str, Callable[[Pending, dict], str]] = {
     "cite": cite, "new-event": new_event, "alias": alias, "new-entity": new_entity, "not-entity": not_entity,
-    "note": note, "boilerplate": boilerplate, "set": set_fields, "remove": remove,
+    "note": note, "boilerplate": boilerplate, "set": set_fields, "confirm": confirm, "remove": remove,
 }
 
 

@@ -12,7 +12,7 @@ from ..errors import Problem
 from ..model import KINDS, STATUSES, Dossier, Project
 from ..pipeline import Investigation
 from ..urls import save_as
-from .actions import SETTABLE
+from .actions import SECTIONS, SETTABLE
 from .yamledit import EditError, YamlText
 
 TODO = "TODO"
@@ -62,15 +62,18 @@ def _dossier(dossier: Dossier, text: str) -> dict[str, Any]:
         value = getattr(dossier, key, None)
         value = value.edtf if key == "published" else value
         fields[key] = {"value": value, "todo": _todo_at(yt, key)}
-    return {"slug": dossier.slug, "seed": dossier.seed, "fields": fields, "unlinked": list(dossier.unlinked)}
+    sections = {key: {"todo": _todo_at(yt, key, whole=False), "present": bool(yt and key in yt.doc)} for key in SECTIONS}
+    return {"slug": dossier.slug, "seed": dossier.seed, "fields": fields, "sections": sections,
+            "unlinked": list(dossier.unlinked)}
 
 
-def _todo_at(yt: YamlText | None, key: str) -> bool:
-    """True when the key's line or value still says TODO (a guess of `new` not confirmed)."""
+def _todo_at(yt: YamlText | None, key: str, whole: bool = True) -> bool:
+    """True when the key's line (or, `whole`, any line of its value) still says TODO: a guess of `new` not confirmed."""
     if yt is None or not isinstance(yt.doc, dict) or key not in yt.doc:
         return False
     line, col = yt.doc.lc.key(key)
-    return any(TODO in yt.lines[n] for n in range(line, yt.end_of(line, col) + 1))
+    last = yt.end_of(line, col) if whole else line
+    return any(TODO in yt.lines[n] for n in range(line, last + 1))
 
 
 def _event(event, project: Project) -> dict[str, Any]:

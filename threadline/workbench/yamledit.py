@@ -266,6 +266,7 @@ def drop_todo_comments(text: str, path: Path_) -> str:
 def _start_of(yt: YamlText, path: Path_) -> tuple[int, int]:
     parent = yt.node(path[:-1])
     step = path[-1]
+    yt.node(path)  # an EditError when it is not there
     if isinstance(parent, CommentedSeq):
         line, col = parent.lc.item(step)
         return line, _dash_column(yt.lines[line], col)

@@ -126,6 +126,8 @@
     if (!d) { body.appendChild(el("p", {text: "This dossier did not build; see What is left."})); return; }
     body.appendChild(el("h3", {text: "About the source"}));
     FIELDS.forEach(function (spec) { body.appendChild(metadataForm(d, spec)); });
+    var sections = Object.keys(d.sections).filter(function (key) { return d.sections[key].todo; });
+    if (sections.length) body.appendChild(sectionsForm(sections));
     var drafted = "content/events/" + DOSSIER + ".yaml", stubs = "content/entities/" + DOSSIER + ".yaml";
     var events = state.events.filter(function (e) { return e.file === drafted; });
     var entities = state.entities.filter(function (e) { return e.file === stubs; });
@@ -147,18 +149,17 @@
   }
 
   function field(label, input) { return el("label", {"class": "tl-field"}, [el("span", {text: label}), input]); }
-  // A value `new` guessed and marked TODO is shown as a placeholder: confirming never writes "TODO" back.
-  function drafted(value) { return value != null && /^TODO\b/.test(String(value)); }
-  function input(name, value, extra) {
-    var box = el("input", Object.assign({name: name}, extra || {}));
-    if (drafted(value)) box.placeholder = String(value); else box.value = value == null ? "" : String(value);
+  // What `new` wrote: "TODO confirm: a guess" is offered as the value (confirming keeps the guess, never
+  // the word TODO); "TODO: an instruction" is only a placeholder.
+  function fill(box, value) {
+    var text = value == null ? "" : String(value), guess = /^TODO confirm:\s*/.exec(text);
+    if (guess) box.value = text.slice(guess[0].length);
+    else if (/^TODO\b/.test(text)) box.placeholder = text;
+    else box.value = text;
     return box;
   }
-  function textarea(name, value) {
-    var area = el("textarea", {name: name, rows: "2"});
-    if (drafted(value)) area.placeholder = String(value); else area.value = value == null ? "" : String(value);
-    return area;
-  }
+  function input(name, value, extra) { return fill(el("input", Object.assign({name: name}, extra || {})), value); }
+  function textarea(name, value) { return fill(el("textarea", {name: name, rows: "2"}), value); }
   function todoMark(todo) { return todo ? el("span", {"class": "tl-todo", text: "to confirm"}) : null; }
 
   function metadataForm(d, spec) {
@@ -177,6 +178,23 @@
       fields[key] = form.elements[key].value.trim() || (key === "headline" || key === "published" ? "" : null);
       if (basis) fields[basis] = form.elements[basis].value.trim();
       act({action: "set", target: "dossier", id: DOSSIER, fields: fields, confirm: true});
+    });
+    return form;
+  }
+
+  var SECTION_NAMES = {boilerplate: "the lines marked as boilerplate", events: "the citations of the drafted events",
+                       notes: "the notes", quotes: "the quotations", unlinked: "the names set aside", subheadings: "the subheadings"};
+
+  function sectionsForm(keys) {
+    var list = el("ul", {}, keys.map(function (key) { return el("li", {text: SECTION_NAMES[key] || key}); }));
+    var form = el("form", {"class": "tl-card", "data-sections": keys.join(" ")}, [
+      el("div", {"class": "tl-card-head"}, [el("strong", {text: "Drafted lists"}), todoMark(true)]),
+      el("p", {text: "Check these in the sidecar's guesses, as the page shows them:"}), list,
+      el("button", {type: "submit", text: "Confirm them"})
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      act({action: "confirm", target: "dossier", id: DOSSIER, keys: keys});
     });
     return form;
   }
