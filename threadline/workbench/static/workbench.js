@@ -113,7 +113,10 @@
   }
 
   function undo() {
-    api("/undo", {}).then(function (reply) { say(reply.ok ? reply.said : reply.error, !reply.ok); });
+    api("/undo", {}).then(function (reply) {
+      say(reply.ok ? reply.said : reply.error, !reply.ok);
+      if (reply.ok) sessionStorage.setItem(KEEP + "-said", reply.said);  // shown again after the reload
+    });
   }
 
   // --- views ------------------------------------------------------------------------------------
@@ -440,13 +443,14 @@
 
   function markSuggestions() {
     var names = state.suggestions.map(function (s) { return s.name; }).sort(function (a, b) { return b.length - a.length; });
-    var text = document.querySelector(".source-text");
-    if (!names.length || !text) return;
-    var walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT, {acceptNode: function (node) {
-      return node.parentElement.closest("a, .tl-suggest, sup") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
-    }});
+    if (!names.length) return;
     var nodes = [];
-    while (walker.nextNode()) nodes.push(walker.currentNode);
+    document.querySelectorAll(".source-text").forEach(function (text) {  // the headline may be one too
+      var walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT, {acceptNode: function (node) {
+        return node.parentElement.closest("a, .tl-suggest, sup") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }});
+      while (walker.nextNode()) nodes.push(walker.currentNode);
+    });
     nodes.forEach(function (node) { wrapNames(node, names); });
   }
 
@@ -477,7 +481,10 @@
     buildPanel();
     if (DOSSIER) {
       buildToolbar();
-      document.addEventListener("mouseup", function () { setTimeout(onSelect, 0); });
+      document.addEventListener("mouseup", function (e) {
+        if (e.target.closest && e.target.closest("#tl-wb, #tl-wb-toolbar")) return;  // a click on the tools themselves
+        setTimeout(onSelect, 0);
+      });
       document.addEventListener("keyup", function (e) { if (e.shiftKey) onSelect(); });
     }
     var said = sessionStorage.getItem(KEEP + "-said");
