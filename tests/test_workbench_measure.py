@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -471,8 +472,9 @@ def test_two_real_reports_are_annotated_through_the_workbench_alone(
     check = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--strict", "--project", str(project)],
                            capture_output=True, text=True)
     for slug, tally in tallies.items():
-        print(f"{slug}: {tally.actions} actions, {tally.typed} characters typed in form fields, "
-              "0 lines of YAML typed, 1 check round")
+        kinds = Counter(step.split()[0].rstrip(":") for step in tally.steps)
+        print(f"{slug}: {tally.actions} actions ({', '.join(f'{n} {k}' for k, n in kinds.most_common())}), "
+              f"{tally.typed} characters typed in form fields, 0 lines of YAML typed, 1 check round")
     assert check.returncode == 0, check.stdout + check.stderr
     assert [p for p in (project / "content").rglob("*.yaml") if "TODO" in p.read_text(encoding="utf-8")] == []
     by_hand = fixture_copy(tmp_path / "by-hand")
