@@ -220,9 +220,12 @@ SELECT = """([line, text]) => {
   document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
   return null;
 }"""
-# True once the page has reloaded after an action and the workbench has loaded, or the action was refused.
-SETTLED = """() => document.querySelector("#tl-wb-said.tl-failed") ||
-  (!window.tlStale && /the page shows it/.test((document.getElementById("tl-wb-said") || {}).textContent || ""))"""
+# True once the page listens for the next reload: a build that ends before livereload's handshake reloads nothing.
+LISTENING = "() => window.LiveReload && window.LiveReload.connector.protocol >= 7"
+# True once the page has reloaded after an action, the workbench has loaded and the page listens again, or the
+# action was refused.
+SETTLED = f"""() => document.querySelector("#tl-wb-said.tl-failed") || (!window.tlStale && ({LISTENING})() &&
+  /the page shows it/.test((document.getElementById("tl-wb-said") || {{}}).textContent || ""))"""
 
 
 @dataclass
@@ -238,7 +241,8 @@ class Bench:
     def __init__(self, page, base: str, slug: str) -> None:
         self.page, self.slug, self.tally = page, slug, Tally()
         page.goto(f"{base}dossiers/{slug}/")
-        self.click(page.locator("#tl-wb-open"), "open the workbench")
+        page.wait_for_function(LISTENING)
+        self.click(page.locator("#tl-wb-open"), "open: the workbench")
 
     def count(self, what: str, typed: str = "") -> None:
         self.tally.actions += 1
@@ -253,12 +257,12 @@ class Bench:
         """Type into a field, unless it already holds the text (a guess of `new` kept as it is)."""
         if target.input_value() != text:
             target.fill(text)
-            self.count(f"type {text!r}", text)
+            self.count(f"type: {text!r}", text)
 
     def choose(self, select, value: str) -> None:
         if select.input_value() != value:
             select.select_option(value)
-            self.count(f"choose {value}")
+            self.count(f"choose: {value}")
 
     def tick(self, form, wanted: tuple[str, ...]) -> None:
         """The entities taking part ticked, and only them."""
@@ -266,14 +270,14 @@ class Bench:
             on = box.get_attribute("value") in wanted
             if box.is_checked() != on:
                 box.set_checked(on)
-                self.count(f"tick {box.get_attribute('value')}")
+                self.count(f"tick: {box.get_attribute('value')}")
         assert sorted(form.locator("input[name=entities]:checked").evaluate_all("l => l.map(b => b.value)")) == \
             sorted(wanted)
 
     def submit(self, button, what: str) -> None:
         """Click a button that writes, and wait for the reloaded page (or fail with the workbench's refusal)."""
         self.page.evaluate("window.tlStale = true")
-        self.click(button, what)
+        self.click(button, f"write: {what}")
         self.page.wait_for_function(SETTLED, timeout=60_000)
         refused = self.page.locator("#tl-wb-said.tl-failed")
         assert refused.count() == 0, f"{what}: {refused.text_content()}"
@@ -282,7 +286,7 @@ class Bench:
         missed = self.page.evaluate(SELECT, [line, text])
         assert missed is None, f"{text!r} is not in line {line}: {missed!r}"
         self.page.locator("#tl-wb-toolbar").wait_for(state="visible")
-        self.count(f"select {text!r}")
+        self.count(f"select: {text!r}")
 
     def tool(self, name: str) -> None:
         self.click(self.page.locator(f"#tl-wb-toolbar [data-do={name}]"), f"toolbar: {name}")
@@ -322,7 +326,7 @@ def metadata(bench: Bench, report: Report) -> None:
 def boilerplate(bench: Bench, report: Report) -> None:
     for line, text in report.boilerplate:
         bench.select(line, text)
-        bench.submit(bench.page.locator("#tl-wb-toolbar [data-do=boilerplate]"), "toolbar: boilerplate line")
+        bench.submit(bench.page.locator("#tl-wb-toolbar [data-do=boilerplate]"), "boilerplate line (toolbar)")
 
 
 def stub_entities(bench: Bench, report: Report) -> None:
@@ -472,7 +476,7 @@ def test_two_real_reports_are_annotated_through_the_workbench_alone(
     check = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--strict", "--project", str(project)],
                            capture_output=True, text=True)
     for slug, tally in tallies.items():
-        kinds = Counter(step.split()[0].rstrip(":") for step in tally.steps)
+        kinds = Counter(step.split(":")[0] for step in tally.steps)
         print(f"{slug}: {tally.actions} actions ({', '.join(f'{n} {k}' for k, n in kinds.most_common())}), "
               f"{tally.typed} characters typed in form fields, 0 lines of YAML typed, 1 check round")
     assert check.returncode == 0, check.stdout + check.stderr
