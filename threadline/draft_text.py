@@ -128,10 +128,11 @@ def _event(found: Findings, n: int, mention: Mention) -> list[str]:
     if published is None and date is not None and not date[:1].isdigit():
         date = None
     later = published is not None and date is not None and date[:10] > published.isoformat()
+    shown = q(date) if date and date.isdigit() else date  # a year alone is quoted, or YAML reads a number
     when = (f", in a report published on {WEEKDAYS[published.weekday()]} {published.day} {MONTHS[published.month - 1]} "
             f"{published.year}" if published else "")
     return [f"- id: {event_id(found, n)}\n",
-            f"  date: {q(date) if date.isdigit() else date}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
+            f"  date: {shown}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
             f"  date_basis: {q(f'TODO confirm: {mention.words!r} on line {mention.line}{when}.')}"
             f"{'  # TODO after the report: an event cannot start later; date what was announced instead' if later else ''}\n",
             "  title: \"TODO: what happened, in a few words\"\n",
