@@ -8,6 +8,8 @@ clicking the toolbar and the panel's buttons, choosing in its lists and filling 
 selection, click, choice or field filled in; the typed characters are those filled into fields. No YAML is
 typed. At the end `check --strict` passes with no TODO left, the annotation is the hand-made one (but for what
 the workbench cannot write, listed in MISSING), and the measure is printed (`pytest -s` shows it).
+
+Also: the panel opened before the workbench's state has arrived (a click right after the page loads).
 """
 
 from __future__ import annotations
@@ -486,3 +488,23 @@ def test_two_real_reports_are_annotated_through_the_workbench_alone(
     assert registry(project) == registry(by_hand)
     for report in (UNN, MT):
         assert annotation(project, report.slug) == annotation(by_hand, report.slug)
+
+
+# Holds back the workbench's state for a second, as a slow build would.
+SLOW_STATE = """const fetchNow = window.fetch;
+window.fetch = (url, options) => String(url).includes("/state") ?
+  new Promise(done => setTimeout(() => done(fetchNow(url, options)), 1000)) : fetchNow(url, options);"""
+
+
+def test_the_panel_opened_before_its_state_arrives_shows_it_without_an_error(
+        browser, server: Server) -> None:  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(SLOW_STATE)
+    page.goto(f"{server.origin}/{SUBPATH}/dossiers/{UNN.slug}/", wait_until="domcontentloaded")
+    page.click("#tl-wb-open")
+    page.locator("#tl-wb form[data-field=headline]").wait_for()
+    context.close()
+    assert errors == []

@@ -77,6 +77,7 @@
     var keep = recalled() || {};
     view.open = true;
     remember(Object.assign(keep, view));
+    if (!state) return;  // opened before the state arrived: load() shows the view remembered here
     panel.querySelectorAll("[role=tab]").forEach(function (button) {
       button.setAttribute("aria-selected", String(button.dataset.tab === view.tab));
     });
