@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.conftest import REPO, fixture_project, tree
 from tests.test_serve import Server, start, wait_until
 from threadline.cli import main
 from threadline.pipeline import build
+from threadline.workbench.api import is_loopback
 from threadline.workbench.journal import Journal, WriteRefusedError, writable
 
 SEED = """\
@@ -101,7 +103,7 @@ def rebuilt(server: Server, before: int) -> None:
     ({}, b"{not json", 400, "the body is not JSON"),
     ({}, [], 422, "the request must be a JSON object"),
     ({}, {"action": "format-disk"}, 422, "unknown action 'format-disk'; one of cite, new-event, alias, new-entity, "
-                                         "not-entity, note, boilerplate, set, confirm, remove"),
+                                         "not-entity, note, boilerplate, quotation, headline, set, confirm, remove"),
 ])
 def test_a_write_needs_the_pages_origin_the_token_and_json(server: Server, project: Path, headers: dict, body: object,
                                                             code: int, error: str) -> None:
@@ -261,3 +263,55 @@ def test_the_built_site_never_has_the_workbench(project: Path, tmp_path: Path) -
         (project / path).unlink()
     build(project, tmp_path / "out", search=False)
     assert not any(b"__threadline__" in content or b"workbench" in content for content in tree(tmp_path / "out").values())
+
+
+@pytest.mark.parametrize(("address", "loopback"), [
+    ("127.0.0.1", True), ("127.5.0.9", True), ("::1", True), ("::ffff:127.0.0.1", True), ("192.168.1.20", False),
+    ("10.0.0.1", False), ("::ffff:192.168.1.20", False), ("fe80::1%eth0", False), ("", False), (None, False),
+    ("localhost", False),
+])
+def test_only_a_browser_on_this_computer_may_write(address: str | None, loopback: bool) -> None:
+    assert is_loopback(address) is loopback
+
+
+def test_a_quotation_headline_and_several_boilerplate_lines(server: Server, project: Path) -> None:
+    act(server, action="quotation", dossier=SLUG, speaker="anselm-brandt", line=5, text="would last until next week")
+    act(server, action="headline", dossier=SLUG, line=1)
+    assert act(server, action="boilerplate", dossier=SLUG, lines=[2, 3, 7])["said"] == "lines 2, 3, 7 boilerplate"
+    text = (project / SIDECAR).read_text(encoding="utf-8")
+    assert "quotes:\n  - speaker: anselm-brandt\n    text: would last until next week\n" in text
+    assert "\nheadline: Harbour board delays Varnholm vote\nheadline_by: source\n" in text
+    assert '  - "12 July 2024"\n  - "Share this article"\n  - By Ada Lindqvist\nnotes:' in text  # listed ones once
+
+
+def test_renaming_a_stub_updates_every_reference(server: Server, project: Path) -> None:
+    act(server, action="set", target="entity", id="olaf-brenner", fields={"id": "olaf-brenner-chair"})
+    act(server, action="quotation", dossier=SLUG, speaker="olaf-brenner-chair", line=5, text="until next week")
+    act(server, action="set", target="entity", id="olaf-brenner-chair", fields={"id": "olaf-brenner"})
+    act(server, action="set", target="event", id=f"{SLUG}-event-2", fields={"id": "board-delays-vote"})
+    events = (project / f"content/events/{SLUG}.yaml").read_text(encoding="utf-8")
+    text = (project / SIDECAR).read_text(encoding="utf-8")
+    assert "- id: board-delays-vote\n" in events and "entities: [olaf-brenner, baltic-survey-group]" in events
+    assert "  - event: board-delays-vote\n" in text and "  - speaker: olaf-brenner\n" in text
+    assert "olaf-brenner-chair" not in events + text and f"{SLUG}-event-2" not in events + text
+    status, reply = post(server, "action", {"action": "set", "target": "entity", "id": "olaf-brenner",
+                                            "fields": {"id": "anselm-brandt"}})
+    assert (status, reply) == (422, {"ok": False, "error": "there is already an entity 'anselm-brandt'"})
+
+
+def test_confirming_another_publication_day_dates_the_stub_events_again(server: Server, project: Path) -> None:
+    act(server, action="set", target="dossier", id=SLUG, fields={"published": "2024-07-19", "published_basis": "By hand."})
+    events = (project / f"content/events/{SLUG}.yaml").read_text(encoding="utf-8")
+    assert ("  date: \"2024-07-19\"  # TODO confirm\n  date_basis: \"TODO confirm: 'on Friday' on line 4, in a report "
+            "published on Friday 19 July 2024.\"\n") in events
+    assert '  date: "2024-07-22/2024-07-28"  # TODO confirm\n' in events
+
+
+def test_a_new_events_date_is_guessed_from_the_passage(server: Server) -> None:
+    def guess(text: str, line: int) -> dict:
+        query = urllib.parse.urlencode({"dossier": SLUG, "line": line, "text": text})
+        return json.loads(server.get(f"__threadline__/workbench/guess?{query}")[1])
+    assert guess("questions raised in March", 6) == {
+        "ok": True, "date": "2024-03", "date_basis": "'in March' on line 6, in a report published on Friday 12 July 2024."}
+    assert guess("postponed on Friday its vote", 4)["date"] == "2024-07-12"
+    assert guess("Critics said the company", 6) == {"ok": True}

@@ -23,6 +23,7 @@ import signal
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +100,7 @@ class Preview:
     left: list[Problem] = field(default_factory=list)  # its drafts and warnings: what is left to do
     dossier_pages: dict[str, str] = field(default_factory=dict)  # page path -> dossier slug
     workbench: Workbench | None = None
+    nudge: Callable[[], None] = lambda: None  # the watcher's: rebuild now (after a workbench action)
 
     def __post_init__(self) -> None:
         self.workbench = self.workbench or Workbench(self.root)
@@ -144,6 +146,11 @@ class Watcher:
         self.dirty = False
         self.building = False
         self.changed_at = 0.0
+
+    def nudge(self) -> None:
+        """Rebuild at the next poll, without waiting for a quiet one: the workbench has just written its files whole."""
+        self.seen, self.dirty = snapshot(self.preview.root), True
+        self.changed_at = self.changed_at or time.perf_counter()
 
     def poll(self) -> None:
         if self.due():
@@ -342,6 +349,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     httpserver.HTTPServer(application(preview)).add_sockets(sockets)
     watcher = Watcher(preview)
     watcher.dirty = True  # the first build
+    preview.nudge = watcher.nudge
     PeriodicCallback(watcher.poll, POLL_MS).start()
     preview.origin = f"http://{f'[{host}]' if ':' in host else host}:{preview.hosts.port}"
     print(f"listening on {preview.origin}/ (Ctrl-C to stop)", flush=True)

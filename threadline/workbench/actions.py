@@ -2,192 +2,45 @@
 
 An action reads the project's files as they are on disk, edits them with yamledit (only the lines
 it must change), and returns the pending texts; the server has them checked by a build before it
-writes them (verify.py), so what an action may do is exactly what an editor may write by hand.
+writes them (journal.new_errors), so what an action may do is exactly what an editor may write by hand.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..annotate import seed_lines
-from ..errors import Problems, Where, relpath
-from ..guess import slug
-from ..inputs import decode, read_input
-from ..load import SLUG
+from ..draft_text import stub_date
 from ..model import KINDS
 from ..todo import CONFIRM_KEY, MARKER
 from . import yamledit
-from .yamledit import EditError, YamlText
-
-PLURAL = {"person": "people", "organisation": "organisations", "place": "places", "product": "products"}
-SETTABLE = {
-    "dossier": ("headline", "headline_by", "outlet", "outlet_basis", "author", "author_basis", "author_entity",
-                "published", "published_basis"),
-    "entity": ("kind", "name", "description", "wikidata"),
-    "event": ("date", "date_basis", "title", "status", "entities", "note"),
-}
-FOLDER = {"entity": "content/entities", "event": "content/events"}
-
-
-class ActionError(Exception):
-    """A request the workbench refuses, with the reason shown in its panel."""
-
-
-@dataclass
-class Pending:
-    """Texts of files under content/ as the action leaves them, over the files on disk."""
-
-    root: Path
-    texts: dict[str, str] = field(default_factory=dict)  # relative path -> new text
-    read: dict[str, str | None] = field(default_factory=dict)  # relative path -> text on disk (None: no file)
-
-    def text(self, rel: str) -> str | None:
-        if rel in self.texts:
-            return self.texts[rel]
-        if rel not in self.read:
-            self.read[rel] = self._read(rel)
-        return self.read[rel]
-
-    def _read(self, rel: str) -> str | None:
-        path = self.root / rel
-        if not path.exists() and not path.is_symlink():
-            return None
-        problems = Problems()
-        raw = read_input(path, self.root, problems)
-        text = None if raw is None else decode(raw, Where(rel), problems)
-        if text is None:
-            raise ActionError(str(problems.items[0]))
-        return text
-
-    def edit(self, rel: str, change: Callable[[str], str]) -> None:
-        """The file's text through `change` (an EditError is refused with the file's name)."""
-        text = self.text(rel)
-        if text is None:
-            raise ActionError(f"{rel} does not exist")
-        try:
-            self.texts[rel] = change(text)
-        except EditError as exc:
-            raise ActionError(f"{rel}: {exc}") from None
-
-    def create(self, rel: str, text: str) -> None:
-        self.texts[rel] = text
-
-    def files(self, folder: str) -> list[str]:
-        """The YAML files of a folder under content/, by name, with those this action creates."""
-        on_disk = {relpath(p, self.root) for p in (self.root / folder).glob("*.yaml")}
-        return sorted(on_disk | {rel for rel in self.texts if rel.startswith(folder + "/")})
-
-    def changed(self) -> dict[str, str]:
-        """Every file whose text differs from the disk's."""
-        return {rel: text for rel, text in self.texts.items() if text != self.read.get(rel)}
-
-
-def _param(params: dict, key: str, optional: bool = False) -> Any:
-    value = params.get(key)
-    if value is None and not optional:
-        raise ActionError(f"missing {key!r}")
-    if isinstance(value, str):
-        value = value.strip()
-        if not value and not optional:
-            raise ActionError(f"{key!r} is empty")
-    return value
-
-
-def _slug_param(params: dict, key: str) -> str:
-    value = _param(params, key)
-    if not isinstance(value, str) or not SLUG.fullmatch(value):
-        raise ActionError(f"{key!r} must be an id such as elon-musk, not {value!r}")
-    return value
-
-
-def sidecar(dossier: str) -> str:
-    return f"content/dossiers/{dossier}.yaml"
-
-
-def _sidecar_doc(pending: Pending, dossier: str) -> Any:
-    text = pending.text(sidecar(dossier))
-    if text is None:
-        raise ActionError(f"no dossier {dossier!r}")
-    return YamlText.parse(text).doc
-
-
-def seed_line(pending: Pending, dossier: str, number: Any) -> str:
-    """Line `number` of the dossier's seed, as the build numbers lines."""
-    doc = _sidecar_doc(pending, dossier)
-    path = pending.root / "seeds" / str(doc.get("seed"))
-    problems = Problems()
-    raw = read_input(path, pending.root, problems)
-    text = None if raw is None else decode(raw, Where(relpath(path, pending.root)), problems)
-    if text is None:
-        raise ActionError(str(problems.items[0]))
-    lines = seed_lines(text)
-    if not isinstance(number, int) or not 1 <= number <= len(lines):
-        raise ActionError(f"the seed has no line {number!r}")
-    return lines[number - 1]
-
-
-def verbatim(pending: Pending, params: dict, key: str = "quote") -> str:
-    """The seed's own text for the selected passage: exact, though the browser may have collapsed its spaces."""
-    selected = _param(params, key)
-    line = seed_line(pending, _slug_param(params, "dossier"), _param(params, "line"))
-    if selected in line:
-        return selected
-    words = selected.split()
-    found = re.search(r"\s+".join(map(re.escape, words)), line) if words else None
-    if found is None:
-        raise ActionError(f"the selection is not a passage of line {params['line']} of the seed: "
-                          "a quote must lie within one paragraph")
-    return found.group(0)
-
-
-def find_item(pending: Pending, target: str, ident: str) -> tuple[str, int]:
-    """The file and index of the entity or event `ident`."""
-    for rel in pending.files(FOLDER[target]):
-        doc = YamlText.parse(pending.text(rel) or "").doc
-        for index, item in enumerate(doc if isinstance(doc, list) else []):
-            if isinstance(item, dict) and item.get("id") == ident:
-                return rel, index
-    raise ActionError(f"no {target} {ident!r}")
-
-
-def all_ids(pending: Pending, target: str) -> set[str]:
-    ids = set()
-    for rel in pending.files(FOLDER[target]):
-        doc = YamlText.parse(pending.text(rel) or "").doc
-        ids |= {item.get("id") for item in (doc if isinstance(doc, list) else []) if isinstance(item, dict)}
-    return ids
-
-
-def new_id(pending: Pending, target: str, text: str, wanted: str | None) -> str:
-    """The id asked for, or one made from the name or title (a few words), not taken yet."""
-    if wanted:
-        if not SLUG.fullmatch(wanted):
-            raise ActionError(f"'id' must be an id such as elon-musk, not {wanted!r}")
-        if wanted in all_ids(pending, target):
-            raise ActionError(f"there is already an {target} {wanted!r}")
-        return wanted
-    base = "-".join(slug(text).split("-")[:6]) or target
-    taken = all_ids(pending, target)
-    return next(f"{base}-{n}" if n > 1 else base for n in range(1, len(taken) + 2)
-                if (f"{base}-{n}" if n > 1 else base) not in taken)
-
-
-def _append_item(pending: Pending, rel: str, item: dict, head: str) -> None:
-    if pending.text(rel) is None:
-        pending.create(rel, head + "".join(yamledit.block(item, 0)))
-    else:
-        pending.edit(rel, lambda text: yamledit.append(text, (), "", item))
-
+from .pending import (
+    FOLDER,
+    PLURAL,
+    SETTABLE,
+    ActionError,
+    Pending,
+    all_ids,
+    append_item,
+    file_data,
+    find_item,
+    new_id,
+    param,
+    seed_line,
+    sidecar,
+    sidecar_data,
+    slug_param,
+    verbatim,
+)
 
 # --- the actions -------------------------------------------------------------------------------------------
 
 
 def cite(pending: Pending, params: dict) -> str:
-    dossier, event = _slug_param(params, "dossier"), _slug_param(params, "event")
+    dossier, event = slug_param(params, "dossier"), slug_param(params, "event")
     quote = verbatim(pending, params)
     find_item(pending, "event", event)
     pending.edit(sidecar(dossier), lambda t: yamledit.append(t, (), "events", {"event": event, "quote": quote}))
@@ -195,15 +48,15 @@ def cite(pending: Pending, params: dict) -> str:
 
 
 def new_event(pending: Pending, params: dict) -> str:
-    dossier = _slug_param(params, "dossier")
+    dossier = slug_param(params, "dossier")
     quote = verbatim(pending, params)
-    fields = {key: _param(params, key) for key in ("date", "date_basis", "title", "status")}
-    event = {"id": new_id(pending, "event", fields["title"], _param(params, "id", optional=True)), **fields,
-             "entities": list(_param(params, "entities", optional=True) or [])}
-    if note := _param(params, "note", optional=True):
+    fields = {key: param(params, key) for key in ("date", "date_basis", "title", "status")}
+    event = {"id": new_id(pending, "event", fields["title"], param(params, "id", optional=True)), **fields,
+             "entities": list(param(params, "entities", optional=True) or [])}
+    if note := param(params, "note", optional=True):
         event["note"] = note
     rel = _events_file(pending, dossier)
-    _append_item(pending, rel, event, "# Events written with the workbench of `build.py serve`.\n")
+    append_item(pending, rel, event, "# Events written with the workbench of `build.py serve`.\n")
     pending.edit(sidecar(dossier), lambda t: yamledit.append(t, (), "events", {"event": event["id"], "quote": quote}))
     return f"created and cited {event['id']!r}"
 
@@ -218,34 +71,34 @@ def _events_file(pending: Pending, dossier: str) -> str:
 
 
 def alias(pending: Pending, params: dict) -> str:
-    entity, name = _slug_param(params, "entity"), _param(params, "alias")
+    entity, name = slug_param(params, "entity"), param(params, "alias")
     rel, index = find_item(pending, "entity", entity)
     pending.edit(rel, lambda t: yamledit.append(t, (index,), "aliases", name))
     return f"{name!r} is now an alias of {entity!r}"
 
 
 def new_entity(pending: Pending, params: dict) -> str:
-    kind = _param(params, "kind")
+    kind = param(params, "kind")
     if kind not in KINDS:
         raise ActionError(f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
-    name = _param(params, "name")
-    entity = {"id": new_id(pending, "entity", name, _param(params, "id", optional=True)), "kind": kind, "name": name}
-    if aliases := [a for a in _param(params, "aliases", optional=True) or [] if a != name]:
+    name = param(params, "name")
+    entity = {"id": new_id(pending, "entity", name, param(params, "id", optional=True)), "kind": kind, "name": name}
+    if aliases := [a for a in param(params, "aliases", optional=True) or [] if a != name]:
         entity["aliases"] = aliases
-    entity["description"] = _param(params, "description")
-    if wikidata := _param(params, "wikidata", optional=True):
+    entity["description"] = param(params, "description")
+    if wikidata := param(params, "wikidata", optional=True):
         entity["wikidata"] = wikidata
     rel = f"content/entities/{PLURAL[kind]}.yaml"
-    _append_item(pending, rel, entity, f"# {PLURAL[kind].capitalize()} added with the workbench of `build.py serve`.\n")
+    append_item(pending, rel, entity, f"# {PLURAL[kind].capitalize()} added with the workbench of `build.py serve`.\n")
     return f"added the {kind} {entity['id']!r}"
 
 
 def not_entity(pending: Pending, params: dict) -> str:
     """The name is deliberately not an entity: listed as unlinked; the draft's stub for it goes."""
-    dossier, name = _slug_param(params, "dossier"), _param(params, "name")
+    dossier, name = slug_param(params, "dossier"), param(params, "name")
     pending.edit(sidecar(dossier), lambda t: yamledit.append(t, (), "unlinked", name))
     stubs = f"content/entities/{dossier}.yaml"
-    doc = YamlText.parse(pending.text(stubs) or "").doc if pending.text(stubs) else None
+    doc = file_data(pending.text(stubs) or "", stubs)
     for index, item in enumerate(doc or []):
         if isinstance(item, dict) and item.get("name") == name:
             _remove_entity(pending, stubs, index, item.get("id"))
@@ -256,47 +109,79 @@ def not_entity(pending: Pending, params: dict) -> str:
 def _remove_entity(pending: Pending, rel: str, index: int, ident: str) -> None:
     """The entity, and its id from every event that names it (a draft's stub events do)."""
     pending.edit(rel, lambda t: yamledit.remove_item(t, (), index))
-    for events in pending.files("content/events"):
-        doc = YamlText.parse(pending.text(events) or "").doc
+    _replace_in_events(pending, ident, None)
+
+
+def _replace_in_events(pending: Pending, old: str, new: str | None) -> None:
+    """The entity `old` replaced by `new` (or removed, for None) in the entities of every event that names it."""
+    for rel in pending.files("content/events"):
+        doc = file_data(pending.text(rel) or "", rel)
         for n, event in enumerate(doc if isinstance(doc, list) else []):
             names = list(event.get("entities") or []) if isinstance(event, dict) else []
-            if ident in names:
-                kept = [e for e in names if e != ident]
-                pending.edit(events, lambda t, n=n, kept=kept: yamledit.set_value(t, (n,), "entities", kept))
+            if old in names:
+                kept = [new if e == old else e for e in names if e != old or new]
+                pending.edit(rel, lambda t, n=n, kept=kept: yamledit.set_value(t, (n,), "entities", kept))
 
 
 def note(pending: Pending, params: dict) -> str:
-    dossier = _slug_param(params, "dossier")
-    passage, text = verbatim(pending, params, "passage"), _param(params, "text")
+    dossier = slug_param(params, "dossier")
+    passage, text = verbatim(pending, params, "passage"), param(params, "text")
     pending.edit(sidecar(dossier), lambda t: yamledit.append(t, (), "notes", {"passage": passage, "text": text}))
     return "note added"
 
 
 def boilerplate(pending: Pending, params: dict) -> str:
-    dossier = _slug_param(params, "dossier")
-    line = seed_line(pending, dossier, _param(params, "line"))
-    if not line.strip():
-        raise ActionError("that line is empty")
-    pending.edit(sidecar(dossier), lambda t: yamledit.append(t, (), "boilerplate", line))
-    return f"line {params['line']} is boilerplate"
+    """Whole lines that are not the article: `line`, or several at once as `lines` (a banner, a footer)."""
+    dossier = slug_param(params, "dossier")
+    numbers = params["lines"] if isinstance(params.get("lines"), list) else [param(params, "line")]
+    listed = (sidecar_data(pending, dossier) or {}).get("boilerplate") or []
+    for number in numbers:
+        line = seed_line(pending, dossier, number)
+        if line.strip() and line not in listed:  # a blank line is never shown anyway; one listed is listed
+            listed.append(line)
+            pending.edit(sidecar(dossier), lambda t, line=line: yamledit.append(t, (), "boilerplate", line))
+    return f"line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))} boilerplate"
+
+
+def quotation(pending: Pending, params: dict) -> str:
+    """A direct quotation of the seed and who said it."""
+    dossier, speaker = slug_param(params, "dossier"), slug_param(params, "speaker")
+    text = verbatim(pending, params, "text")
+    find_item(pending, "entity", speaker)
+    pending.edit(sidecar(dossier), lambda t: yamledit.append(t, (), "quotes", {"speaker": speaker, "text": text}))
+    return f"quotation of {speaker!r} added"
+
+
+def headline(pending: Pending, params: dict) -> str:
+    """A whole line of the seed is the headline (shown as the title, not repeated in the text)."""
+    dossier = slug_param(params, "dossier")
+    line = seed_line(pending, dossier, param(params, "line")).strip()
+    for key, value in (("headline", line), ("headline_by", "source")):
+        pending.edit(sidecar(dossier), lambda t, key=key, value=value: yamledit.set_value(t, (), key, value))
+    _drop_confirm_key(pending, sidecar(dossier))
+    return f"line {params['line']} is the headline"
 
 
 def set_fields(pending: Pending, params: dict) -> str:
     """Fields of the sidecar, an entity or an event set, and their TODO comments gone: the editor confirms them."""
-    target, fields = _param(params, "target"), _param(params, "fields")
+    target, fields = param(params, "target"), param(params, "fields")
     if target not in SETTABLE:
         raise ActionError(f"'target' must be dossier, entity or event, not {target!r}")
     if not isinstance(fields, dict) or not fields:
         raise ActionError("'fields' must name at least one field")
     if unknown := sorted(set(fields) - set(SETTABLE[target])):
         raise ActionError(f"the workbench does not set {', '.join(unknown)} of an {target}")
-    rel, path = _target(pending, target, _slug_param(params, "id"))
+    ident = slug_param(params, "id")
+    rel, path = _target(pending, target, ident)
+    if fields.get("id", ident) != ident:
+        rename(pending, target, ident, slug_param(fields, "id"))
     for key, value in fields.items():
         pending.edit(rel, lambda t, key=key, value=value: yamledit.set_value(t, path, key, value))
     if params.get("confirm") and path:
         pending.edit(rel, lambda t: yamledit.drop_todo_comments(t, path))
     if target == "dossier":
         _drop_confirm_key(pending, rel)
+        _redate_stubs(pending, ident, fields.get("published"))
     return f"{', '.join(fields)} set"
 
 
@@ -305,11 +190,11 @@ SECTIONS = ("boilerplate", "events", "notes", "quotes", "unlinked", "subheadings
 
 def confirm(pending: Pending, params: dict) -> str:
     """The TODO comments of an entity, an event or sections of the sidecar go: the editor checked those guesses."""
-    target, ident = _param(params, "target"), _slug_param(params, "id")
+    target, ident = param(params, "target"), slug_param(params, "id")
     if target not in SETTABLE:
         raise ActionError(f"'target' must be dossier, entity or event, not {target!r}")
     rel, path = _target(pending, target, ident)
-    keys = _param(params, "keys") if target == "dossier" else [None]
+    keys = param(params, "keys") if target == "dossier" else [None]
     if target == "dossier" and (not isinstance(keys, list) or not set(keys) <= set(SECTIONS + SETTABLE["dossier"])):
         raise ActionError(f"'keys' must list sections of the sidecar: {', '.join(SECTIONS)}")
     for key in keys:
@@ -319,9 +204,32 @@ def confirm(pending: Pending, params: dict) -> str:
     return f"confirmed {', '.join(keys) if target == 'dossier' else ident}"
 
 
+GUESSED = re.compile(r"TODO confirm: (['\"])(.+?)\1 on line (\d+)")
+
+
+def _redate_stubs(pending: Pending, dossier: str, published: Any) -> None:
+    """The draft's unconfirmed stub events dated again from their date expressions, against the confirmed publication day.
+
+    `new` dated them from the date it took for the publication's (a banner's date may mislead it).
+    """
+    try:
+        day = dt.date.fromisoformat(published) if isinstance(published, str) and len(published) == 10 else None
+    except ValueError:
+        day = None
+    rel = f"content/events/{dossier}.yaml"
+    if day is None or pending.text(rel) is None:
+        return
+    for n, event in enumerate(file_data(pending.text(rel) or "", rel) or []):
+        guessed = GUESSED.match(str(event.get("date_basis", ""))) if isinstance(event, dict) else None
+        if guessed:
+            date, basis = stub_date(guessed[2], int(guessed[3]), day)
+            for key, value in (("date", date or "TODO"), ("date_basis", basis)):
+                pending.edit(rel, lambda t, n=n, key=key, value=value: yamledit.set_value(t, (n,), key, value, False))
+
+
 def _target(pending: Pending, target: str, ident: str) -> tuple[str, tuple]:
     if target == "dossier":
-        _sidecar_doc(pending, ident)
+        sidecar_data(pending, ident)
         return sidecar(ident), ()
     rel, index = find_item(pending, target, ident)
     return rel, (index,)
@@ -337,7 +245,7 @@ def _drop_confirm_key(pending: Pending, rel: str) -> None:
 
 def remove(pending: Pending, params: dict) -> str:
     """An entity or event removed; an event's citations go with it, an entity's id leaves the events."""
-    target, ident = _param(params, "target"), _slug_param(params, "id")
+    target, ident = param(params, "target"), slug_param(params, "id")
     if target not in FOLDER:
         raise ActionError(f"'target' must be entity or event, not {target!r}")
     rel, index = find_item(pending, target, ident)
@@ -351,15 +259,41 @@ def remove(pending: Pending, params: dict) -> str:
 
 def _uncite(pending: Pending, event: str) -> None:
     for rel in pending.files("content/dossiers"):
-        doc = YamlText.parse(pending.text(rel) or "").doc
-        cited = [n for n, c in enumerate(doc.get("events") or []) if isinstance(c, dict) and c.get("event") == event]
+        doc = file_data(pending.text(rel) or "", rel)
+        citations = (doc.get("events") if isinstance(doc, dict) else None) or []
+        cited = [n for n, c in enumerate(citations) if isinstance(c, dict) and c.get("event") == event]
         for n in reversed(cited):
             pending.edit(rel, lambda t, n=n: yamledit.remove_item(t, ("events",), n))
 
 
+def rename(pending: Pending, target: str, old: str, new: str) -> None:
+    """A new id for an entity or event, and every reference to it: citations, events' entities, speakers, authors."""
+    if new in all_ids(pending, target):
+        raise ActionError(f"there is already an {target} {new!r}")
+    if target == "event":
+        _replace_refs(pending, "content/dossiers", "events", "event", old, new)
+        return
+    _replace_refs(pending, "content/dossiers", "quotes", "speaker", old, new)
+    for rel in pending.files("content/dossiers"):
+        if (file_data(pending.text(rel) or "", rel) or {}).get("author_entity") == old:
+            pending.edit(rel, lambda t: yamledit.set_value(t, (), "author_entity", new))
+    _replace_in_events(pending, old, new)
+
+
+def _replace_refs(pending: Pending, folder: str, section: str, key: str, old: str, new: str) -> None:
+    """`key: old` becomes `key: new` in each item of `section` of every file of `folder`."""
+    for rel in pending.files(folder):
+        doc = file_data(pending.text(rel) or "", rel)
+        items = (doc.get(section) if isinstance(doc, dict) else None) or []
+        for n, item in enumerate(items):
+            if isinstance(item, dict) and item.get(key) == old:
+                pending.edit(rel, lambda t, n=n: yamledit.set_value(t, (section, n), key, new))
+
+
 ACTIONS: dict[str, Callable[[Pending, dict], str]] = {
     "cite": cite, "new-event": new_event, "alias": alias, "new-entity": new_entity, "not-entity": not_entity,
-    "note": note, "boilerplate": boilerplate, "set": set_fields, "confirm": confirm, "remove": remove,
+    "note": note, "boilerplate": boilerplate, "quotation": quotation, "headline": headline, "set": set_fields,
+    "confirm": confirm, "remove": remove,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -18,9 +19,12 @@ from typing import TYPE_CHECKING, Any
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .actions import ActionError, plan, sidecar
+from ..errors import Problem
+from ..pipeline import Session
+from .actions import plan
 from .journal import Journal, WriteRefusedError, new_errors
-from .state import date_preview, workbench_state
+from .pending import ActionError, sidecar
+from .state import date_guess, date_preview, workbench_state
 
 if TYPE_CHECKING:
     from ..serve import Preview
@@ -92,11 +96,25 @@ class DateHandler(_Handler):
         self.reply(200, date_preview(self.get_query_argument("value", ""), style))
 
 
+class GuessHandler(_Handler):
+    """GET guess?dossier=SLUG&line=N&text=PASSAGE: a new event's date and basis from a date expression in it."""
+
+    def get(self) -> None:
+        if self.preview.inv is None:
+            return self.reply(503, {"ok": False, "error": "the site has not built yet"})
+        line = self.get_query_argument("line", "0")
+        guess = date_guess(self.preview.inv, self.get_query_argument("dossier", ""), self.get_query_argument("text", ""),
+                           int(line) if line.isdigit() else 0)
+        self.reply(200, {"ok": True, **guess})
+
+
 class _WriteHandler(_Handler):
     def prepare(self) -> None:
         """Only the preview's own pages may write: their Origin, the server's token, a JSON body."""
         given = self.request.headers.get(TOKEN_HEADER, "")
-        if not self.preview.hosts.allows_origin(self.request.headers.get("Origin", "")):
+        if not is_loopback(self.request.remote_ip):  # even with --host, only this computer writes
+            self.reply(403, {"ok": False, "error": "the workbench writes only for a browser on this computer"})
+        elif not self.preview.hosts.allows_origin(self.request.headers.get("Origin", "")):
             self.reply(403, {"ok": False, "error": "a write must come from a page of this preview (Origin)"})
         elif not hmac.compare_digest(given.encode(), self.preview.workbench.token.encode()):
             self.reply(403, {"ok": False, "error": f"a write needs this server's token in {TOKEN_HEADER}"})
@@ -106,6 +124,8 @@ class _WriteHandler(_Handler):
     async def locked(self, work) -> None:
         async with self.preview.workbench.lock:
             status, body = await IOLoop.current().run_in_executor(None, work)
+        if body.get("files"):
+            self.preview.nudge()
         self.reply(status, body)
 
 
@@ -117,7 +137,9 @@ class ActionHandler(_WriteHandler):
             params = json.loads(self.request.body or b"null")
         except (ValueError, UnicodeDecodeError):
             return self.reply(400, {"ok": False, "error": "the body is not JSON"})
-        await self.locked(lambda: perform(self.preview.root, self.preview.workbench.journal, params))
+        preview = self.preview
+        known = [p for p in preview.problems if p.severity == "error"]  # the last build's: [] when it built
+        await self.locked(lambda: perform(preview.root, preview.workbench.journal, params, known, preview.session))
 
 
 class UndoHandler(_WriteHandler):
@@ -127,15 +149,25 @@ class UndoHandler(_WriteHandler):
         await self.locked(lambda: undo(self.preview.workbench.journal))
 
 
-def perform(root: Path, journal: Journal, params: Any) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, reply) of one action: written when the build it leaves has no new error."""
+def is_loopback(address: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and an IPv4 loopback address written as IPv6."""
+    try:
+        ip = ipaddress.ip_address((address or "").split("%")[0])
+    except ValueError:
+        return False
+    return ip.is_loopback or (ip.version == 6 and ip.ipv4_mapped is not None and ip.ipv4_mapped.is_loopback)
+
+
+def perform(root: Path, journal: Journal, params: Any, known: list[Problem] | None = None,
+            kept: Session | None = None) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, reply) of one action: written when the build it leaves has no new error (see journal.new_errors)."""
     try:
         said, changes = plan(root, params)
     except ActionError as exc:
         return 422, {"ok": False, "error": str(exc)}
     if not changes:
         return 200, {"ok": True, "said": f"{said} (nothing to change)", "files": []}
-    problems = new_errors(root, changes)
+    problems = new_errors(root, changes, known, kept)
     if problems:
         return 422, {"ok": False, "error": "the build would fail, so nothing was written",
                      "problems": [str(p) for p in problems]}
@@ -160,6 +192,7 @@ def routes(preview: Preview) -> list[tuple]:
         (rf"{BASE}/(workbench\.js|workbench\.css)", StaticHandler, args),
         (rf"{BASE}/state", StateHandler, args),
         (rf"{BASE}/date", DateHandler, args),
+        (rf"{BASE}/guess", GuessHandler, args),
         (rf"{BASE}/action", ActionHandler, args),
         (rf"{BASE}/undo", UndoHandler, args),
     ]

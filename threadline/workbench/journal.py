@@ -25,25 +25,34 @@ class WriteRefusedError(Exception):
     """A change the workbench must not write (outside content/, over a link, or changed since)."""
 
 
-def errors_of(root: Path) -> list[Problem]:
+def errors_of(root: Path, session: Session | None = None) -> list[Problem]:
     """The errors of the project's build (drafts and warnings are not errors here)."""
     try:
-        inv = analyse(root, session=Session(drafts="preview"))
+        inv = analyse(root, session=session or Session(drafts="preview"))
     except BuildError as error:
         return [p for p in error.problems if p.severity == "error"]
     return [p for p in inv.problems.items if p.severity == "error"]
 
 
-def new_errors(root: Path, changes: dict[str, str]) -> list[Problem]:
-    """The errors the project's build would have after `changes` that it does not have now."""
-    before = {(p.path, p.message) for p in errors_of(root)}
+def new_errors(root: Path, changes: dict[str, str], known: list[Problem] | None = None,
+               kept: Session | None = None) -> list[Problem]:
+    """The errors the project's build would have after `changes` that it does not have now.
+
+    `known` are the errors the project has now, when the caller knows them (the preview does, from
+    its last build); `kept` is the preview's session, whose reads and annotations of unchanged
+    files the check reuses: the copy keeps their times and sizes.
+    """
+    before = {(p.path, p.message) for p in (errors_of(root) if known is None else known)}
     with tempfile.TemporaryDirectory(prefix="threadline-check-") as folder:
         shadow = Path(folder) / "project"
         _copy_project(root, shadow)
         for rel, text in changes.items():
             (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
             (shadow / rel).write_text(text, encoding="utf-8")
-        return [p for p in errors_of(shadow) if (p.path, p.message) not in before]
+        session = Session(drafts="preview")
+        if kept is not None:
+            session.files, session.annotations = kept.files.moved(root, shadow), dict(kept.annotations)
+        return [p for p in errors_of(shadow, session) if (p.path, p.message) not in before]
 
 
 def _copy_project(root: Path, shadow: Path) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..annotate import AliasIndex
 from ..dates import DateError, parse_date
 from ..draft import find
+from ..draft_text import stub_date
 from ..errors import Problem
+from ..guess import date_expressions
 from ..model import KINDS, STATUSES, Dossier, Project
 from ..pipeline import Investigation
 from ..urls import save_as
-from .actions import SECTIONS, SETTABLE
-from .yamledit import EditError, YamlText
+from .actions import SECTIONS
+from .pending import SETTABLE
+from .yamledit import EditError, YamlText, child, key_at
 
 TODO = "TODO"
 
@@ -34,6 +38,18 @@ def date_preview(value: str, style: str) -> dict[str, str]:
         return {"shown": parse_date(value).display(style)}
     except DateError as exc:
         return {"error": str(exc)}
+
+
+def date_guess(inv: Investigation, slug: str, text: str, line: int) -> dict[str, str]:
+    """The date of a new event guessed from a date expression in the selected passage, as `new` would guess it."""
+    dossier = inv.project.dossiers.get(slug)
+    found = date_expressions(text)
+    if dossier is None or not found:
+        return {}
+    lower = dossier.published.lower
+    day = dt.date(*lower) if dossier.published.edtf[:10] == dossier.published.iso_lower else None
+    date, basis = stub_date(found[0], line, day)
+    return {"date": date or "", "date_basis": basis.removeprefix("TODO confirm: ")}
 
 
 def workbench_state(inv: Investigation, slug: str, sidecar_text: str, problems: list[Problem],
@@ -62,16 +78,16 @@ def _dossier(dossier: Dossier, text: str) -> dict[str, Any]:
         value = getattr(dossier, key, None)
         value = value.edtf if key == "published" else value
         fields[key] = {"value": value, "todo": _todo_at(yt, key)}
-    sections = {key: {"todo": _todo_at(yt, key, whole=False), "present": bool(yt and key in yt.doc)} for key in SECTIONS}
+    sections = {key: {"todo": _todo_at(yt, key, whole=False)} for key in SECTIONS}
     return {"slug": dossier.slug, "seed": dossier.seed, "fields": fields, "sections": sections,
             "unlinked": list(dossier.unlinked)}
 
 
 def _todo_at(yt: YamlText | None, key: str, whole: bool = True) -> bool:
     """True when the key's line (or, `whole`, any line of its value) still says TODO: a guess of `new` not confirmed."""
-    if yt is None or not isinstance(yt.doc, dict) or key not in yt.doc:
+    if yt is None or child(yt.root, key) is None:
         return False
-    line, col = yt.doc.lc.key(key)
+    line, col = key_at(yt.root, key)
     last = yt.end_of(line, col) if whole else line
     return any(TODO in yt.lines[n] for n in range(line, last + 1))
 

@@ -82,7 +82,8 @@
       button.setAttribute("aria-selected", String(button.dataset.tab === view.tab));
     });
     body.replaceChildren();
-    var views = {dossier: dossierView, left: leftView, cite: citeView, note: noteView, name: nameView};
+    var views = {dossier: dossierView, left: leftView, cite: citeView, note: noteView, name: nameView,
+                 quotation: quotationView};
     (views[view.tab] || leftView)(view);
   }
 
@@ -227,10 +228,13 @@
     return select;
   }
 
-  function entityChecks(chosen) {
+  function entityChecks(chosen, near) {
     var box = el("fieldset", {"class": "tl-entities"}, [el("legend", {text: "Entities taking part"})]);
     var ids = state.entities.map(function (e) { return e.id; });
-    var ordered = chosen.filter(function (id) { return ids.indexOf(id) >= 0; });
+    // Ticked: those named in the selection; then the rest of the paragraph's, then everyone else.
+    var ordered = chosen.concat(near || []).filter(function (id, n, all) {
+      return ids.indexOf(id) >= 0 && all.indexOf(id) === n;
+    });
     state.entities.forEach(function (e) { if (ordered.indexOf(e.id) < 0) ordered.push(e.id); });
     ordered.forEach(function (id) {
       var entity = state.entities.find(function (e) { return e.id === id; });
@@ -243,11 +247,12 @@
 
   function eventForm(event, mode) {
     var form = el("form", {"class": "tl-card", "data-event": event.id || "new"}, [
+      mode === "set" ? field("Id (renaming updates every reference)", input("id", event.id)) : null,
       field("Title", input("title", event.title)),
       field("Date (EDTF)", input("date", event.date)),
       field("Date basis", textarea("date_basis", event.date_basis)),
       field("Status", statusSelect(event.status || "reported")),
-      entityChecks(event.entities || []),
+      entityChecks(event.entities || [], event.near),
       el("button", {type: "submit", text: mode === "set" ? "Confirm" : "Create and cite"}),
       mode === "set" ? el("button", {type: "button", "class": "tl-quiet", text: "Remove",
         onclick: function () { act({action: "remove", target: "event", id: event.id}); }}) : null
@@ -258,7 +263,10 @@
       var fields = {title: form.elements.title.value.trim(), date: form.elements.date.value.trim(),
                     date_basis: form.elements.date_basis.value.trim(), status: form.elements.status.value,
                     entities: Array.from(form.querySelectorAll("[name=entities]:checked")).map(function (c) { return c.value; })};
-      if (mode === "set") act({action: "set", target: "event", id: event.id, fields: fields, confirm: true});
+      if (mode === "set") {
+        fields.id = form.elements.id.value.trim();
+        act({action: "set", target: "event", id: event.id, fields: fields, confirm: true});
+      }
       else act(Object.assign({action: "new-event", dossier: DOSSIER, quote: selection.text, line: selection.line}, fields),
                {tab: "dossier"});
     });
@@ -269,6 +277,7 @@
     var kind = el("select", {name: "kind"});
     state.kinds.forEach(function (k) { var o = el("option", {value: k, text: k}); o.selected = k === entity.kind; kind.appendChild(o); });
     var form = el("form", {"class": "tl-card", "data-entity": entity.id || "new"}, [
+      entity.id ? field("Id (renaming updates every reference)", input("id", entity.id)) : null,
       field("Kind", kind), field("Name", input("name", entity.name)),
       field("Description", textarea("description", entity.description)),
       entity.id ? null : field("Wikidata id (optional)", input("wikidata", "", {placeholder: "Q…"})),
@@ -284,7 +293,10 @@
       e.preventDefault();
       var fields = {kind: form.elements.kind.value, name: form.elements.name.value.trim(),
                     description: form.elements.description.value.trim()};
-      if (entity.id) act({action: "set", target: "entity", id: entity.id, fields: fields, confirm: true});
+      if (entity.id) {
+        fields.id = form.elements.id.value.trim();
+        act({action: "set", target: "entity", id: entity.id, fields: fields, confirm: true});
+      }
       else act(Object.assign({action: "new-entity", dossier: DOSSIER,
                               wikidata: form.elements.wikidata.value.trim() || null}, fields), {tab: "dossier"});
     });
@@ -313,7 +325,9 @@
             act({action: "cite", dossier: DOSSIER, event: e.id, quote: selection.text, line: selection.line},
                 {tab: "dossier"});
           }}),
-          el("small", {text: " " + e.shown + " · " + e.status})
+          el("small", {text: " " + e.shown + " · " + e.status + " "}),
+          el("button", {type: "button", "class": "tl-quiet", text: "Edit", "aria-label": "Edit " + e.title,
+                        onclick: function (click) { click.target.replaceWith(eventForm(e, "set")); }})
         ]));
       });
     }
@@ -321,7 +335,17 @@
     body.append(search, list);
     refresh();
     body.appendChild(el("h3", {text: "Or a new event"}));
-    body.appendChild(eventForm({entities: selection.entities, status: "reported", date: "", title: "", date_basis: ""}, "new"));
+    var form = eventForm({entities: selection.inside || [], near: selection.entities, status: "reported", date: "",
+                          title: "", date_basis: ""}, "new");
+    body.appendChild(form);
+    // A date expression in the passage ("on Friday", "in March") gives the date, as `new` guesses it.
+    api("/guess?dossier=" + encodeURIComponent(DOSSIER) + "&line=" + selection.line + "&text=" +
+        encodeURIComponent(selection.text)).then(function (guess) {
+      if (!guess.date || form.elements.date.value) return;
+      form.elements.date.value = guess.date;
+      form.elements.date_basis.value = guess.date_basis;
+      form.elements.date.dispatchEvent(new Event("input"));
+    });
   }
 
   function noteView(view) {
@@ -342,7 +366,19 @@
   function nameView(view) {
     var name = view.name;
     body.appendChild(el("h3", {text: "“" + name + "”"}));
-    var search = input("entity-search", "", {type: "search", placeholder: "Search entities", "aria-label": "Search entities"});
+    body.appendChild(el("p", {text: "Another spelling of an entity:"}));
+    entityPicker("Search entities", function (e) {
+      act({action: "alias", entity: e.id, alias: name}, {tab: "dossier"});
+    }).forEach(function (node) { body.appendChild(node); });
+    var found = state.suggestions.find(function (s) { return s.name === name; });
+    body.appendChild(el("p", {text: "Or a new entity:"}));
+    body.appendChild(entityForm({name: name, kind: found ? found.kind : "person", description: ""}));
+    body.appendChild(el("button", {type: "button", "class": "tl-quiet", text: "Not an entity (list it as unlinked)",
+      onclick: function () { act({action: "not-entity", dossier: DOSSIER, name: name}, {tab: "dossier"}); }}));
+  }
+
+  function entityPicker(label, onPick) {
+    var search = input("entity-search", "", {type: "search", placeholder: "Search entities", "aria-label": label});
     var list = el("ul", {"class": "tl-results"});
     function refresh() {
       var word = search.value.toLowerCase();
@@ -351,18 +387,23 @@
         return (e.name + " " + e.aliases.join(" ") + " " + e.id).toLowerCase().indexOf(word) >= 0;
       }).slice(0, 20).forEach(function (e) {
         list.appendChild(el("li", {}, [el("button", {type: "button", "class": "tl-link", text: e.name,
-          onclick: function () { act({action: "alias", entity: e.id, alias: name}, {tab: "dossier"}); }}),
-          el("small", {text: " " + e.kind})]));
+          onclick: function () { onPick(e); }}), el("small", {text: " " + e.kind})]));
       });
     }
     search.addEventListener("input", refresh);
-    body.append(el("p", {text: "Another spelling of an entity:"}), search, list);
     refresh();
-    var found = state.suggestions.find(function (s) { return s.name === name; });
-    body.appendChild(el("p", {text: "Or a new entity:"}));
-    body.appendChild(entityForm({name: name, kind: found ? found.kind : "person", description: ""}));
-    body.appendChild(el("button", {type: "button", "class": "tl-quiet", text: "Not an entity (list it as unlinked)",
-      onclick: function () { act({action: "not-entity", dossier: DOSSIER, name: name}, {tab: "dossier"}); }}));
+    return [search, list];
+  }
+
+  function quotationView(view) {
+    selection = selection || view.selection;
+    if (!selection) return dossierView();
+    body.appendChild(el("h3", {text: "A direct quotation: who said it?"}));
+    body.appendChild(quoteBox(selection.text));
+    entityPicker("Search the speaker", function (e) {
+      act({action: "quotation", dossier: DOSSIER, speaker: e.id, text: selection.text, line: selection.line},
+          {tab: "dossier"});
+    }).forEach(function (node) { body.appendChild(node); });
   }
 
   function leftView() {
@@ -398,15 +439,21 @@
     if (!sel.rangeCount || sel.isCollapsed) return null;
     var range = sel.getRangeAt(0), start = paragraphOf(range.startContainer), end = paragraphOf(range.endContainer);
     if (!start && !end) return null;
-    if (start !== end) return {error: "A quote must lie within one paragraph of the source."};
+    var lines = Array.from(document.querySelectorAll(".source-text [id^=line-]"))
+      .filter(function (p) { return range.intersectsNode(p); }).map(function (p) { return Number(p.id.slice(5)); });
+    if (start !== end) {
+      return {lines: lines, rect: range.getBoundingClientRect(), error: "A quote must lie within one paragraph of the source."};
+    }
     var text = seedText(range).trim();
     if (!text) return null;
-    var entities = [];
+    var entities = [], inside = [];
     start.querySelectorAll("a.mention").forEach(function (a) {
       var id = a.getAttribute("href").replace(/\/$/, "").split("/").pop();
       if (entities.indexOf(id) < 0) entities.push(id);
+      if (range.intersectsNode(a) && inside.indexOf(id) < 0) inside.push(id);
     });
-    return {text: text, line: Number(start.id.slice(5)), entities: entities, rect: range.getBoundingClientRect()};
+    return {text: text, line: Number(start.id.slice(5)), lines: lines, entities: entities, inside: inside,
+            rect: range.getBoundingClientRect()};
   }
 
   function buildToolbar() {
@@ -414,6 +461,8 @@
       el("button", {type: "button", "data-do": "cite", text: "Cite for an event"}),
       el("button", {type: "button", "data-do": "note", text: "Add a note"}),
       el("button", {type: "button", "data-do": "name", text: "Name…"}),
+      el("button", {type: "button", "data-do": "quotation", text: "Quotation…"}),
+      el("button", {type: "button", "data-do": "headline", text: "Headline"}),
       el("button", {type: "button", "data-do": "boilerplate", text: "Boilerplate line"}),
       el("span", {"class": "tl-failed"})
     ]);
@@ -423,7 +472,8 @@
       if (!what || !selection) return;
       toolbar.hidden = true;
       toggle(true);
-      if (what === "boilerplate") act({action: "boilerplate", dossier: DOSSIER, line: selection.line});
+      if (what === "boilerplate") act({action: "boilerplate", dossier: DOSSIER, lines: selection.lines});
+      else if (what === "headline") act({action: "headline", dossier: DOSSIER, line: selection.line});
       else show({tab: what, selection: selection, name: selection.text});
     });
     document.body.appendChild(toolbar);
@@ -434,8 +484,10 @@
     var message = toolbar.querySelector(".tl-failed");
     if (!found) { toolbar.hidden = true; return; }
     message.textContent = found.error || "";
-    toolbar.querySelectorAll("button").forEach(function (b) { b.hidden = !!found.error; });
-    if (!found.error) selection = found;
+    // Across paragraphs, only whole lines can be marked: a banner or a footer at once.
+    toolbar.querySelectorAll("button").forEach(function (b) { b.hidden = !!found.error && b.dataset.do !== "boilerplate"; });
+    toolbar.querySelector("[data-do=boilerplate]").textContent = found.lines.length > 1 ? "Boilerplate lines" : "Boilerplate line";
+    selection = found;
     var rect = found.rect || window.getSelection().getRangeAt(0).getBoundingClientRect();
     toolbar.style.top = (window.scrollY + rect.bottom + 6) + "px";
     toolbar.style.left = Math.max(8, window.scrollX + rect.left) + "px";
