@@ -28,9 +28,10 @@ BUILD_FAILED = "build failed: {n} error(s); nothing was written"
 ANCHORS = (b"{% block main %}", b"<body ", b"{% macro dossier_item(")
 
 # The first page the build renders from each template (pages render in a fixed order: the timeline,
-# home, dossier list, search and 404 pages, the kind indexes, free pages, dossiers, then entities).
+# home, dossier list, search, data and 404 pages, the kind indexes, free pages, dossiers, then entities).
 FIRST_PAGES = {
-    "404.html": "404.html", "base.html": "timeline/index.html", "dossier.html": "dossiers/example-report/index.html",
+    "404.html": "404.html", "base.html": "timeline/index.html", "data.html": "data/index.html",
+    "dossier.html": "dossiers/example-report/index.html",
     "dossiers.html": "dossiers/index.html", "entity.html": "people/elon-musk/index.html", "home.html": "index.html",
     "kind_index.html": "people/index.html", "macros.html": "index.html", "page.html": "about/index.html",
     "search.html": "search/index.html", "timeline.html": "timeline/index.html",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from stat import S_ISREG
 from xml.sax.saxutils import escape as xml_escape
@@ -16,13 +15,25 @@ from .urls import absolute, save_as, url, url_of
 from .views import Views
 
 
-def data_files(project: Project, views: Views) -> Iterator[Output]:
-    """events.json, entities.json and dossiers.json: the curated data, for others to reuse."""
-    tables = {"events": _events(views), "entities": _entities(project, views), "dossiers": _dossiers(project)}
-    for name, rows in tables.items():
-        # One record a line: readable, diffable, and written by the C encoder (indent= is pure Python).
-        text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows) + "\n]\n"
-        yield Output(save_as("data", name=name), text.encode("utf-8"), f"data file {name}")
+def json_rows(rows: list[dict]) -> bytes:
+    """A JSON list, one record a line: readable, diffable, and written by the C encoder (indent= is pure Python)."""
+    text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows) + "\n]\n"
+    return text.encode("utf-8")
+
+
+def events_json(project: Project, views: Views) -> bytes:
+    """data/events.json: every event in date order, with its sources."""
+    return json_rows(_events(views))
+
+
+def entities_json(project: Project, views: Views) -> bytes:
+    """data/entities.json: every entity by id, with the dossiers that name it."""
+    return json_rows(_entities(project, views))
+
+
+def dossiers_json(project: Project, views: Views) -> bytes:
+    """data/dossiers.json: every dossier by slug, with its metadata."""
+    return json_rows(_dossiers(project))
 
 
 def _events(views: Views) -> list[dict]:
@@ -45,8 +56,6 @@ def _dossiers(project: Project) -> list[dict]:
     return [front_matter(d) | {"slug": d.slug, "url": url("dossier", slug=d.slug),
                                 "markdown": url("dossier_md", slug=d.slug)}
             for d in sorted(project.dossiers.values(), key=lambda d: d.slug)]
-
-
 
 
 def sitemap(project: Project, pages: list[Output]) -> Output:

@@ -16,7 +16,8 @@ from .cache import FileCache
 from .check import check_references, warn_quality
 from .crossref import CrossRef, cross_reference
 from .errors import BuildError, Problems
-from .files import data_files, feed, refuse_links_out, sitemap, static_files
+from .exports import export_files
+from .files import feed, refuse_links_out, sitemap, static_files
 from .load import load_project
 from .model import Dossier, Project
 from .parallel import parallel_map
@@ -197,8 +198,9 @@ def render_site(inv: Investigation, templates: Path, session: Session | None = N
     views: Views = build_views(inv.project, inv.docs, inv.xref, prose)
     env = session.environment(templates) if session else checked_environment(templates)
     memo = session.pages if session else None  # a one-off build renders everything once: no memo
-    pages = Renderer(inv.project, views, env, prose, memo).all_pages(workers, progress, stage)
-    outputs = pages + list(data_files(inv.project, views))
+    exported, listed = export_files(inv.project, views, stage)  # before the pages: the Data page gives their sizes
+    pages = Renderer(inv.project, views, env, prose, memo, listed).all_pages(workers, progress, stage)
+    outputs = pages + exported
     outputs += [sitemap(inv.project, pages), feed(inv.project, views), *static_files(templates)]
     refuse_bad_paths(outputs)
     return outputs

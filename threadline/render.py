@@ -19,13 +19,14 @@ from .emit import Links, article_html, dossier_markdown, title_html
 from .errors import BuildError, Problem
 from .fragments import event_items, mention_groups, status_badge
 from .graph import svg as network_svg
-from .jsonld import dossier_ld, entity_ld
+from .jsonld import dataset_ld, dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
 from .parallel import parallel_map
 from .prose import Prose
+from .tables import COLUMNS
 from .template_errors import render_problem
 from .urls import absolute, base_path, root_prefix, save_as, url_of
-from .views import PageMeta, Views
+from .views import Download, PageMeta, Views
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ def environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
     env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES, network_svg=network_svg,
-                       dossier_ld=dossier_ld, entity_ld=entity_ld, event_items=event_items,
+                       dossier_ld=dossier_ld, entity_ld=entity_ld, dataset_ld=dataset_ld, event_items=event_items,
                        mention_groups=mention_groups, status_badge=status_badge)
     return env
 
@@ -62,8 +63,9 @@ class Renderer:
     """
 
     def __init__(self, project: Project, views: Views, env: jinja2.Environment, prose: Prose,
-                 memo: dict[str, tuple[bytes, Any]] | None = None):
+                 memo: dict[str, tuple[bytes, Any]] | None = None, downloads: tuple[Download, ...] = ()):
         self.project, self.views, self.env, self.prose, self.memo = project, views, env, prose, memo
+        self.downloads = downloads  # the published data files, for the Data page (exports.export_files)
         self.site = project.site
         self.templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, jinja2.FileSystemLoader) else Path()
         self.digests: dict[str, bytes] = {}  # slug -> digest of its annotated text, for the memo's keys
@@ -135,7 +137,7 @@ class Renderer:
 
         With a staging folder, each page is written there as soon as it is rendered.
         """
-        jobs = [("overview", name) for name in ("timeline", "home", "dossiers", "search", "not_found")]
+        jobs = [("overview", name) for name in ("timeline", "home", "dossiers", "search", "data", "not_found")]
         jobs += [("kind", kind) for kind in KINDS] + [("page", slug) for slug in self.project.pages]
         jobs += [("dossier", slug) for slug in self.views.dossiers] + [("entity", i) for i in self.views.entities]
         jobs += [("markdown", slug) for slug in self.views.dossiers]
@@ -148,11 +150,13 @@ class Renderer:
                 "dossier": self.dossier, "entity": self.entity, "markdown": self.markdown}[kind](ident)
 
     def overview(self, name: str) -> Output:
-        """Home, dossier list, timeline (the pages that list everything get all the views), search, 404."""
+        """Home, dossier list, timeline (the pages that list everything get all the views), search, data, 404."""
         template, title = {"home": ("home.html", self.site.title), "dossiers": ("dossiers.html", "Dossiers"),
                            "timeline": ("timeline.html", "Timeline"), "search": ("search.html", "Search"),
-                           "not_found": ("404.html", "Page not found")}[name]
+                           "data": ("data.html", "Data"), "not_found": ("404.html", "Page not found")}[name]
         context = {"views": self.views} if name in ("home", "dossiers", "timeline") else {}
+        if name == "data":
+            context = {"downloads": self.downloads, "columns": COLUMNS}
         return self.page(template, save_as(name), title, name, **context)
 
     def kind_index(self, kind: str) -> Output:
