@@ -83,6 +83,16 @@ def test_every_date_expression_gets_a_stub_event_cited_with_its_sentence(project
         {"event": "lisbon-port-2024-event-4", "quote": "Officials said a second phase could follow in May."}]
 
 
+def test_a_stub_event_dated_by_a_year_alone_is_quoted_as_text(project: Path) -> None:
+    """YAML reads a bare 2023 as a number, which no field takes: the preview of the draft would fail."""
+    draft_of(project)
+    text = (project / "content/events/lisbon-port-2024.yaml").read_text(encoding="utf-8")
+    assert '  date: "2024-05"' not in text and '  date: 2024-05  # TODO confirm\n' in text
+    write_project(project, {"seeds/year.txt": "Talks\n\n25 October 2024\n\nTalks began last year.\n"})
+    assert main(["new", "--project", str(project), "seeds/year.txt"]) == 0
+    assert '  date: "2023"  # TODO confirm\n' in (project / "content/events/year.yaml").read_text(encoding="utf-8")
+
+
 def test_once_every_todo_is_confirmed_the_draft_builds(project: Path) -> None:
     """The editor confirms each guess (here: removes the markers) and the drafted annotation is published."""
     draft_of(project)

@@ -137,8 +137,9 @@ def _event(found: Findings, n: int, mention: Mention) -> list[str]:
     published = found.published[0] if found.published else None
     date, basis = stub_date(mention.words, mention.line, published)
     later = published is not None and date is not None and date[:10] > published.isoformat()
+    shown = q(date) if date and date.isdigit() else date  # a year alone is quoted, or YAML reads a number
     return [f"- id: {event_id(found, n)}\n",
-            f"  date: {date}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
+            f"  date: {shown}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
             f"  date_basis: {q(basis)}"
             f"{'  # TODO after the report: an event cannot start later; date what was announced instead' if later else ''}\n",
             "  title: \"TODO: what happened, in a few words\"\n",

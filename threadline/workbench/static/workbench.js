@@ -77,6 +77,7 @@
     var keep = recalled() || {};
     view.open = true;
     remember(Object.assign(keep, view));
+    if (!state) return;  // opened before the state arrived: load() shows the view remembered here
     panel.querySelectorAll("[role=tab]").forEach(function (button) {
       button.setAttribute("aria-selected", String(button.dataset.tab === view.tab));
     });
@@ -282,7 +283,11 @@
       entity.id ? null : field("Wikidata id (optional)", input("wikidata", "", {placeholder: "Q…"})),
       el("button", {type: "submit", text: entity.id ? "Confirm" : "Add the entity"}),
       entity.id ? el("button", {type: "button", "class": "tl-quiet", text: "Not an entity",
-        onclick: function () { act({action: "not-entity", dossier: DOSSIER, name: entity.name}); }}) : null
+        onclick: function () { act({action: "not-entity", dossier: DOSSIER, name: entity.name}); }}) : null,
+      // A stub that is no name at all (a headline, a photo credit, a title glued to a known name) goes
+      // without being listed under `unlinked:`, as an editor deletes it by hand.
+      entity.id ? el("button", {type: "button", "class": "tl-quiet", text: "Remove",
+        onclick: function () { act({action: "remove", target: "entity", id: entity.id}); }}) : null
     ]);
     form.addEventListener("submit", function (e) {
       e.preventDefault();
