@@ -236,7 +236,9 @@ def test_a_draft_annotated_through_the_endpoints_alone_passes_check_strict(serve
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--strict", "--project", str(project)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "TODO" not in "".join(p.read_text(encoding="utf-8") for p in (project / "content").rglob("*.yaml"))
+    content = "".join(p.read_text(encoding="utf-8") for p in (project / "content").rglob("*.yaml"))
+    assert "TODO" not in content and f"{SLUG}-event-" not in content  # a confirmed stub is named after its title
+    assert "- id: harbour-board-postpones-its-vote-on\n" in content
 
 
 def test_writes_go_only_to_yaml_files_under_content(tmp_path: Path) -> None:

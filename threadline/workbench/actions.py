@@ -173,6 +173,8 @@ def set_fields(pending: Pending, params: dict) -> str:
         raise ActionError(f"the workbench does not set {', '.join(unknown)} of an {target}")
     ident = slug_param(params, "id")
     rel, path = _target(pending, target, ident)
+    if params.get("confirm") and _named_by_new(target, ident, fields):
+        fields = {**fields, "id": new_id(pending, "event", fields["title"], None)}
     if fields.get("id", ident) != ident:
         rename(pending, target, ident, slug_param(fields, "id"))
     for key, value in fields.items():
@@ -186,6 +188,16 @@ def set_fields(pending: Pending, params: dict) -> str:
 
 
 SECTIONS = ("boilerplate", "events", "notes", "quotes", "unlinked", "subheadings")
+
+
+DRAFTED_EVENT = re.compile(r"[a-z0-9-]+-event-[0-9]+")
+
+
+def _named_by_new(target: str, ident: str, fields: dict) -> bool:
+    """A stub event confirmed with its title and the id `new` gave it (`<slug>-event-N`): it is named after its title."""
+    title = fields.get("title")
+    return (target == "event" and fields.get("id", ident) == ident and DRAFTED_EVENT.fullmatch(ident) is not None
+            and isinstance(title, str) and bool(title.strip()) and not MARKER.search(title))
 
 
 def confirm(pending: Pending, params: dict) -> str:

@@ -171,7 +171,9 @@ def new_id(pending: Pending, target: str, text: str, wanted: str | None) -> str:
         if wanted in all_ids(pending, target):
             raise ActionError(f"there is already an {target} {wanted!r}")
         return wanted
-    base = "-".join(slug(text).split("-")[:6]) or target
+    words = slug(text).split("-")
+    words = words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words  # ids do not start with an article
+    base = "-".join(words[:6]) or target
     taken = all_ids(pending, target)
     return next(f"{base}-{n}" if n > 1 else base for n in range(1, len(taken) + 2)
                 if (f"{base}-{n}" if n > 1 else base) not in taken)
