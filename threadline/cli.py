@@ -86,7 +86,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--project", type=Path, default=Path("."), help="the investigation's folder (default: .)")
+    # A subcommand's own --project has no default: `build.py --project X check` keeps X (the top level's default is ".").
+    default = Path(".") if sub.prog == "build.py" else argparse.SUPPRESS
+    sub.add_argument("--project", type=Path, default=default, help="the investigation's folder (default: .)")
 
 
 def report(problems: list[Problem]) -> None:
