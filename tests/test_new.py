@@ -13,7 +13,7 @@ import yaml
 from tests.conftest import scratch_files, write_project
 from threadline.cli import main
 from threadline.draft import resolve, slug_for
-from threadline.guess import slug
+from threadline.guess import names, slug
 from threadline.todo import CONFIRM_KEY
 
 ARTICLE = """\
@@ -198,6 +198,12 @@ def test_a_seed_with_no_date_or_headline_gets_placeholders_that_fail(project: Pa
     ("in 2021", dt.date(2024, 10, 25), "2021"),
     ("from 2022 to 2024", dt.date(2024, 10, 25), "2022/2024"),
     ("between 2019 and 2021", dt.date(2024, 10, 25), "2019/2021"),
+    ("earlier this week", dt.date(2024, 2, 16), "2024-02-12/2024-02-16"),
+    ("18 months ago", dt.date(2024, 2, 16), "2022-08~"),
+    ("a year and a half ago", dt.date(2024, 2, 16), "2022-08~"),
+    ("two weeks ago", dt.date(2024, 2, 16), "2024-02-02~"),
+    ("3 days ago", dt.date(2024, 2, 16), "2024-02-13"),
+    ("five years ago", dt.date(2024, 2, 16), "2019~"),
 ])
 def test_relative_dates_resolve_against_publication(words: str, published: dt.date, expected: str) -> None:
     assert resolve(words, published) == expected
@@ -273,3 +279,12 @@ def test_new_reads_a_seed_as_the_build_does(project: Path, capsys: pytest.Captur
 ])
 def test_stub_ids_romanise_cyrillic_names(name: str, ident: str) -> None:
     assert slug(name) == ident
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ("Russian President Vladimir Putin met Lieutenant General Kirill Budanov.", ["Vladimir Putin", "Kirill Budanov"]),
+    ("Retired British Army Brigadier Ben Barry said so, as did Prime Minister Rishi Sunak.", ["Ben Barry", "Rishi Sunak"]),
+    ("The U.S. and the E.U. said so.", []),
+])
+def test_names_lose_the_titles_glued_to_them_and_single_letters(line: str, found: list[str]) -> None:
+    assert [name.text for name in names(line, 1, [], set())] == found
