@@ -119,7 +119,7 @@ UNN = Report(
     cited=(),
     notes=((5, "Lieutenant General Kirill Budanov",
             "Kirill is the Russian form of Kyrylo: the same person as in the first line."),
-           (11, "the Pentagon helped fund access for Ukrainian forces",
+           (11, "the Pentagon helping to pay for Ukrainian troops' access",
             "The Pentagon's contract with SpaceX for Starlink in Ukraine was announced in June 2023 (general "
             "knowledge).")),
 )
@@ -193,7 +193,7 @@ MT = Report(
             "Ukraine's counteroffensive advances in the south and east", "2022-10-12",
             "'is still moving forward' in a report published on 12 October 2022.", "reported", ("ukraine",))),
     ),
-    cited=((21, "Kremlin spokesman Dmitry Peskov on Wednesday backed Musk’s version.", MT_DENIAL),),
+    cited=((21, "Dmitry Peskov, the Kremlin’s spokesman, backed Musk’s version on Wednesday.", MT_DENIAL),),
     notes=((27, "The day after the poll, Putin completed the annexation",
             "Russia's upper house ratified the annexations on 4 October 2022, a day after the poll; Putin signed the "
             "laws on 5 October (general knowledge)."),
