@@ -19,16 +19,16 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from .annotate import Annotated, Block
-from .crossref import Mention
-from .model import Dossier, Entity, Event
+from .annotate import Annotated
+from .model import Dossier
 from .plan import Entry
 from .render import DossierPage, Template
 from .stamp import code_digest
-from .views import DossierRef, EntityRef, EventView
+from .views import EventView
 
-# Shared by many contexts: each hashed once per build, then pickled as its hash.
-SHARED = (Annotated, Dossier, Entity, Event, EventView, DossierRef, EntityRef, Block, Mention)
+# Shared by many contexts: each hashed once per build, then pickled as its hash. Small objects
+# (names, references, mentions) are cheaper to pickle where they stand.
+SHARED = (Annotated, Dossier, EventView)
 
 
 class Keys:
@@ -65,9 +65,19 @@ class Keys:
     def _reduce(self, obj: Any) -> tuple:
         found = self.shared.get(id(obj))
         if found is None:
-            fields = tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
-            found = self.shared[id(obj)] = hashlib.blake2b(self._pickle((type(obj).__name__, fields))).digest()
+            found = self.shared[id(obj)] = hashlib.blake2b(self._pickle(_made_from(obj))).digest()
         return bytes, (found,)
+
+
+def _made_from(obj: Any) -> tuple:
+    """What an object is made from: its fields; for an annotated dossier, the dossier and the alias index.
+
+    Annotation is a function of those two (and of the code, in every key), so the blocks it found,
+    the largest part of a dossier, need not be hashed.
+    """
+    if isinstance(obj, Annotated) and obj.index:
+        return "Annotated", obj.dossier, obj.index
+    return type(obj).__name__, tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
 
 
 def writer_name(writer: Any) -> str:

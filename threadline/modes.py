@@ -55,7 +55,7 @@ class Mode:
         docs = {}
         for dossier, (blocks, found) in zip(dossiers, done, strict=True):
             problems.extend(found)
-            docs[dossier.slug] = Annotated(dossier, blocks)
+            docs[dossier.slug] = Annotated(dossier, blocks, index.key)
         return docs
 
     def environment(self, templates: Path) -> jinja2.Environment:
