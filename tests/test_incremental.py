@@ -91,10 +91,10 @@ def inputs_digest(root: Path) -> str | None:
     return stamp.read_inputs(root).digest
 
 
-def incremental(root: Path, out: Path) -> None:
+def incremental(root: Path, out: Path, search: bool = False) -> None:
     """What `build.py build` does, in a mode that keeps nothing in memory: all it knows is on disk."""
     mode = Incremental(1, None, inputs_digest(root), {"out": str(out)})
-    build(root, out, mode=mode, search=False)
+    build(root, out, mode=mode, search=search)
 
 
 @pytest.fixture
@@ -165,6 +165,29 @@ def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendere
     EDITS["entity description"](project)  # shown on the entity's page and in the list of people
     build_in_memory(project, session)
     assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", *EVERYTHING])
+
+
+def bundle_stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in (folder / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_the_search_index_is_kept_while_its_documents_are_unchanged(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    incremental(project, out, search=True)
+    incremental(project, out, search=True)
+    kept = bundle_stats(previous_of(out))
+    replace_in(project / SIDECAR, "published_basis: Dateline.", "published_basis: Dateline, edited.")  # not searched
+    incremental(project, out, search=True)
+    assert bundle_stats(out) == kept  # the same files: Pagefind did not run
+    build(project, tmp_path / "full", search=True)
+    assert tree(out) == tree(tmp_path / "full")
+    EDITS["sidecar note"](project)  # notes are searched
+    incremental(project, out, search=True)
+    assert not set(bundle_stats(out).values()) & set(kept.values())  # every file written again
+    build(project, tmp_path / "full2", search=True)
+    assert tree(out) == tree(tmp_path / "full2")
+    assert tree(out) != tree(tmp_path / "full")
 
 
 def record_file(root: Path) -> Path:

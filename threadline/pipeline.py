@@ -134,33 +134,37 @@ def _build(root: Path, out: Path, base_url: str | None, mode: Mode, search: bool
     clock.mark("load, validate and annotate")
     code = code_digest()
     # Search documents are written, then indexed, by processes of their own, beside the build.
-    with (writing(f"writing the site into {out}"), Staging(out, regenerated=(BUNDLE,) if search else ()) as stage,
-          Indexer(project, docs, stage.folder) if search else nullcontext() as indexer):
+    with writing(f"writing the site into {out}"), Staging(out, regenerated=(BUNDLE,) if search else ()) as stage:
         if mode.recorded:
             mode.kept = record_of(root, out, stage, code)
-        inv = cross_checked(project, docs, problems)
-        clock.mark("cross-reference and warn")
-        outputs, keys = render_site(inv, root / "templates", mode, stage)
-        clock.mark("views, plan, render and write")
-        clock.rendered = (len(outputs), len(keys))
-        for output in outputs:
-            if not output.on_disk:
-                stage.put(output)
-        if indexer:
-            indexer.finish()
-            clock.mark("wait for the search index")
+        kept_index = (mode.kept or {}).get(SEARCH_INDEX)
+        with Indexer(project, docs, stage.folder, kept_index) if search else nullcontext() as indexer:
+            inv = cross_checked(project, docs, problems)
+            clock.mark("cross-reference and warn")
+            outputs, keys = render_site(inv, root / "templates", mode, stage)
+            clock.mark("views, plan, render and write")
+            clock.rendered = (len(outputs), len(keys))
+            for output in outputs:
+                if not output.on_disk:
+                    stage.put(output)
+            if indexer:
+                keys[SEARCH_INDEX] = indexer.finish()
+                clock.mark("wait for the search index")
         stage.keep_only(set(keys))
     clock.mark("remove what the site no longer has, swap in")
     if mode.recorded:
         with writing("recording the keys of the pages built"):
-            record.save(root, out, code, keys, BUNDLE)
+            record.save(root, out, code, keys)
         clock.mark("record the keys of the pages")
     return inv
 
 
+SEARCH_INDEX = f"{BUNDLE}/"  # the search bundle's key in the record: the hash of its documents
+
+
 def record_of(root: Path, out: Path, stage: Staging, code: str) -> dict[str, str]:
     """The keys of what the staging folder holds, when it is the tree the record describes and can be trusted."""
-    return record.kept_keys(root, out, stage.folder, code, BUNDLE) if stage.reused else {}
+    return record.kept_keys(root, out, stage.folder, code) if stage.reused else {}
 
 
 def build_in_memory(root: Path, session: Preview) -> tuple[Investigation, dict[str, bytes]]:

@@ -24,7 +24,7 @@ FORMAT = 1
 NAME = "pages.json"
 
 
-def kept_keys(root: Path, out: Path, tree: Path, code: str, apart: str) -> dict[str, str]:
+def kept_keys(root: Path, out: Path, tree: Path, code: str) -> dict[str, str]:
     """The keys of the files `tree` holds, as recorded when it was built for `out`; {} unless trustworthy."""
     body = _body(root)
     made_for = {"format": FORMAT, "code": code, "root": str(root.resolve()), "out": str(out.resolve())}
@@ -33,7 +33,7 @@ def kept_keys(root: Path, out: Path, tree: Path, code: str, apart: str) -> dict[
     trees = body.get("trees")
     if not isinstance(trees, list):
         return {}
-    now = listing(tree, apart)
+    now = listing(tree)
     for recorded in trees:  # the last site built, and the one before it (rewritten by the next build)
         if isinstance(recorded, dict) and recorded.get("listing") == now and isinstance(recorded.get("keys"), dict):
             return recorded["keys"]
@@ -50,7 +50,7 @@ def _body(root: Path) -> dict | None:
     return body if isinstance(body, dict) and check == _checksum(body) else None
 
 
-def save(root: Path, out: Path, code: str, keys: dict[str, str], apart: str) -> None:
+def save(root: Path, out: Path, code: str, keys: dict[str, str]) -> None:
     """Record the keys of the site just swapped into `out`, beside those of the site it replaced.
 
     The replaced site is now the previous one (write.previous_of), which the next build rewrites:
@@ -59,7 +59,7 @@ def save(root: Path, out: Path, code: str, keys: dict[str, str], apart: str) -> 
     last = _body(root)
     before = last["trees"][:1] if last and isinstance(last.get("trees"), list) else []
     body = {"format": FORMAT, "code": code, "root": str(root.resolve()), "out": str(out.resolve()),
-            "trees": [{"listing": listing(out, apart), "keys": keys}, *before]}
+            "trees": [{"listing": listing(out), "keys": keys}, *before]}
     folder = cache_folder(root)
     folder.mkdir(exist_ok=True)
     temporary = folder / f"{NAME}.{os.getpid()}"
@@ -67,14 +67,10 @@ def save(root: Path, out: Path, code: str, keys: dict[str, str], apart: str) -> 
     os.replace(temporary, folder / NAME)  # a reader sees the old record or the new one, whole
 
 
-def listing(tree: Path, apart: str) -> str:
-    """The hash of every file's path, inode, size and modification time under `tree` (builds alone write there).
-
-    The folder `apart` (the search bundle, made again by every build that indexes) is left out.
-    """
+def listing(tree: Path) -> str:
+    """The hash of every file's path, inode, size and modification time under `tree` (builds alone write there)."""
     cut = len(str(tree)) + 1
-    lines = sorted(f"{p[cut:]}\0{s.st_ino}\0{s.st_size}\0{s.st_mtime_ns}\n" for p, s in walk(str(tree))
-                   if not p[cut:].startswith(apart + "/"))
+    lines = sorted(f"{p[cut:]}\0{s.st_ino}\0{s.st_size}\0{s.st_mtime_ns}\n" for p, s in walk(str(tree)))
     return hashlib.blake2b("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
