@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
 from threadline import keys as keys_module
-from threadline import plan, record, stamp
+from threadline import modes, plan, record, stamp
 from threadline.keys import Keys
 from threadline.modes import Incremental, Mode
 from threadline.pipeline import Session, analyse, build, build_in_memory, site_plan
@@ -91,9 +91,9 @@ def inputs_digest(root: Path) -> str | None:
     return stamp.read_inputs(root).digest
 
 
-def incremental(root: Path, out: Path, search: bool = False) -> None:
+def incremental(root: Path, out: Path, search: bool = False, workers: int = 1) -> None:
     """What `build.py build` does, in a mode that keeps nothing in memory: all it knows is on disk."""
-    mode = Incremental(1, None, inputs_digest(root), {"out": str(out)})
+    mode = Incremental(workers, None, inputs_digest(root), {"out": str(out)})
     build(root, out, mode=mode, search=search)
 
 
@@ -131,6 +131,19 @@ def test_an_incremental_build_after_an_edit_equals_a_full_build(project: Path, t
     incremental(project, out)
     build(project, tmp_path / "full2", search=False)
     assert tree(out) == tree(tmp_path / "full2")
+
+
+def test_an_incremental_build_on_worker_processes_equals_a_full_build(project: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    real = modes.parallel_map
+    monkeypatch.setattr(modes, "parallel_map", lambda *args, **kw: real(*args, **{**kw, "min_items": 1}))
+    out = tmp_path / "site"
+    incremental(project, out, workers=2)
+    incremental(project, out, workers=2)
+    EDITS["entity kind"](project)
+    incremental(project, out, workers=2)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
