@@ -25,7 +25,7 @@ STAGES = (
     ("- of which Jinja2 Template.render", "jinja2/environment.py", "render"),
     ("- of which the Markdown dossiers", "threadline/render.py", "markdown_dossier"),
     ("- of which writing files (Staging.put)", "threadline/write.py", "put"),
-    ("- of which data files", "threadline/files.py", "data_table"),
+    ("- of which data files (exports.EXPORTS)", "threadline/plan.py", "_export"),
     ("search documents (Indexer.__enter__; Pagefind runs in its own process)", "threadline/search.py", "__enter__"),
     ("waiting for Pagefind (Indexer.finish)", "threadline/search.py", "finish"),
 )

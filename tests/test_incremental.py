@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
 from threadline import keys as keys_module
 from threadline import modes, plan, record, stamp
+from threadline.exports import EXPORTS
 from threadline.keys import Keys
 from threadline.modes import Incremental, Mode
 from threadline.pipeline import Session, analyse, build, build_in_memory, site_plan
@@ -157,8 +158,10 @@ def test_the_dev_servers_rebuild_after_an_edit_equals_a_full_build(project: Path
     assert files != before
 
 
-EVERYTHING = ["data/dossiers.json", "data/entities.json", "data/events.json", "dossiers/index.html", "feed.xml",
-              "index.html", "timeline/index.html"]  # made from the whole investigation
+# Made from the whole investigation. The Data page too: it gives the size of each data file (of
+# dossiers.json, say, which holds a sidecar's note), so it is rendered again with them.
+EVERYTHING = [*(export.path for export in EXPORTS), "data/index.html", "dossiers/index.html", "feed.xml",
+              "index.html", "timeline/index.html"]
 
 
 def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Path, rendered: list[str]) -> None:
@@ -178,6 +181,21 @@ def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendere
     EDITS["entity description"](project)  # shown on the entity's page and in the list of people
     build_in_memory(project, session)
     assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", *EVERYTHING])
+
+
+def test_the_data_page_is_rendered_with_the_files_it_lists(project: Path, tmp_path: Path, rendered: list[str]) -> None:
+    """Were the record to keep the data files but not the Data page, they are made again: it gives their sizes."""
+    out = tmp_path / "site"
+    built_twice(project, out)
+    body = json.loads(record_file(project).read_text())["body"]
+    for recorded in body["trees"]:
+        del recorded["keys"]["data/index.html"]
+    record_file(project).write_text(json.dumps({"check": record._checksum(body), "body": body}))
+    rendered.clear()
+    incremental(project, out)
+    assert sorted(rendered) == sorted([*(export.path for export in EXPORTS), "data/index.html"])
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
 
 
 def bundle_stats(folder: Path) -> dict[str, tuple[int, int]]:
@@ -296,7 +314,7 @@ CONTEXT_INPUTS = {
 # (each path has one writer, and so one template: the writer's name is in the key all the same).
 DERIVED = {"root", "page", "entity_kind"}
 # Not keyed by their context: made from everything, keyed by every input's hash (keys.py).
-WHOLE = {"views", "parts", "name"}
+WHOLE = {"views", "parts", "export", "columns"}
 OTHER_INPUTS = {"templates": "template", "everything": "event title"}
 
 

@@ -13,6 +13,7 @@ import yaml
 from tests.conftest import scratch_files, write_project
 from threadline.cli import main
 from threadline.draft import resolve, slug_for
+from threadline.guess import slug
 from threadline.todo import CONFIRM_KEY
 
 ARTICLE = """\
@@ -185,6 +186,8 @@ def test_a_seed_with_no_date_or_headline_gets_placeholders_that_fail(project: Pa
     ("yesterday", dt.date(2024, 3, 1), "2024-02-29"),
     ("last month", dt.date(2024, 1, 15), "2023-12"),
     ("in 2021", dt.date(2024, 10, 25), "2021"),
+    ("from 2022 to 2024", dt.date(2024, 10, 25), "2022/2024"),
+    ("between 2019 and 2021", dt.date(2024, 10, 25), "2019/2021"),
 ])
 def test_relative_dates_resolve_against_publication(words: str, published: dt.date, expected: str) -> None:
     assert resolve(words, published) == expected
@@ -252,3 +255,11 @@ def test_new_reads_a_seed_as_the_build_does(project: Path, capsys: pytest.Captur
     assert capsys.readouterr().err == ("new: seeds/latin1.txt:1:4: the file is not UTF-8 (byte 3 is 0xe9) "
                                        "(convert it to UTF-8 first)\n")
     assert not (project / "content/dossiers/latin1.yaml").exists()
+
+
+@pytest.mark.parametrize(("name", "ident"), [
+    ("Павел Орлов", "pavel-orlov"), ("Володимир Зеленський", "volodimir-zelenskiy"), ("Объявить", "obyavit"),
+    ("Elon Musk", "elon-musk"), ("Zoë O’Brien", "zoe-obrien"), ("王毅", ""),
+])
+def test_stub_ids_romanise_cyrillic_names(name: str, ident: str) -> None:
+    assert slug(name) == ident

@@ -14,13 +14,25 @@ from .urls import absolute, save_as, url, url_of
 from .views import Views
 
 
-def data_table(name: str, project: Project, views: Views) -> bytes:
-    """events.json, entities.json or dossiers.json: the curated data, for others to reuse."""
-    rows = {"events": lambda: _events(views), "entities": lambda: _entities(project, views),
-            "dossiers": lambda: _dossiers(project)}[name]()
-    # One record a line: readable, diffable, and written by the C encoder (indent= is pure Python).
+def json_rows(rows: list[dict]) -> bytes:
+    """A JSON list, one record a line: readable, diffable, and written by the C encoder (indent= is pure Python)."""
     text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows) + "\n]\n"
     return text.encode("utf-8")
+
+
+def events_json(project: Project, views: Views) -> bytes:
+    """data/events.json: every event in date order, with its sources."""
+    return json_rows(_events(views))
+
+
+def entities_json(project: Project, views: Views) -> bytes:
+    """data/entities.json: every entity by id, with the dossiers that name it."""
+    return json_rows(_entities(project, views))
+
+
+def dossiers_json(project: Project, views: Views) -> bytes:
+    """data/dossiers.json: every dossier by slug, with its metadata."""
+    return json_rows(_dossiers(project))
 
 
 def _events(views: Views) -> list[dict]:
@@ -43,8 +55,6 @@ def _dossiers(project: Project) -> list[dict]:
     return [front_matter(d) | {"slug": d.slug, "url": url("dossier", slug=d.slug),
                                 "markdown": url("dossier_md", slug=d.slug)}
             for d in sorted(project.dossiers.values(), key=lambda d: d.slug)]
-
-
 
 
 def sitemap_xml(base_url: str, listed: list[str]) -> bytes:

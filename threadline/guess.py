@@ -28,7 +28,9 @@ STATED_DATES = [  # (pattern, match → (year, month, day))
 RELATIVE = re.compile(
     rf"\b(?:in (?:{_MONTH}) of (?:last|this) year"
     rf"|(?:the )?(?:end|start|beginning) of last year|last year|this year|earlier this year|last month|yesterday"
-    rf"|(?:next|last) week|(?:next |last |on )?(?:{_DAY})|in (?:{_MONTH})(?: \d{{4}})?|in \d{{4}})\b", re.IGNORECASE)
+    rf"|(?:next|last) week|(?:next |last |on )?(?:{_DAY})|in (?:{_MONTH})(?: \d{{4}})?"
+    rf"|from \d{{4}} (?:to|until) \d{{4}}|between \d{{4}} and \d{{4}}|in \d{{4}})\b", re.IGNORECASE)
+SPAN = re.compile(r"(?:from|between) (\d{4}) (?:to|until|and) (\d{4})")
 # A date the seed states outright, anywhere in the text.
 STATED = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in STATED_DATES))
 # A token of date and time at the start of a line, before the article's words: boilerplate by prefix.
@@ -104,6 +106,8 @@ def resolve(expression: str, published: dt.date) -> str:
              "earlier this year": str(year), "yesterday": (published - dt.timedelta(days=1)).isoformat()}
     if words in fixed:
         return fixed[words]
+    if span := SPAN.fullmatch(words):  # "from 2022 to 2024": an interval of years
+        return f"{span[1]}/{span[2]}"
     if words in ("last month", "next week", "last week"):
         return _relative_span(words, published)
     return _resolve_named(words, published)
@@ -230,9 +234,16 @@ def guess_kind(text: str, before: str) -> str:
     return "organisation" if len(words) > 3 else "person"
 
 
+# Russian and Ukrainian letters in Latin (a simple, readable romanisation, enough for an id); signs are dropped.
+CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщыэюяієїґ",
+                    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch y e yu ya i ye yi g".split(), strict=True))
+CYRILLIC |= {"ъ": "", "ь": ""}
+
+
 def slug(text: str) -> str:
-    """An id from a name: ASCII letters and digits joined by hyphens; '' when the name has no Latin letters."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """An id from a name: ASCII letters and digits joined by hyphens, Cyrillic romanised; '' when none is left."""
+    latin = "".join(CYRILLIC.get(char, char) for char in text.lower())
+    plain = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 

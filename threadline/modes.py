@@ -13,7 +13,7 @@ The core (pipeline, load) asks the mode; it never decides itself whether to use 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,16 +70,28 @@ class Mode:
 
         Returns the outputs (empty bytes for those a worker put in the sink) and every entry's key.
         A page that fails does not stop the others: every template problem is reported in one run.
+        Entries that need others' sizes (the Data page) are rendered last, with them.
         """
         found = self.map(_key_of, (entries, keys), range(len(entries))) if keys else [""] * len(entries)
         new = {e.path: k for e, k in zip(entries, found, strict=True)}
         kept = self.kept or {}
-        todo = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
-        results = self.map(_render_one, (todo, sink), range(len(todo)), progress=self.progress)
+        todo = with_needed(entries, [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]])
+        first = [e for e in todo if not e.needs]
+        results = self.map(_render_one, (first, sink), range(len(first)), progress=self._counted(len(todo)))
+        done = dict(zip((e.path for e in first), results, strict=True))
+        results += render_last([e for e in todo if e.needs], done, sink)
+        if self.progress and len(first) < len(todo):
+            self.progress(len(results), len(todo))
         problems = [p for r in results if isinstance(r, Failed) for p in r.problems]
         if problems:
             raise BuildError(_unique(problems))
         return results, new
+
+
+    def _counted(self, total: int) -> Progress | None:
+        """The progress callback, counting against every file to render (the last ones are told after)."""
+        progress = self.progress
+        return (lambda done, _: progress(done, total)) if progress else None
 
 
 class Incremental(Mode):
@@ -160,6 +172,22 @@ class Preview(Mode):
         return [Output(e.path, self.contents[e.path], e.source) for e in entries], new
 
 
+def with_needed(entries: list[Entry], todo: list[Entry]) -> list[Entry]:
+    """The entries to render, with those whose sizes one of them needs (rendered again if kept), in plan order."""
+    chosen = {e.path for e in todo} | {path for e in todo for path in e.needs}
+    return [e for e in entries if e.path in chosen]
+
+
+def render_last(dependent: list[Entry], done: dict[str, Output | Failed], sink: Any) -> list[Output | Failed]:
+    """The entries that need others' sizes, given those sizes from this run (`done`, by path), in this process.
+
+    One whose needed file failed is left out: that file's problem is reported, and it is rendered once fixed.
+    """
+    ready = [replace(e, context={**e.context, "sizes": {p: done[p].size for p in e.needs}})
+             for e in dependent if not any(isinstance(done[p], Failed) for p in e.needs)]
+    return [_render_one((ready, sink), n) for n in range(len(ready))]
+
+
 def checked_environment(templates: Path) -> jinja2.Environment:
     """The compiled templates; BuildError naming every template that cannot be read or compiled."""
     env = environment(templates)
@@ -197,7 +225,7 @@ def _render_one(context: tuple[list[Entry], Any], n: int) -> Output | Failed:
     if sink is None:
         return output
     sink.put(output)
-    return Output(output.path, b"", output.source, on_disk=True)
+    return Output(output.path, b"", output.source, on_disk=True, disk_size=len(output.content))
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -16,10 +16,12 @@ from typing import Any
 
 import jinja2
 
-from .files import data_table, feed_xml, sitemap_xml, static_files
+from .exports import EXPORTS, DataPage
+from .files import feed_xml, sitemap_xml, static_files
 from .model import KIND_TITLES, KINDS, Project
 from .prose import Prose
 from .render import DossierPage, Output, Template, markdown_dossier, named
+from .tables import COLUMNS
 from .urls import absolute, base_path, root_prefix, save_as, url_of
 from .views import PageMeta, Views
 from .write import refuse_bad_paths
@@ -36,6 +38,9 @@ class Entry:
     writer: Writer
     context: Mapping[str, Any] = field(default_factory=dict)
     everything: bool = False  # made from the whole investigation: it changes with any input (keys.py)
+    # Paths of entries rendered first, whose sizes the writer reads as context["sizes"]. Only for an
+    # entry made from everything: its key does not hash its context, and theirs change with it.
+    needs: tuple[str, ...] = ()
 
     def render(self) -> Output:
         return Output(self.path, self.writer(self.context), self.source)
@@ -70,29 +75,39 @@ def make_plan(parts: Parts) -> list[Entry]:
 
 
 def page(parts: Parts, template: str, path: str, title: str, kind: str, writer: Writer | None = None,
-         everything: bool = False, **context: Any) -> Entry:
+         everything: bool = False, needs: tuple[str, ...] = (), **context: Any) -> Entry:
     """An HTML page: `site`, `root`, `page` and `free_pages`, and its own objects, for its template."""
     site = parts.project.site
     # GitHub Pages serves 404.html at any depth, so its links must be absolute.
     root = base_path(site.base_url) if kind == "not_found" else root_prefix(path)
     meta = PageMeta(title, path, url_of(path), absolute(site.base_url, url_of(path)), site.description, kind)
     variables = dict(site=site, root=root, page=meta, free_pages=parts.free_pages, **context)
-    return Entry(path, f"{kind} page {title!r}", writer or Template(parts.env, template), variables, everything)
+    return Entry(path, f"{kind} page {title!r}", writer or Template(parts.env, template), variables, everything, needs)
 
 
 OVERVIEWS = {"home": "home.html", "dossiers": "dossiers.html", "timeline": "timeline.html",
-             "search": "search.html", "not_found": "404.html"}
-TITLES = {"dossiers": "Dossiers", "timeline": "Timeline", "search": "Search", "not_found": "Page not found"}
+             "search": "search.html", "data": "data.html", "not_found": "404.html"}
+TITLES = {"dossiers": "Dossiers", "timeline": "Timeline", "search": "Search", "data": "Data",
+          "not_found": "Page not found"}
 
 
 def overview_pages(parts: Parts) -> Iterator[Entry]:
-    """Timeline, home, dossier list (they list everything, so get all the views), search, 404."""
-    for name in ("timeline", "home", "dossiers", "search", "not_found"):
+    """Timeline, home, dossier list (they list everything, so get all the views), search, data, 404."""
+    for name in ("timeline", "home", "dossiers", "search", "data", "not_found"):
         title = TITLES.get(name, parts.project.site.title)
         if name in ("home", "dossiers", "timeline"):
             yield page(parts, OVERVIEWS[name], save_as(name), title, name, everything=True, views=parts.views)
+        elif name == "data":
+            yield data_page(parts, title)
         else:
             yield page(parts, OVERVIEWS[name], save_as(name), title, name)
+
+
+def data_page(parts: Parts, title: str) -> Entry:
+    """The Data page: every export with its size, so rendered after them; it changes whenever they do."""
+    writer = DataPage(Template(parts.env, OVERVIEWS["data"]))
+    return page(parts, OVERVIEWS["data"], save_as("data"), title, "data", writer, everything=True,
+                needs=tuple(export.path for export in EXPORTS), columns=COLUMNS)
 
 
 def kind_pages(parts: Parts) -> Iterator[Entry]:
@@ -127,14 +142,14 @@ def markdown_dossiers(parts: Parts) -> Iterator[Entry]:
 
 
 def data_entries(parts: Parts) -> Iterator[Entry]:
-    """events.json, entities.json, dossiers.json and the Atom feed: made from everything."""
-    for name in ("events", "entities", "dossiers"):
-        yield Entry(save_as("data", name=name), f"data file {name}", _data_table, {"name": name, "parts": parts}, True)
+    """Every file of the published data (exports.EXPORTS) and the Atom feed: made from everything."""
+    for export in EXPORTS:
+        yield Entry(export.path, f"data file {export.name}", _export, {"export": export, "parts": parts}, True)
     yield Entry(save_as("feed"), "feed", _feed, {"parts": parts}, True)
 
 
-def _data_table(context: Mapping[str, Any]) -> bytes:
-    return data_table(context["name"], context["parts"].project, context["parts"].views)
+def _export(context: Mapping[str, Any]) -> bytes:
+    return context["export"].make(context["parts"].project, context["parts"].views)
 
 
 def _feed(context: Mapping[str, Any]) -> bytes:

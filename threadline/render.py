@@ -18,7 +18,7 @@ from .emit import Links, article_html, dossier_markdown, title_html
 from .errors import BuildError
 from .fragments import event_items, mention_groups, status_badge
 from .graph import svg as network_svg
-from .jsonld import dossier_ld, entity_ld
+from .jsonld import dataset_ld, dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES
 from .template_errors import render_problem
 
@@ -31,6 +31,11 @@ class Output:
     content: bytes  # empty when a worker process has already put the file in the staging folder
     source: str  # what produced it, for the message when two pages claim one path
     on_disk: bool = False
+    disk_size: int = 0  # with on_disk, the length of the bytes put there
+
+    @property
+    def size(self) -> int:
+        return self.disk_size if self.on_disk else len(self.content)
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -40,7 +45,7 @@ def environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
     env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES, network_svg=network_svg,
-                       dossier_ld=dossier_ld, entity_ld=entity_ld, event_items=event_items,
+                       dossier_ld=dossier_ld, entity_ld=entity_ld, dataset_ld=dataset_ld, event_items=event_items,
                        mention_groups=mention_groups, status_badge=status_badge)
     return env
 
