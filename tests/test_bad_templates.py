@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import REPO, scratch_files, tree, write_project
 from tests.test_bad_inputs import run
-from threadline import render
+from threadline import modes
 from threadline.cli import main
 from threadline.serve import Preview
 
@@ -145,8 +145,8 @@ def test_a_broken_template_is_reported_at_its_line(built: Path, tmp_path: Path, 
 
 
 def test_template_errors_come_back_from_worker_processes(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = render.parallel_map
-    monkeypatch.setattr(render, "parallel_map", lambda *args: real(*args, min_items=1))  # workers even for a small site
+    real = modes.parallel_map
+    monkeypatch.setattr(modes, "parallel_map", lambda *args, **kw: real(*args, **{**kw, "min_items": 1}))  # workers even for a small site
     source = (REPO / "templates/entity.html").read_bytes()
     project = broken_copy(built, tmp_path, {"entity.html": break_template(source, b"{{ 1 / 0 }}")})
     before = tree(project / "public")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from html import escape
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -14,6 +15,9 @@ from .annotate import Annotated, Block, Span
 from .model import Dossier, Entity, Event
 from .prose import safe_url
 from .urls import url
+
+if TYPE_CHECKING:
+    from .views import EntityRef, EventView
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: ten times faster
 Step = tuple[str, object, bool]  # ("open" | "close" | "text", span or text, first piece?)
@@ -73,9 +77,12 @@ def _common_prefix(stack: list[Span], active: list[Span]) -> int:
 
 
 class Links:
-    """Where mentions and evidence point, relative to the page being written."""
+    """Where mentions and evidence point, relative to the page being written.
 
-    def __init__(self, root: str, entities: dict[str, Entity], events: dict[str, Event]):
+    `entities` need a `kind` (an Entity, or the EntityRef of a view); `events` a `status` and a `title`.
+    """
+
+    def __init__(self, root: str, entities: dict[str, Entity | EntityRef], events: dict[str, Event | EventView]):
         self.root, self.entities, self.events = root, entities, events
 
     def entity(self, entity_id: str) -> str:

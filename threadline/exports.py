@@ -1,21 +1,23 @@
 """Every file of the published data, registered in one table: EXPORTS.
 
 Each export is a pure function of the loaded project and the views the pages are made from,
-returning the file's bytes: the same input gives the same bytes. The build writes each under
-`data/`, and the Data page lists each with its format, size and how to use it. To publish a new
-format, write its function and add one line to EXPORTS (and its format to FORMATS if it is new).
+returning the file's bytes: the same input gives the same bytes. The page plan (plan.py) makes
+each an entry under `data/`, and the Data page (DataPage) lists each with its format, size and how
+to use it. To publish a new format, write its function and add one line to EXPORTS (and its format
+to FORMATS if it is new).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .files import dossiers_json, entities_json, events_json
 from .ftm import ftm_entities
 from .gexf import connections_gexf
 from .model import Project
-from .render import Output, Sink
+from .render import Template
 from .tables import entities_csv, events_csv, mentions_csv, sources_csv
 from .timelinejs import timelinejs
 from .urls import save_as, url_of
@@ -62,9 +64,6 @@ class Export:
     def path(self) -> str:
         return save_as("download", name=self.name)
 
-    def output(self, project: Project, views: Views) -> Output:
-        return Output(self.path, self.make(project, views), f"data file {self.name}")
-
     def download(self, size: int) -> Download:
         """The file as the Data page lists it."""
         form = FORMATS[self.format]
@@ -87,18 +86,16 @@ EXPORTS: tuple[Export, ...] = (
 )
 
 
-def export_files(project: Project, views: Views, stage: Sink | None = None) -> tuple[list[Output], tuple[Download, ...]]:
-    """Every file of EXPORTS in its order, and what the Data page lists of each.
+@dataclass(frozen=True)
+class DataPage:
+    """The writer of the Data page: its template, with each export listed at the size this build made it.
 
-    With a staging folder, each file is put there as soon as it is made and comes back without its
-    bytes (`on_disk`), so a large site's exports are never all held in memory at once.
+    Its entry `needs` the exports' entries: the plan runs them first and gives their sizes as
+    context["sizes"], so no file is made twice (modes.Mode.execute).
     """
-    outputs, listed = [], []
-    for export in EXPORTS:
-        output = export.output(project, views)
-        listed.append(export.download(len(output.content)))
-        if stage is not None:
-            stage.put(output)
-            output = Output(output.path, b"", output.source, on_disk=True)
-        outputs.append(output)
-    return outputs, tuple(listed)
+
+    template: Template
+
+    def __call__(self, context: Mapping[str, Any]) -> bytes:
+        downloads = tuple(export.download(context["sizes"][export.path]) for export in EXPORTS)
+        return self.template({**context, "downloads": downloads})

@@ -2,7 +2,7 @@
 
 Template authors: each page template receives `site` (model.Site), `root` (the relative
 prefix back to the site root: write links as `{{ root }}{{ thing.url }}`), `page` (PageMeta)
-and the page's own objects (see the methods of render.Renderer). URLs here are relative to the site root.
+and the page's own objects (see the entries of plan.py). URLs here are relative to the site root.
 Besides the page's variables, every template may call `event_items(events, root)`,
 `mention_groups(groups, root)` and `status_badge(status)` (fragments.py: the lists that repeat
 by the thousand, written in Python), `network_svg`, `dossier_ld`, `entity_ld` and `dataset_ld`. What search

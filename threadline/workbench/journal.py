@@ -28,7 +28,7 @@ class WriteRefusedError(Exception):
 def errors_of(root: Path, session: Session | None = None) -> list[Problem]:
     """The errors of the project's build (drafts and warnings are not errors here)."""
     try:
-        inv = analyse(root, session=session or Session(drafts="preview"))
+        inv = analyse(root, mode=session or Session(drafts="preview"))
     except BuildError as error:
         return [p for p in error.problems if p.severity == "error"]
     return [p for p in inv.problems.items if p.severity == "error"]
