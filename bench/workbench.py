@@ -3,9 +3,11 @@
     python -m bench.workbench [PROJECT] [ROUNDS]
 
 PROJECT defaults to this repository's own investigation; it is copied to a temporary folder, so
-nothing in it changes. Each round adds an alias through the workbench's endpoint (checked by a
-build, then written), waits until the preview serves a rebuilt page, then undoes it. Printed: the
-action's reply time (the check and the write) and the time from the request to the rebuilt page.
+nothing in it changes. Each round makes one action through the workbench's endpoint (checked by a
+build, then written), waits until the preview serves a rebuilt page, then undoes it: a note on one
+dossier (one page to render again), and an alias of the first entity (every page that names it).
+Printed for each: the action's reply time (the check and the write) and the time from the request
+to the rebuilt page.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 COPIED = ("site.yaml", "seeds", "content", "templates")
@@ -44,8 +49,11 @@ def post(origin: str, token: str, path: str, body: dict) -> dict:
     request = urllib.request.Request(f"{origin}/__threadline__/workbench/{path}", json.dumps(body).encode(),
                                      {"Origin": origin, "X-Threadline-Token": token,
                                       "Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:  # a refused action says why
+        raise SystemExit(f"{body['action']} refused: {error.read().decode()}") from None
 
 
 def builds(origin: str) -> int:
@@ -60,10 +68,10 @@ def wait_for_build_after(origin: str, count: int) -> None:
         time.sleep(0.005)
 
 
-def one_round(origin: str, token: str, page: str, entity: str, n: int) -> tuple[float, float]:
+def one_round(origin: str, token: str, page: str, action: dict) -> tuple[float, float]:
     before = builds(origin)
     started = time.perf_counter()
-    post(origin, token, "action", {"action": "alias", "entity": entity, "alias": f"Measured Alias {n}"})
+    post(origin, token, "action", action)
     replied = time.perf_counter()
     wait_for_build_after(origin, before)
     get(page)
@@ -88,14 +96,27 @@ def main(source: Path, rounds: int) -> None:
             page = f"{origin}{prefix}dossiers/{slug}/"
             token = re.search(r'data-token="([^"]+)"', get(page)).group(1)
             entity = json.loads(get(f"{origin}/__threadline__/workbench/state?dossier={slug}"))["entities"][0]["id"]
-            times = [one_round(origin, token, page, entity, n) for n in range(rounds)]
+            quote = yaml.safe_load((project / "content" / "dossiers" / f"{slug}.yaml").read_text())["events"][0]["quote"]
+            seed = (project / "seeds" / seed_of(project, slug)).read_text(encoding="utf-8").split("\n")
+            line, passage = next(n for n, text in enumerate(seed, 1) if quote in text), quote  # a passage the page shows
+            actions = {"a note": lambda n: {"action": "note", "dossier": slug, "line": line, "passage": passage,
+                                            "text": f"Measured {n}."},
+                       "an alias": lambda n: {"action": "alias", "entity": entity, "alias": f"Measured Alias {n}"}}
+            times = {name: [one_round(origin, token, page, make(n)) for n in range(rounds)]
+                     for name, make in actions.items()}
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-    for label, values in (("action checked and written", [t[0] for t in times]),
-                          ("action to rebuilt page served", [t[1] for t in times])):
-        print(f"{label}, {rounds} rounds: median {statistics.median(values):.0f} ms, "
-              f"min {min(values):.0f} ms, max {max(values):.0f} ms")
+    for name, measured in times.items():
+        for label, values in (("checked and written", [t[0] for t in measured]),
+                              ("to the rebuilt page served", [t[1] for t in measured])):
+            print(f"{name}: {label}, {rounds} rounds: median {statistics.median(values):.0f} ms, "
+                  f"min {min(values):.0f} ms, max {max(values):.0f} ms")
+
+
+def seed_of(project: Path, slug: str) -> str:
+    text = (project / "content" / "dossiers" / f"{slug}.yaml").read_text(encoding="utf-8")
+    return re.search(r"^seed:\s*[\"']?([^\"'\s]+)", text, re.MULTILINE).group(1)
 
 
 if __name__ == "__main__":

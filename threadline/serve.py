@@ -148,9 +148,14 @@ class Watcher:
         self.changed_at = 0.0
 
     def nudge(self) -> None:
-        """Rebuild at the next poll, without waiting for a quiet one: the workbench has just written its files whole."""
-        self.seen, self.dirty = snapshot(self.preview.root), True
+        """Rebuild now, without waiting for a quiet poll: the workbench has just written its files whole."""
+        self.seen = snapshot(self.preview.root)
         self.changed_at = self.changed_at or time.perf_counter()
+        if self.building:
+            self.dirty = True  # the build under way started before the write: one more after it
+        else:
+            self.dirty = False
+            IOLoop.current().add_callback(self.rebuild)
 
     def poll(self) -> None:
         if self.due():
