@@ -11,6 +11,7 @@ from pathlib import Path
 from . import stamp
 from .errors import BuildError, OutputError, Problem, Problems, one_line, reason
 from .modes import Incremental, Mode
+from .parallel import PARALLEL_FROM
 from .pipeline import Timings, analyse, build, render_everything
 from .write import writing
 
@@ -224,8 +225,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _progress_bar(done: int, total: int) -> None:
-    """A one-line bar on the terminal, shown only for builds big enough to take a while."""
-    if total < 400:
+    """A one-line bar on the terminal, shown only for builds big enough to take a while (those rendered in parallel)."""
+    if total < PARALLEL_FROM:
         return
     width = 30
     filled = width * done // total

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from .scaffold import shipped_templates
+
 FIRST = ("Anna Boris Chen Dmitri Elena Farid Grace Hiro Ivan Julia Karim Lena Marco Nadia Omar Petra Quentin Rosa "
          "Sergei Tara Umar Vera Wen Xenia Yusuf Zara").split()
 LAST = ("Abbott Baranov Castillo Dunn Ehrlich Fischer Gorev Haddad Ivanova Jansen Kovacs Lindqvist Morozov Novak "
@@ -27,8 +29,7 @@ def synthesise(n: int, out: Path, entities: int = 500, seed: int = 7) -> Path:
         (out / folder).mkdir(parents=True)
     people = _entities(entities)
     _dump(out / "content/entities/all.yaml", people)
-    templates = Path(__file__).resolve().parent.parent / "templates"
-    shutil.copytree(templates, out / "templates")
+    shutil.copytree(shipped_templates(), out / "templates")
     (out / "site.yaml").write_text("title: Synthetic investigation\nbase_url: https://example.org/synth/\n")
     (out / "content/pages/about.md").write_text("# About\n\nA synthetic investigation for benchmarks.\n")
     events: list[dict] = []
