@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 _SKIP = {"sup", "script", "style"}  # footnote markers are ours, not the source's
+# What the site adds inside the source's text: notes, and the status after each evidence passage.
+_OURS = ("footnote", "sidenote", "ev-link")
 
 
 class _Reader(HTMLParser):
@@ -28,7 +30,7 @@ class _Reader(HTMLParser):
             self.depth = 1
         if not self.depth:
             return
-        if not self.skip_at and (tag in _SKIP or "footnote" in (attrs.get("class") or "")):
+        if not self.skip_at and (tag in _SKIP or any(word in (attrs.get("class") or "") for word in _OURS)):
             self.skip_at = self.depth
         elif tag in ("p", "h1", "h2", "h3", "li", "br"):
             self.text.append("\n")

@@ -105,8 +105,8 @@ def test_a_session_renders_again_only_what_an_edit_touches_on_a_larger_site(tmp_
     written = []  # the dossiers whose text is written again, as HTML and as Markdown
     for name in ("article_html", "dossier_markdown"):
         real = getattr(render, name)
-        monkeypatch.setattr(render, name, lambda doc, links, real=real, name=name: (
-            written.append((name, doc.dossier.slug)), real(doc, links))[1])
+        monkeypatch.setattr(render, name, lambda doc, links, *more, real=real, name=name: (
+            written.append((name, doc.dossier.slug)), real(doc, links, *more))[1])
     edited = {o.path: o for o in render_site(analyse(project, session=session), project / "templates", session)}
     assert sorted(p for p in edited if p.endswith(".html") and edited[p] is not again[p]) == sorted(
         ["dossiers/d00003/index.html", *everything])

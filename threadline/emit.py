@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from html import escape
 from itertools import pairwise
 
@@ -87,6 +87,35 @@ class Links:
 
 # --- HTML -----------------------------------------------------------------------------------
 
+class Reading:
+    """How the HTML text links names: a visible link at a name's first mention in a section, a quiet
+    one after it, and only the first mention in the whole text a tab stop (the rest take a click).
+
+    A keyboard reader then crosses a dossier in one stop per name, not one per mention.
+    The headline's names (`quiet`) are all quiet: the body links them.
+    """
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.section: set[str] = set()
+        self.linked: set[str] = set()
+        self.kept: dict[str, str] = {}  # anchor -> attributes, for a mention reopened across a crossing span
+
+    def new_section(self) -> None:
+        self.section = set()
+
+    def attributes(self, span: Span) -> str:
+        if span.anchor not in self.kept:
+            shown = not self.quiet and span.target not in self.section
+            stop = not self.quiet and span.target not in self.linked
+            self.section.add(span.target)
+            if stop:
+                self.linked.add(span.target)
+            classes = 'class="mention"' if shown else 'class="mention quiet"'
+            self.kept[span.anchor] = classes + ("" if stop else ' tabindex="-1"')
+        return self.kept[span.anchor]
+
+
 def _written(block: Block, links: Links, text: Callable, opening: Callable, closing: Callable) -> str:
     """The block in one output language: `text`, `opening` and `closing` write each step of the walk."""
     out = []
@@ -100,15 +129,17 @@ def _written(block: Block, links: Links, text: Callable, opening: Callable, clos
     return "".join(out)
 
 
-def html_block(block: Block, links: Links) -> str:
+def html_block(block: Block, links: Links, reading: Reading | None = None) -> str:
     """One block as HTML; the caller wraps it in its element."""
-    return _written(block, links, lambda text, _: escape(text, quote=False), _html_open, _html_close)
+    reading = reading or Reading()
+    return _written(block, links, lambda text, _: escape(text, quote=False),
+                    lambda span, first, links: _html_open(span, first, links, reading), _html_close)
 
 
-def _html_open(span: Span, first: bool, links: Links) -> str:
+def _html_open(span: Span, first: bool, links: Links, reading: Reading) -> str:
     ident = f' id="{span.anchor}"' if first and span.kind != "note" else ""
     if span.kind == "mention":
-        return f'<a class="mention"{ident} href="{escape(links.entity(span.target))}">'
+        return f'<a {reading.attributes(span)}{ident} href="{escape(links.entity(span.target))}">'
     if span.kind == "evidence":
         status = links.events[span.target].status
         return f'<mark class="evidence {status}"{ident} data-event="{span.target}">'
@@ -121,32 +152,49 @@ def _html_close(span: Span, last: bool, links: Links) -> str:
     tag = {"mention": "</a>", "evidence": "</mark>"}.get(span.kind, "</span>")
     if last and span.kind == "note":
         n = span.target
-        marker = f'<a id="{span.anchor}" href="#note-{n}" role="doc-noteref">{n}</a>'
+        marker = f'<a id="{span.anchor}" href="#note-{n}" role="doc-noteref" aria-label="Editor’s note {n}">{n}</a>'
         return f'{tag}<sup class="fn">{marker}</sup>'
     if last and span.kind == "evidence":
-        event = links.events[span.target]
-        label = escape(f"On the timeline: {event.title}")
-        return f'{tag}<a class="ev-link" href="{escape(links.event(span.target))}" aria-label="{label}" title="{label}"></a>'
+        return tag + claim_label(links.events[span.target], links.event(span.target))
     return tag
 
 
-def article_html(doc: Annotated, links: Links) -> str:
-    """The dossier's body (everything but the headline line) as HTML."""
-    parts = []
+def claim_label(event: Event, href: str) -> str:
+    """The claim's status as a word after its passage, linked to the event on the timeline."""
+    status = escape(event.status)
+    return (f'<a class="ev-link claim claim-{status}" href="{escape(href)}">'
+            f'<span class="visually-hidden">Evidence that {escape(event.title, quote=False)}: </span><b>{status}</b>'
+            '<span class="visually-hidden"> (on the timeline)</span></a>')
+
+
+def article_html(doc: Annotated, links: Links, notes: Sequence[str] = ()) -> str:
+    """The dossier's body (everything but the headline line) as HTML, each note after its paragraph.
+
+    `notes` are the editors' notes as HTML, in order; the stylesheet sets them in the margin
+    beside their paragraph on a wide screen, below it on a narrow one.
+    """
+    parts, reading = [], Reading()
     for block in doc.blocks:
-        inner = html_block(block, links)
         if block.kind == "heading":
-            parts.append(f'<h2 id="line-{block.line}">{inner}</h2>')
+            reading.new_section()
+            parts.append(f'<h2 id="line-{block.line}">{html_block(block, links, reading)}</h2>')
         elif block.kind == "para":
-            parts.append(f'<p id="line-{block.line}">{inner}</p>')
+            parts.append(f'<p id="line-{block.line}">{html_block(block, links, reading)}</p>')
+            parts += [_sidenote(int(span.target), notes) for span in block.spans
+                      if span.kind == "note" and int(span.target) <= len(notes)]
     return "\n".join(parts)
 
 
+def _sidenote(n: int, notes: Sequence[str]) -> str:
+    return (f'<aside class="sidenote" id="note-{n}" role="doc-footnote">'
+            f'<span class="sidenote-n">{n}</span> <span class="label">Editor’s note</span> {notes[n - 1]}</aside>')
+
+
 def title_html(doc: Annotated, links: Links) -> str | None:
-    """The headline line of the seed, annotated; None when the editors wrote the headline."""
+    """The headline line of the seed, annotated (its names quiet); None when the editors wrote the headline."""
     for block in doc.blocks:
         if block.kind == "title":
-            return html_block(block, links)
+            return html_block(block, links, Reading(quiet=True))
     return None
 
 

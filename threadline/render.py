@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .annotate import Annotated
 from .emit import Links, article_html, dossier_markdown, title_html
 from .errors import BuildError, Problem
-from .fragments import event_items, mention_groups, status_badge
+from .fragments import event_items, mention_groups, status_badge, when
 from .graph import svg as network_svg
 from .jsonld import dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
@@ -25,7 +25,7 @@ from .parallel import parallel_map
 from .prose import Prose
 from .template_errors import render_problem
 from .urls import absolute, base_path, root_prefix, save_as, url_of
-from .views import PageMeta, Views
+from .views import PageMeta, Views, template_url
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES, network_svg=network_svg,
                        dossier_ld=dossier_ld, entity_ld=entity_ld, event_items=event_items,
-                       mention_groups=mention_groups, status_badge=status_badge)
+                       mention_groups=mention_groups, status_badge=status_badge, when=when, url=template_url)
     return env
 
 
@@ -168,7 +168,8 @@ class Renderer:
         path = save_as("dossier", slug=slug)
         links = Links(root_prefix(path), self.project.entities, self.project.events)
         title, body = self.kept(f"{path}#text", lambda: self.text_inputs(view.annotated, links.root),
-                                lambda: (title_html(view.annotated, links), article_html(view.annotated, links)))
+                                lambda: (title_html(view.annotated, links),
+                                         article_html(view.annotated, links, [html for _, html in view.notes])))
         return self.page("dossier.html", path, view.ref.headline, "dossier", dossier=view,
                          title_html=Markup(title) if title is not None else None, body_html=Markup(body))
 

@@ -25,6 +25,7 @@ SAVE_AS = {
     "not_found": "404.html",
     "data": "data/{name}.json",
     "asset": "assets/{name}",
+    "search_bundle": "pagefind/pagefind.js",
     "sitemap": "sitemap.xml",
     "feed": "feed.xml",
     "nojekyll": ".nojekyll",

@@ -12,9 +12,12 @@ indexes is not read from the templates: search.py writes it from the model.
 from __future__ import annotations
 
 import heapq
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .annotate import Annotated
@@ -53,6 +56,7 @@ class DossierRef:
     published: str  # in words
     published_edtf: str
     published_iso: str
+    published_datetime: str | None = None  # a valid HTML date, or None when the date is a span
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class EventView:
     date_basis: str
     sources: list[SourceView]
     precision: str = "day"  # day | month | part (of a year) | year | span: how much the date leaves open
+    datetime: str | None = None  # a valid HTML date (see html_datetime)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,14 @@ class EntityView:
     network: Network | None = None  # the entity and those most often named with it
 
 
+@dataclass(frozen=True)
+class Dated:
+    """A date as a reader sees it and as a `datetime` attribute (None for a span)."""
+
+    words: str
+    datetime: str | None
+
+
 @dataclass
 class DossierView:
     ref: Dossier
@@ -113,6 +126,12 @@ class DossierView:
     events: list[EventView]
     notes: list[tuple[int, Markup]]
     annotated: Annotated
+    words: int = 0  # of the text shown, for the reading time
+    updated: Dated | None = None  # when the editors last revised the annotation, if they said
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.words)
 
 
 @dataclass
@@ -151,13 +170,42 @@ def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pr
     return views
 
 
+@pass_context
+def template_url(context: Context, pattern: str, /, **parts: str) -> str:
+    """`url("timeline")` in a template: the page's URL from the one table (urls.py), relative to the page."""
+    return context["root"] + url(pattern, **parts)
+
+
+_HTML_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?[~?%]?")
+
+
+def html_datetime(edtf: str) -> str | None:
+    """The EDTF date as a valid HTML `datetime` value at the precision it has, or None for a span.
+
+    "2021-05-21?" is "2021-05-21" (the text says "uncertain"); a season or a quarter is its year.
+    """
+    match = _HTML_DATE.fullmatch(edtf)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if month is None or int(month) > 12:
+        return year
+    return f"{year}-{month}" if day is None else f"{year}-{month}-{day}"
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read that many words, at 230 a minute, never less than one."""
+    return max(1, round(words / 230))
+
+
 def entity_ref(entity: Entity) -> EntityRef:
     return EntityRef(entity.id, entity.kind, entity.name, url("entity", kind=entity.kind, id=entity.id))
 
 
 def dossier_ref(dossier: Dossier, style: str) -> DossierRef:
     return DossierRef(dossier.slug, dossier.headline, url("dossier", slug=dossier.slug), dossier.outlet,
-                      dossier.published.display(style), dossier.published.edtf, dossier.published.iso_lower)
+                      dossier.published.display(style), dossier.published.edtf, dossier.published.iso_lower,
+                      html_datetime(dossier.published.edtf))
 
 
 def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: str) -> EventView:
@@ -166,7 +214,7 @@ def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: 
         id=event.id, edtf=event.date.edtf, date=event.date.display(style), year=event.date.year,
         title=event.title, status=event.status, entities=[refs[i] for i in event.entities if i in refs],
         note=prose.inline(event.note) if event.note else Markup(""), date_basis=event.date_basis, sources=sources,
-        precision=precision(event.date),
+        precision=precision(event.date), datetime=html_datetime(event.date.edtf),
     )
 
 
@@ -208,5 +256,5 @@ def _dossier_view(doc: Annotated, dref: DossierRef, refs, events: list[EventView
         entities={title: entities[title] for title in KIND_TITLES.values() if title in entities},
         events=[events[position[i]] for i in cited],
         notes=[(n, prose.inline(note.text)) for n, note in enumerate(doc.dossier.notes, 1)],
-        annotated=doc,
+        annotated=doc, words=sum(len(b.text.split()) for b in doc.blocks),
     )
