@@ -305,6 +305,29 @@ def test_notes_sit_in_the_margin_when_wide_and_below_their_paragraph_when_narrow
     assert narrow["y"] > marker["y"] and narrow["x"] < 100, "below the paragraph"
 
 
+# --- Connections -----------------------------------------------------------------------------
+
+def test_connection_pictures_are_wide_and_legible_on_a_phone(browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("", site.person):
+        page.goto(site.base + path)
+        svg = page.locator(".connections-svg").first
+        assert svg.bounding_box()["width"] >= 300, path
+        smallest = svg.evaluate("s => Math.min(...[...s.querySelectorAll('text')].map(t => t.getBoundingClientRect().height))")
+        assert smallest >= 11, f"names {smallest:.1f} px high on {path or 'home'}"
+    context.close()
+
+
+def test_an_entity_page_lists_its_connections_with_their_events(page, site: Site) -> None:
+    page.goto(site.base + site.person)
+    assert page.locator("h2").all_inner_texts()[:2] == ["Timeline", "Connections"]
+    first = page.locator(".connection-list > li").first
+    events = first.locator("ul li")
+    assert events.count() >= 1 and first.locator(".status").count() == events.count()
+    assert first.locator("blockquote a").first.get_attribute("href").count("#ev-") == 1
+
+
 # --- Navigation ------------------------------------------------------------------------------
 
 def test_links_navigate_from_home_to_a_dossier_to_an_entity(page, site: Site) -> None:
@@ -317,7 +340,7 @@ def test_links_navigate_from_home_to_a_dossier_to_an_entity(page, site: Site) ->
     name = mention.get_attribute("href").rstrip("/").rsplit("/", 1)[1]
     mention.click()
     assert page.url.rstrip("/").endswith(name)
-    node = page.locator(".network-svg a").nth(1)
+    node = page.locator(".connections-svg a").nth(1)
     target = node.evaluate("a => new URL(a.getAttribute('href'), location.href).href")
     name = node.locator("text").text_content()
     node.locator("text").click()

@@ -13,9 +13,9 @@ import pytest
 from tests.conftest import EVENTS, SEED, scratch_files, search_records, sidecar, write_project
 from threadline.crossref import CrossRef
 from threadline.dates import parse_date
-from threadline.graph import ego_network, svg, whole_network
+from threadline.graph import connections, ego_network, fan_svg, overview, overview_svg, svg, whole_network
 from threadline.pipeline import build
-from threadline.views import EntityRef, precision
+from threadline.views import EntityRef, EventView, precision
 
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 YEAR_EVENT = """\
@@ -123,13 +123,33 @@ def test_ego_network_puts_the_entity_in_the_middle_with_its_strongest_links() ->
     assert ego_network(CrossRef(), refs, "e04") is None
 
 
-def test_home_and_entity_pages_carry_the_network_and_its_table(site: Path) -> None:
+def test_home_and_entity_pages_carry_the_connections_and_the_co_mention_table(site: Path) -> None:
     home = html(site, "index.html")
-    assert '<svg class="network-svg"' in home and 'href="people/elon-musk/"' in home
-    assert "<summary>The same as a table</summary>" in home
+    assert '<svg class="connections-svg"' in home and 'href="people/elon-musk/"' in home
+    assert "<summary>Names that appear in the same dossiers (co-mentions)</summary>" in home
     entity = html(site, "people/vladimir-putin/index.html")
-    assert 'class="node kind-person center"' in entity and 'href="../../people/elon-musk/"' in entity
+    assert '<h2 id="h-connections">Connections</h2>' in entity and 'href="../../people/elon-musk/"' in entity
     assert re.search(r'<tr><th scope="row"><a href="\.\./\.\./people/elon-musk/">Elon Musk</a></th><td>1</td></tr>', entity)
+
+
+def event_view(ident: str, status: str, refs: list[EntityRef]) -> EventView:
+    return EventView(ident, "2024", "2024", 2024, f"Event {ident}", status, refs, "", "", [])
+
+
+def test_entities_in_one_event_are_connected_by_it_strongest_first_and_escaped() -> None:
+    _, refs = fake_xref(5)
+    a, b, c, d, _ = refs.values()
+    events = [event_view("one", "alleged", [a, b, c]), event_view("two", "denied", [a, b]), event_view("three", "reported", [d])]
+    linked = connections(events)
+    assert [(x.ref.id, [e.id for e in x.events]) for x in linked["e00"]] == [("e01", ["one", "two"]), ("e02", ["one"])]
+    assert "e03" not in linked  # in an event alone: connected to no one
+    view = overview(linked, refs)
+    assert [r.id for r in view.nodes] == ["e00", "e01", "e02"]
+    assert [(x.id, y.ref.id, len(y.events)) for x, y in view.links] == [("e00", "e01", 2), ("e00", "e02", 1), ("e01", "e02", 1)]
+    for drawn in (overview_svg(view, "../", "Label <i>"), fan_svg(a, linked["e00"], "../", "Label <i>")):
+        tree = ET.fromstring(str(drawn))
+        assert "<b>" not in drawn and "Name 1 <b> & “Co”" in "".join(tree.itertext())
+        assert tree.get("aria-label") == "Label <i>"
 
 
 # --- Search, metadata, weight ----------------------------------------------------------------

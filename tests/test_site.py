@@ -55,7 +55,7 @@ def test_entity_page_links_back_to_each_mention(site: Path) -> None:
     for anchor in ("m-2", "m-5", "m-9"):
         assert f'id="{anchor}" href="../../people/vladimir-putin/"' in dossier
     assert "Also written:" in html and "Putin" in html
-    assert "Named 3 times in 1 dossier." in html
+    assert "<dt>Named</dt><dd>3 times in 1 dossier</dd>" in html
 
 
 def test_timeline_groups_by_year_and_links_each_quote(site: Path) -> None:

@@ -13,7 +13,6 @@ from html import escape
 
 from markupsafe import Markup
 
-from .urls import url
 from .views import EventView, MentionGroup, SourceView
 
 
@@ -53,7 +52,7 @@ def event_items(events: list[EventView], root: str, heading: str = "h3", here: s
 
 def _event_brief(e: EventView, root: str) -> str:
     return (f'<li class="event precision-{e.precision}"><p class="event-date">{when(e.datetime, e.date)} '
-            f'{status_badge(e.status)}</p>\n<a href="{escape(root)}{url("timeline")}#{escape(e.id)}">{_text(e.title)}</a></li>\n')
+            f'{status_badge(e.status)}</p>\n<a href="{escape(root + e.url)}">{_text(e.title)}</a></li>\n')
 
 
 def _event_item(e: EventView, root: str, heading: str) -> str:
@@ -85,16 +84,23 @@ def _source(s: SourceView, root: str) -> str:
 
 def mention_groups(groups: list[MentionGroup], root: str) -> Markup:
     """Per dossier: its headline and outlet, then every mention with the words around it."""
-    return Markup("".join(_group(g, root) for g in groups))
+    return Markup('<div class="groups">\n' + "".join(_group(g, root) for g in groups) + "</div>\n")
+
+
+SHOWN = 3  # mentions shown per dossier on an entity page; the rest are a click away
 
 
 def _group(g: MentionGroup, root: str) -> str:
     d, n = g.dossier, len(g.mentions)
     href = escape(root + d.url)
     outlet = f"{_text(d.outlet)} · " if d.outlet else ""
-    items = "".join(f'    <li><a href="{href}#{escape(m.anchor)}">{_text(m.before)}<strong>{_text(m.text)}</strong>'
-                    f"{_text(m.after)}</a></li>\n" for m in g.mentions)
-    return (f'  <h3 class="group"><a href="{href}">{_text(d.headline)}</a> '
-            f'<span class="count" aria-label="{n} mention{"s" if n != 1 else ""}">{n}</span></h3>\n'
-            f'  <p class="meta">{outlet}{_text(d.published)}</p>\n'
-            f'  <ul class="kwic">\n{items}  </ul>\n')
+    items = [f'    <li><a href="{href}#{escape(m.anchor)}">{_text(m.before)}<strong>{_text(m.text)}</strong>'
+             f"{_text(m.after)}</a></li>\n" for m in g.mentions]
+    more = ""
+    if n > SHOWN:
+        more = (f'  <details class="more"><summary>{n - SHOWN} more mention{"s" if n - SHOWN != 1 else ""}</summary>\n'
+                f'  <ul class="kwic">\n{"".join(items[SHOWN:])}  </ul></details>\n')
+    return (f'  <div class="group"><h3><a href="{href}">{_text(d.headline)}</a> '
+            f'<span class="count">{n}<span class="visually-hidden"> mention{"s" if n != 1 else ""}</span></span></h3>\n'
+            f'  <p class="meta">{outlet}{when(d.published_datetime, d.published)}</p>\n'
+            f'  <ul class="kwic">\n{"".join(items[:SHOWN])}  </ul>\n{more}  </div>\n')

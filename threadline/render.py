@@ -18,6 +18,7 @@ from .annotate import Annotated
 from .emit import Links, article_html, dossier_markdown, title_html
 from .errors import BuildError, Problem
 from .fragments import event_items, mention_groups, status_badge, when
+from .graph import fan_svg, overview_svg
 from .graph import svg as network_svg
 from .jsonld import dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES, Project
@@ -48,7 +49,8 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES, network_svg=network_svg,
                        dossier_ld=dossier_ld, entity_ld=entity_ld, event_items=event_items,
-                       mention_groups=mention_groups, status_badge=status_badge, when=when, url=template_url)
+                       mention_groups=mention_groups, status_badge=status_badge, when=when, url=template_url,
+                       overview_svg=overview_svg, fan_svg=fan_svg)
     return env
 
 

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from .annotate import Annotated
 from .crossref import CrossRef, Mention
 from .dates import FuzzyDate
-from .graph import Network, ego_network, whole_network
+from .graph import Connection, Network, Overview, connections, ego_network, overview, whole_network
 from .model import KIND_TITLES, KINDS, Dossier, Entity, Event, Project
 from .prose import Prose
 from .urls import url
@@ -80,6 +80,7 @@ class EventView:
     sources: list[SourceView]
     precision: str = "day"  # day | month | part (of a year) | year | span: how much the date leaves open
     datetime: str | None = None  # a valid HTML date (see html_datetime)
+    url: str = ""  # the event on the timeline, relative to the site root: "timeline/#id" or "timeline/2021/#id"
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,16 @@ class EntityView:
     events: list[EventView]
     together: list[Counted]
     network: Network | None = None  # the entity and those most often named with it
+    connections: list[Connection] = field(default_factory=list)  # entities it takes part in events with
+
+    @property
+    def first_seen(self) -> DossierRef | None:
+        """The earliest dossier that names it (groups are in order of publication)."""
+        return self.groups[0].dossier if self.groups else None
+
+    @property
+    def last_seen(self) -> DossierRef | None:
+        return self.groups[-1].dossier if self.groups else None
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,7 @@ class Views:
     events: list[EventView] = field(default_factory=list)  # in date order
     by_kind: dict[str, list[EntityView]] = field(default_factory=dict)
     network: Network | None = None  # who is named with whom, across the investigation
+    overview: Overview | None = None  # the key entities and the strongest connections among them
 
 
 def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Views:
@@ -165,8 +177,11 @@ def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pr
     for slug, doc in docs.items():
         views.dossiers[slug] = _dossier_view(doc, drefs[slug], refs, views.events, position, prose)
     views.network = whole_network(xref, refs)
+    linked = connections(views.events)
+    views.overview = overview(linked, refs)
     for entity_id, view in views.entities.items():
         view.network = ego_network(xref, refs, entity_id)
+        view.connections = linked.get(entity_id, [])
     return views
 
 
@@ -214,7 +229,7 @@ def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: 
         id=event.id, edtf=event.date.edtf, date=event.date.display(style), year=event.date.year,
         title=event.title, status=event.status, entities=[refs[i] for i in event.entities if i in refs],
         note=prose.inline(event.note) if event.note else Markup(""), date_basis=event.date_basis, sources=sources,
-        precision=precision(event.date), datetime=html_datetime(event.date.edtf),
+        precision=precision(event.date), datetime=html_datetime(event.date.edtf), url=f"{url('timeline')}#{event.id}",
     )
 
 
