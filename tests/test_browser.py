@@ -179,6 +179,21 @@ def test_timeline_filter_by_entity_and_status(page, site: Site) -> None:
     page.wait_for_function(f"document.querySelectorAll('.year li.event:not([hidden])').length === {total}")
 
 
+def test_on_a_phone_the_first_event_is_on_the_first_screen_and_a_landed_event_shows_its_date(browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site.base + "timeline/")
+    assert page.locator(".year li.event").first.bounding_box()["y"] < 844
+    ids = page.eval_on_selector_all(".year li.event", "els => els.map(e => e.id)")
+    for event in (ids[len(ids) // 2], ids[-2]):
+        page.goto(site.base + "timeline/#" + event)
+        page.wait_for_timeout(100)
+        bar = page.locator("nav.years").bounding_box()
+        date = page.locator(f"[id='{event}'] .event-date").bounding_box()
+        assert date["y"] >= bar["y"] + bar["height"] and date["y"] + date["height"] <= 844, event
+    context.close()
+
+
 def test_filter_state_survives_a_reload(page, site: Site) -> None:
     page.goto(site.base + "timeline/?status=denied")
     shown = visible_events(page)

@@ -226,3 +226,31 @@ def test_a_dossier_page_and_its_css_weigh_under_50_kb(fixture_site: Path) -> Non
         assert sheets == ["assets/style.css"]
         weight = page.stat().st_size + sum((fixture_site / s).stat().st_size for s in sheets)
         assert weight < 50_000, f"{page.parent.name}: {weight} bytes of HTML and CSS"
+
+
+# --- Timeline at any size ----------------------------------------------------------------------
+
+def test_a_long_timeline_is_a_page_per_year_and_every_link_lands_on_its_event(tmp_path: Path, monkeypatch) -> None:
+    from tests.conftest import fixture_project
+    from threadline.links import crawl
+
+    monkeypatch.setattr("threadline.views.TIMELINE_PAGE_EVENTS", 2)
+    out = tmp_path / "out"
+    build(fixture_project(tmp_path / "p"), out, "https://example.github.io/varnholm/")
+    events = json.loads((out / "data/events.json").read_text(encoding="utf-8"))
+    pages = sorted(p.parent.relative_to(out).as_posix() for p in out.glob("timeline/*/index.html"))
+    years = Counter(str(parse_date(e["date"]).year) for e in events)
+    expected = sorted(f"timeline/{y}" if n == 1 else f"timeline/{y}-{n}" for y, k in years.items() for n in range(1, (k + 1) // 2 + 1))
+    assert pages == expected
+    held = [re.findall(r'<li class="event [^"]*" id="([^"]+)"', (out / p / "index.html").read_text(encoding="utf-8")) for p in pages]
+    assert all(0 < len(ids) <= 2 for ids in held) and sorted(i for ids in held for i in ids) == sorted(e["id"] for e in events)
+    index = (out / "timeline/index.html").read_text(encoding="utf-8")
+    assert '<li class="event' not in index and all(f'href="../{p}/"' in index for p in pages)
+    dossier = (out / "dossiers/northwind-terminal-announced/index.html").read_text(encoding="utf-8")
+    assert 'href="../../timeline/2019/#northwind-proposes-site"' in dossier
+    assert crawl(out, "https://example.github.io/varnholm/") == []
+
+
+def test_a_short_timeline_stays_one_page(site: Path) -> None:
+    assert not list(site.glob("timeline/*/index.html"))
+    assert '<li class="event' in html(site, "timeline/index.html")

@@ -75,14 +75,16 @@ def _common_prefix(stack: list[Span], active: list[Span]) -> int:
 class Links:
     """Where mentions and evidence point, relative to the page being written."""
 
-    def __init__(self, root: str, entities: dict[str, Entity], events: dict[str, Event]):
+    def __init__(self, root: str, entities: dict[str, Entity], events: dict[str, Event],
+                 event_urls: dict[str, str] | None = None):
         self.root, self.entities, self.events = root, entities, events
+        self.event_urls = event_urls or {}  # where the timeline is split, the page of each event
 
     def entity(self, entity_id: str) -> str:
         return self.root + url("entity", kind=self.entities[entity_id].kind, id=entity_id)
 
     def event(self, event_id: str) -> str:
-        return f"{self.root}{url('timeline')}#{event_id}"
+        return self.root + self.event_urls.get(event_id, f"{url('timeline')}#{event_id}")
 
 
 # --- HTML -----------------------------------------------------------------------------------

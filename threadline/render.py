@@ -129,7 +129,8 @@ class Renderer:
         mentioned = {s.target for b in doc.blocks for s in b.spans if s.kind == "mention"}
         cited = {s.target for b in doc.blocks for s in b.spans if s.kind == "evidence"}
         kinds = sorted((i, self.project.entities[i].kind) for i in mentioned)
-        events = sorted((i, self.project.events[i].status, self.project.events[i].title) for i in cited)
+        places = self.views.event_urls
+        events = sorted((i, self.project.events[i].status, self.project.events[i].title, places.get(i)) for i in cited)
         return doc, root, kinds, events
 
     def all_pages(self, workers: int = 1, progress: Progress | None = None, stage: Sink | None = None) -> list[Output]:
@@ -138,6 +139,7 @@ class Renderer:
         With a staging folder, each page is written there as soon as it is rendered.
         """
         jobs = [("overview", name) for name in ("timeline", "home", "dossiers", "search", "not_found")]
+        jobs += [("timeline_part", part.key) for part in self.views.timeline_parts]
         jobs += [("kind", kind) for kind in KINDS] + [("page", slug) for slug in self.project.pages]
         jobs += [("dossier", slug) for slug in self.views.dossiers] + [("entity", i) for i in self.views.entities]
         jobs += [("markdown", slug) for slug in self.views.dossiers]
@@ -146,7 +148,7 @@ class Renderer:
     def job(self, job: tuple[str, str]) -> Output:
         """Render one page: ("overview", name), ("kind", kind), ("page", slug), ("dossier", slug), ("entity", id)."""
         kind, ident = job
-        return {"overview": self.overview, "kind": self.kind_index, "page": self.free_page,
+        return {"overview": self.overview, "timeline_part": self.timeline_part, "kind": self.kind_index, "page": self.free_page,
                 "dossier": self.dossier, "entity": self.entity, "markdown": self.markdown}[kind](ident)
 
     def overview(self, name: str) -> Output:
@@ -155,7 +157,15 @@ class Renderer:
                            "timeline": ("timeline.html", "Timeline"), "search": ("search.html", "Search"),
                            "not_found": ("404.html", "Page not found")}[name]
         context = {"views": self.views} if name in ("home", "dossiers", "timeline") else {}
+        if name == "timeline":
+            context["part"] = None
         return self.page(template, save_as(name), title, name, **context)
+
+    def timeline_part(self, key: str) -> Output:
+        """One page of a timeline too long for one (views.timeline_parts)."""
+        part = next(p for p in self.views.timeline_parts if p.key == key)
+        return self.page("timeline.html", save_as("timeline_part", part=key), f"Timeline: {part.label}", "timeline",
+                         views=self.views, part=part)
 
     def kind_index(self, kind: str) -> Output:
         return self.page("kind_index.html", save_as("kind_index", kind=kind), KIND_TITLES[kind], "kind_index",
@@ -168,7 +178,7 @@ class Renderer:
     def dossier(self, slug: str) -> Output:
         view = self.views.dossiers[slug]
         path = save_as("dossier", slug=slug)
-        links = Links(root_prefix(path), self.project.entities, self.project.events)
+        links = Links(root_prefix(path), self.project.entities, self.project.events, self.views.event_urls)
         title, body = self.kept(f"{path}#text", lambda: self.text_inputs(view.annotated, links.root),
                                 lambda: (title_html(view.annotated, links),
                                          article_html(view.annotated, links, [html for _, html in view.notes])))

@@ -20,6 +20,7 @@ SAVE_AS = {
     "kind_index": "{plural}/index.html",
     "entity": "{plural}/{id}/index.html",
     "timeline": "timeline/index.html",
+    "timeline_part": "timeline/{part}/index.html",
     "search": "search/index.html",
     "page": "{slug}/index.html",
     "not_found": "404.html",

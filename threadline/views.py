@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from jinja2 import pass_context
@@ -81,6 +81,44 @@ class EventView:
     precision: str = "day"  # day | month | part (of a year) | year | span: how much the date leaves open
     datetime: str | None = None  # a valid HTML date (see html_datetime)
     url: str = ""  # the event on the timeline, relative to the site root: "timeline/#id" or "timeline/2021/#id"
+
+
+TIMELINE_PAGE_EVENTS = 400  # more events than this and the timeline is a page per year, a long year in parts
+
+
+@dataclass(frozen=True)
+class TimelinePart:
+    """One page of a timeline too long for one: a year, or a part of a long year, in date order."""
+
+    key: str  # "2021", or "2021-2" for the second part of 2021
+    year: int
+    number: int  # of the part within its year, from 1
+    parts: int  # in its year
+    events: list[EventView]
+
+    @property
+    def url(self) -> str:
+        return url("timeline_part", part=self.key)
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.parts == 1 else f"{self.year} ({self.number} of {self.parts})"
+
+
+def timeline_parts(events: list[EventView], limit: int | None = None) -> list[TimelinePart]:
+    """The timeline's pages when it holds more than `limit` events (none when one page holds it)."""
+    limit = limit or TIMELINE_PAGE_EVENTS
+    if len(events) <= limit:
+        return []
+    years: dict[int, list[EventView]] = {}
+    for event in events:
+        years.setdefault(event.year, []).append(event)
+    parts = []
+    for year, items in years.items():
+        chunks = [items[at:at + limit] for at in range(0, len(items), limit)]
+        parts += [TimelinePart(str(year) if n == 1 else f"{year}-{n}", year, n, len(chunks), chunk)
+                  for n, chunk in enumerate(chunks, 1)]
+    return parts
 
 
 @dataclass(frozen=True)
@@ -155,6 +193,12 @@ class Views:
     by_kind: dict[str, list[EntityView]] = field(default_factory=dict)
     network: Network | None = None  # who is named with whom, across the investigation
     overview: Overview | None = None  # the key entities and the strongest connections among them
+    timeline_parts: list[TimelinePart] = field(default_factory=list)  # empty when the timeline is one page
+
+    @property
+    def event_urls(self) -> dict[str, str]:
+        """Each event's place on the timeline, relative to the site root."""
+        return {e.id: e.url for e in self.events}
 
 
 def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Views:
@@ -164,6 +208,8 @@ def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pr
     views = Views()
     events = {e.id: _event_view(e, refs, drefs, xref, prose, style) for e in project.events.values()}
     views.events = sorted(events.values(), key=lambda v: project.events[v.id].date.sort_key)
+    views.timeline_parts = timeline_parts(views.events)
+    views.events = _placed(views.events, views.timeline_parts)
     by_entity: dict[str, list[EventView]] = {}
     for event in views.events:
         for ref in event.entities:
@@ -211,6 +257,17 @@ def html_datetime(edtf: str) -> str | None:
 def reading_minutes(words: int) -> int:
     """Minutes to read that many words, at 230 a minute, never less than one."""
     return max(1, round(words / 230))
+
+
+def _placed(events: list[EventView], parts: list[TimelinePart]) -> list[EventView]:
+    """The events with their URL on the page of the timeline that holds them."""
+    if not parts:
+        return events
+    page = {e.id: part for part in parts for e in part.events}
+    placed = {e.id: replace(e, url=f"{page[e.id].url}#{e.id}") for e in events}
+    for part in parts:
+        part.events[:] = [placed[e.id] for e in part.events]
+    return [placed[e.id] for e in events]
 
 
 def entity_ref(entity: Entity) -> EntityRef:
