@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 _SKIP = {"sup", "script", "style"}  # footnote markers are ours, not the source's
 # What the site adds inside the source's text: notes, and the status after each evidence passage.
-_OURS = ("footnote", "sidenote", "ev-link")
+_OURS = ("footnote", "sidenote", "ev-link", "sic-mark")
 
 
 class _Reader(HTMLParser):

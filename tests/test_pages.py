@@ -240,9 +240,11 @@ def test_a_long_timeline_is_a_page_per_year_and_every_link_lands_on_its_event(tm
     events = json.loads((out / "data/events.json").read_text(encoding="utf-8"))
     pages = sorted(p.parent.relative_to(out).as_posix() for p in out.glob("timeline/*/index.html"))
     years = Counter(str(parse_date(e["date"]).year) for e in events)
-    expected = sorted(f"timeline/{y}" if n == 1 else f"timeline/{y}-{n}" for y, k in years.items() for n in range(1, (k + 1) // 2 + 1))
+    expected = sorted(f"timeline/{y}" if n == 1 else f"timeline/{y}-{n}"
+                      for y, k in years.items() for n in range(1, (k + 1) // 2 + 1))
     assert pages == expected
-    held = [re.findall(r'<li class="event [^"]*" id="([^"]+)"', (out / p / "index.html").read_text(encoding="utf-8")) for p in pages]
+    held = [re.findall(r'<li class="event [^"]*" id="([^"]+)"', (out / p / "index.html").read_text(encoding="utf-8"))
+            for p in pages]
     assert all(0 < len(ids) <= 2 for ids in held) and sorted(i for ids in held for i in ids) == sorted(e["id"] for e in events)
     index = (out / "timeline/index.html").read_text(encoding="utf-8")
     assert '<li class="event' not in index and all(f'href="../{p}/"' in index for p in pages)
@@ -254,3 +256,33 @@ def test_a_long_timeline_is_a_page_per_year_and_every_link_lands_on_its_event(tm
 def test_a_short_timeline_stays_one_page(site: Path) -> None:
     assert not list(site.glob("timeline/*/index.html"))
     assert '<li class="event' in html(site, "timeline/index.html")
+
+
+# --- [sic] and revision dates ----------------------------------------------------------------
+
+def test_a_sic_passage_is_marked_and_the_seed_text_unchanged(tmp_path: Path) -> None:
+    files = scratch_files(**{"content/dossiers/example-report.yaml": sidecar("a.txt", SEED, """\
+        updated: 2024-07-02
+        sic:
+          - passage: Mars
+            means: the planet
+        """)})
+    root = write_project(tmp_path / "p", files)
+    build(root, tmp_path / "out")
+    page = html(tmp_path / "out", "dossiers/example-report/index.html")
+    assert ('<span class="sic" id="sic-1">Mars</span><span class="sic-mark">[sic<span class="visually-hidden">: so in the'
+            ' source, for “the planet”</span>]</span>') in page
+    assert 'Annotation updated <time datetime="2024-07-02">2 July 2024</time>' in page
+    markdown = (tmp_path / "out/dossiers/example-report.md").read_text(encoding="utf-8")
+    assert "asked \\\\[Musk\\\\](" not in markdown and "sic" not in markdown.split("\n---\n", 1)[1]
+
+
+def test_a_sic_passage_not_in_the_seed_is_an_error_at_its_line(tmp_path: Path, capsys) -> None:
+    from threadline.cli import main
+
+    files = scratch_files(**{"content/dossiers/example-report.yaml": sidecar("a.txt", SEED, "sic:\n  - passage: Venus\n")})
+    root = write_project(tmp_path / "p", files)
+    assert main(["check", "--project", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/dossiers/example-report.yaml:22:5: passage not found in seed 'a.txt': 'Venus'"
+        " (copy it from the seed exactly, curly quotes and apostrophes included)")

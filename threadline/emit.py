@@ -11,7 +11,7 @@ from itertools import pairwise
 import yaml
 
 from .annotate import Annotated, Block, Span
-from .model import Dossier, Entity, Event
+from .model import Dossier, Entity, Event, Sic
 from .prose import safe_url
 from .urls import url
 
@@ -76,8 +76,8 @@ class Links:
     """Where mentions and evidence point, relative to the page being written."""
 
     def __init__(self, root: str, entities: dict[str, Entity], events: dict[str, Event],
-                 event_urls: dict[str, str] | None = None):
-        self.root, self.entities, self.events = root, entities, events
+                 event_urls: dict[str, str] | None = None, sics: tuple[Sic, ...] = ()):
+        self.root, self.entities, self.events, self.sics = root, entities, events, sics
         self.event_urls = event_urls or {}  # where the timeline is split, the page of each event
 
     def entity(self, entity_id: str) -> str:
@@ -147,6 +147,8 @@ def _html_open(span: Span, first: bool, links: Links, reading: Reading) -> str:
         return f'<mark class="evidence {status}"{ident} data-event="{span.target}">'
     if span.kind == "speech":
         return f'<span class="speech"{ident} data-speaker="{span.target}">'
+    if span.kind == "sic":
+        return f'<span class="sic"{ident}>'
     return '<span class="noted">'
 
 
@@ -158,7 +160,15 @@ def _html_close(span: Span, last: bool, links: Links) -> str:
         return f'{tag}<sup class="fn">{marker}</sup>'
     if last and span.kind == "evidence":
         return tag + claim_label(links.events[span.target], links.event(span.target))
+    if last and span.kind == "sic":
+        return tag + sic_mark(links.sics[int(span.target) - 1].means if links.sics else "")
     return tag
+
+
+def sic_mark(means: str) -> str:
+    """[sic] after the source's own error, which stays as written; what it means, when the editors say so."""
+    said = f", for “{escape(means, quote=False)}”" if means else ""
+    return f'<span class="sic-mark">[sic<span class="visually-hidden">: so in the source{said}</span>]</span>'
 
 
 def claim_label(event: Event, href: str) -> str:
@@ -231,6 +241,8 @@ def md_block(block: Block, links: Links) -> str:
 
 
 def _md_open(span: Span, first: bool, links: Links) -> str:
+    if span.kind == "sic":  # the Markdown dossier is the seed's text: no marks of ours in it
+        return ""
     if span.kind == "mention":
         return "["
     if span.kind == "evidence":
@@ -249,6 +261,8 @@ def _md_close(span: Span, last: bool, links: Links) -> str:
         return "</mark>"
     if span.kind == "speech":
         return "</span>"
+    if span.kind == "sic":
+        return ""
     return f"[^{span.target}]" if last else ""
 
 

@@ -178,7 +178,7 @@ class Renderer:
     def dossier(self, slug: str) -> Output:
         view = self.views.dossiers[slug]
         path = save_as("dossier", slug=slug)
-        links = Links(root_prefix(path), self.project.entities, self.project.events, self.views.event_urls)
+        links = Links(root_prefix(path), self.project.entities, self.project.events, self.views.event_urls, view.ref.sics)
         title, body = self.kept(f"{path}#text", lambda: self.text_inputs(view.annotated, links.root),
                                 lambda: (title_html(view.annotated, links),
                                          article_html(view.annotated, links, [html for _, html in view.notes])))

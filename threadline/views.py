@@ -222,6 +222,9 @@ def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pr
     position = {e.id: i for i, e in enumerate(views.events)}
     for slug, doc in docs.items():
         views.dossiers[slug] = _dossier_view(doc, drefs[slug], refs, views.events, position, prose)
+    for view in views.dossiers.values():
+        if view.ref.updated is not None:
+            view.updated = Dated(view.ref.updated.display(style), html_datetime(view.ref.updated.edtf))
     views.network = whole_network(xref, refs)
     linked = connections(views.events)
     views.overview = overview(linked, refs)
