@@ -387,6 +387,17 @@ def test_no_request_leaves_the_site(browser, site: Site) -> None:
     assert [r for r in requests if not r.startswith(origin) and not r.startswith("data:")] == []
 
 
+def test_every_shared_page_has_its_preview_image_at_1200_by_630(page, site: Site) -> None:
+    for kind in ("dossier", "person", "place", "organisation", "timeline"):
+        page.goto(site.base + site.pages[kind])
+        image = page.get_attribute("meta[property='og:image']", "content")
+        local = site.base + image.removeprefix(f"https://example.github.io/{SUBPATH}/")
+        size = page.evaluate("async url => { const i = new Image(); i.src = url; await i.decode();"
+                             " return [i.naturalWidth, i.naturalHeight]; }", local)
+        assert size == [1200, 630], kind
+        assert page.get_attribute("meta[name='twitter:card']", "content") == "summary_large_image"
+
+
 # --- Accessibility, layout, screenshots ------------------------------------------------------
 
 def axe_violations(page) -> list[str]:

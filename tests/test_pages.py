@@ -203,7 +203,8 @@ def test_every_page_has_canonical_and_social_metadata(site: Path) -> None:
         url = "https://example.github.io/scratch/" + path.removesuffix("index.html")
         assert f'<link rel="canonical" href="{url}">' in page
         assert f'<meta property="og:url" content="{url}">' in page
-        assert '<meta name="twitter:card" content="summary">' in page and 'rel="icon"' in page
+        card = "summary" if path == "index.html" else "summary_large_image"  # home has no preview image
+        assert f'<meta name="twitter:card" content="{card}">' in page and 'rel="icon"' in page
     assert "canonical" not in html(site, "404.html")
     feed = ET.fromstring(html(site, "feed.xml"))
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed" and len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 1
@@ -286,3 +287,42 @@ def test_a_sic_passage_not_in_the_seed_is_an_error_at_its_line(tmp_path: Path, c
     assert capsys.readouterr().err.splitlines()[0] == (
         "content/dossiers/example-report.yaml:22:5: passage not found in seed 'a.txt': 'Venus'"
         " (copy it from the seed exactly, curly quotes and apostrophes included)")
+
+
+# --- Preview images ----------------------------------------------------------------------------
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_every_dossier_entity_and_timeline_page_has_its_1200_by_630_preview(fixture_site: Path) -> None:
+    base = "https://example.github.io/varnholm/"
+    pages = [*sorted(fixture_site.glob("*/*/index.html")), fixture_site / "timeline/index.html"]
+    carded = [p for p in pages if p.parent.parent.name in ("dossiers", "people", "organisations", "places", "products")
+              or p.parent.name == "timeline"]
+    assert len(carded) > 10
+    for path in carded:
+        image = re.search(r'<meta property="og:image" content="([^"]+)">', path.read_text(encoding="utf-8"))[1]
+        assert image.startswith(base + "og/"), path
+        assert png_size((fixture_site / image.removeprefix(base)).read_bytes()) == (1200, 630)
+    assert 'property="og:image"' not in html(fixture_site, "about/index.html")
+
+
+def test_a_card_escapes_what_it_says_and_wraps_a_long_title() -> None:
+    from threadline.cards import Card, card_svg
+
+    svg = card_svg(Card("Dossier · <b>", "A <script> & “quote” " * 6, "3 events", "Site & Co"))
+    tree = ET.fromstring(svg)
+    text = "".join(tree.itertext())
+    assert "<script>" in text and "Site & Co" in text and "DOSSIER · <B>" in text
+    assert len(tree.findall(".//{http://www.w3.org/2000/svg}tspan")) == 3 and text.count("…") == 1
+
+
+def test_preview_images_can_be_turned_off(tmp_path: Path) -> None:
+    files = scratch_files()
+    files["site.yaml"] = files["site.yaml"] + "preview_images: false\n"
+    root = write_project(tmp_path / "p", files)
+    build(root, tmp_path / "out")
+    assert not (tmp_path / "out/og").exists()
+    assert 'property="og:image"' not in html(tmp_path / "out", "dossiers/example-report/index.html")

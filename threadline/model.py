@@ -28,6 +28,7 @@ class Site:
     publisher: str = ""
     license: str = ""
     date_style: str = "day-month-year"
+    preview_images: bool = True  # a 1200×630 card per dossier, entity and timeline page (cards.py)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import io
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -15,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from .annotate import Annotated
+from .cards import Card, card_png
 from .emit import Links, article_html, dossier_markdown, title_html
 from .errors import BuildError, Problem
 from .fragments import event_items, mention_groups, status_badge, when
@@ -26,7 +28,7 @@ from .parallel import parallel_map
 from .prose import Prose
 from .template_errors import render_problem
 from .urls import absolute, base_path, root_prefix, save_as, url_of
-from .views import PageMeta, Views, template_url
+from .views import CARDED, PageMeta, Views, preview_cards, template_url
 
 T = TypeVar("T")
 
@@ -76,8 +78,10 @@ class Renderer:
     def page(self, template: str, path: str, title: str, kind: str, description: str = "", **context) -> Output:
         # GitHub Pages serves 404.html at any depth, so its links must be absolute.
         root = base_path(self.site.base_url) if kind == "not_found" else root_prefix(path)
+        image = absolute(self.site.base_url, save_as("card", page=url_of(path).rstrip("/"))) \
+            if kind in CARDED and self.site.preview_images else ""
         meta = PageMeta(title, path, url_of(path), absolute(self.site.base_url, url_of(path)),
-                        description or self.site.description, kind)
+                        description or self.site.description, kind, image)
         variables = dict(site=self.site, root=root, page=meta, free_pages=self.free_pages, **context)
 
         def render() -> Output:
@@ -143,13 +147,15 @@ class Renderer:
         jobs += [("kind", kind) for kind in KINDS] + [("page", slug) for slug in self.project.pages]
         jobs += [("dossier", slug) for slug in self.views.dossiers] + [("entity", i) for i in self.views.entities]
         jobs += [("markdown", slug) for slug in self.views.dossiers]
+        jobs += [("card", page) for page in (self.cards if self.site.preview_images else {})]
         return render_bulk(self, jobs, workers, progress, stage)
 
     def job(self, job: tuple[str, str]) -> Output:
         """Render one page: ("overview", name), ("kind", kind), ("page", slug), ("dossier", slug), ("entity", id)."""
         kind, ident = job
         return {"overview": self.overview, "timeline_part": self.timeline_part, "kind": self.kind_index, "page": self.free_page,
-                "dossier": self.dossier, "entity": self.entity, "markdown": self.markdown}[kind](ident)
+                "dossier": self.dossier, "entity": self.entity, "markdown": self.markdown,
+                "card": self.card}[kind](ident)
 
     def overview(self, name: str) -> Output:
         """Home, dossier list, timeline (the pages that list everything get all the views), search, 404."""
@@ -192,6 +198,16 @@ class Renderer:
         doc = self.views.dossiers[slug].annotated
         return self.kept(path, lambda: self.text_inputs(doc, links.root),
                          lambda: Output(path, dossier_markdown(doc, links).encode("utf-8"), f"Markdown dossier {slug!r}"))
+
+    @cached_property
+    def cards(self) -> dict[str, Card]:
+        return preview_cards(self.views, self.site.title)
+
+    def card(self, page: str) -> Output:
+        """The preview image of the page at `page`/ (cards.py)."""
+        path = save_as("card", page=page)
+        return self.kept(path, lambda: self.cards[page],
+                         lambda: Output(path, card_png(self.cards[page]), f"preview image of {page}/"))
 
     def entity(self, entity_id: str) -> Output:
         view = self.views.entities[entity_id]

@@ -27,6 +27,7 @@ SAVE_AS = {
     "data": "data/{name}.json",
     "asset": "assets/{name}",
     "search_bundle": "pagefind/pagefind.js",
+    "card": "og/{page}.png",
     "sitemap": "sitemap.xml",
     "feed": "feed.xml",
     "nojekyll": ".nojekyll",

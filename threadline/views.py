@@ -21,6 +21,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .annotate import Annotated
+from .cards import Card
 from .crossref import CrossRef, Mention
 from .dates import FuzzyDate
 from .graph import Connection, Network, Overview, connections, ego_network, overview, whole_network
@@ -37,6 +38,7 @@ class PageMeta:
     canonical: str  # absolute, from base_url
     description: str = ""
     kind: str = "page"
+    image: str = ""  # the absolute URL of its preview image, if it has one
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,30 @@ def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pr
         view.network = ego_network(xref, refs, entity_id)
         view.connections = linked.get(entity_id, [])
     return views
+
+
+CARDED = ("dossier", "entity", "timeline")  # the kinds of page that get a preview image
+
+
+def preview_cards(views: Views, site_title: str) -> dict[str, Card]:
+    """The preview card of every dossier, entity and timeline page, by the page's URL (without its slash)."""
+    cards = {d.link.url.rstrip("/"): _dossier_card(d, site_title) for d in views.dossiers.values()}
+    for v in views.entities.values():
+        facts = f"Named {v.mention_count} time{'s' if v.mention_count != 1 else ''} in {v.dossier_count} dossier" \
+                f"{'s' if v.dossier_count != 1 else ''} · {len(v.events)} event{'s' if len(v.events) != 1 else ''}"
+        cards[v.ref.url.rstrip("/")] = Card(v.kind_title, v.ref.name, facts, site_title)
+    span = f"{views.events[0].date} to {views.events[-1].date}" if views.events else "no events yet"
+    cards[url("timeline").rstrip("/")] = Card("Timeline", site_title, f"{len(views.events)} events, {span}", site_title)
+    for part in views.timeline_parts:
+        facts = f"{len(part.events)} events, {part.events[0].date} to {part.events[-1].date}"
+        cards[part.url.rstrip("/")] = Card("Timeline", f"{site_title}: {part.label}", facts, site_title)
+    return cards
+
+
+def _dossier_card(d: DossierView, site_title: str) -> Card:
+    events = len(d.events)
+    facts = f"Published {d.link.published} · {events} event{'s' if events != 1 else ''} · {d.reading_minutes} min read"
+    return Card(" · ".join(["Dossier", *([d.link.outlet] if d.link.outlet else [])]), d.ref.headline, facts, site_title)
 
 
 @pass_context
