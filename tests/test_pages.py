@@ -326,3 +326,13 @@ def test_preview_images_can_be_turned_off(tmp_path: Path) -> None:
     build(root, tmp_path / "out")
     assert not (tmp_path / "out/og").exists()
     assert 'property="og:image"' not in html(tmp_path / "out", "dossiers/example-report/index.html")
+
+
+@pytest.mark.parametrize(("edtf", "expected"), [
+    ("2021-05-21", "2021-05-21"), ("2021-05-21?", "2021-05-21"), ("2023-12~", "2023-12"), ("2021%", "2021"),
+    ("2023-21", "2023"), ("2022-41", "2022"), ("2022-07/2024", None), ("../2024", None), ("2022-07/..", None),
+])
+def test_datetime_values_are_valid_html_dates_the_uncertainty_said_in_words(edtf: str, expected: str | None) -> None:
+    from threadline.views import html_datetime
+
+    assert html_datetime(edtf) == expected

@@ -13,6 +13,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from .graph import Connection
 from .views import EventView, MentionGroup, SourceView
 
 
@@ -80,6 +81,22 @@ def _source(s: SourceView, root: str) -> str:
     return (f'    <li><blockquote><a href="{escape(root + s.url)}">“{_text(s.quote)}”</a></blockquote>\n'
             f'      <p class="source-of">— <a href="{escape(root + d.url)}">{_text(d.headline)}</a>{outlet}, '
             f"{when(d.published_datetime, d.published)} {copy_button(root + s.url, 'this quotation')}</p></li>")
+
+
+def connection_list(connections: list[Connection], root: str) -> Markup:
+    """Each connected entity with the events that connect them: status, title, date, the first quotation."""
+    return Markup("".join(_connection(c, root) for c in connections))
+
+
+def _connection(c: Connection, root: str) -> str:
+    n = len(c.events)
+    events = "".join(
+        f'<li>{status_badge(e.status)} <a href="{escape(root + e.url)}">{_text(e.title)}</a> '
+        f'<span class="meta">{_text(e.date)}</span>'
+        + "".join(f'<blockquote><a href="{escape(root + s.url)}">“{_text(s.quote)}”</a></blockquote>' for s in e.sources[:1])
+        + "</li>" for e in c.events)
+    return (f'<li><h3><a href="{escape(root + c.ref.url)}">{_text(c.ref.name)}</a> '
+            f'<span class="meta">{n} event{"s" if n != 1 else ""}</span></h3>\n<ul>{events}</ul></li>\n')
 
 
 def mention_groups(groups: list[MentionGroup], root: str) -> Markup:

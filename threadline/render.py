@@ -19,7 +19,7 @@ from .annotate import Annotated
 from .cards import Card, card_png
 from .emit import Links, article_html, dossier_markdown, title_html
 from .errors import BuildError, Problem
-from .fragments import event_items, mention_groups, status_badge, when
+from .fragments import connection_list, event_items, mention_groups, status_badge, when
 from .graph import fan_svg, overview_svg
 from .graph import svg as network_svg
 from .jsonld import dossier_ld, entity_ld
@@ -52,7 +52,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES, network_svg=network_svg,
                        dossier_ld=dossier_ld, entity_ld=entity_ld, event_items=event_items,
                        mention_groups=mention_groups, status_badge=status_badge, when=when, url=template_url,
-                       overview_svg=overview_svg, fan_svg=fan_svg)
+                       overview_svg=overview_svg, fan_svg=fan_svg, connection_list=connection_list)
     return env
 
 

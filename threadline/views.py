@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 
 from jinja2 import pass_context
@@ -107,20 +108,28 @@ class TimelinePart:
         return str(self.year) if self.parts == 1 else f"{self.year} ({self.number} of {self.parts})"
 
 
-def timeline_parts(events: list[EventView], limit: int | None = None) -> list[TimelinePart]:
-    """The timeline's pages when it holds more than `limit` events (none when one page holds it)."""
+def timeline_pages(events: list[tuple[str, int]], limit: int | None = None) -> dict[str, str]:
+    """Each event's timeline page ("2021", "2021-2"), from (id, year) in date order; {} when one page holds them all."""
     limit = limit or TIMELINE_PAGE_EVENTS
     if len(events) <= limit:
-        return []
-    years: dict[int, list[EventView]] = {}
+        return {}
+    pages, seen = {}, Counter()
+    for ident, year in events:
+        part = seen[year] // limit + 1
+        seen[year] += 1
+        pages[ident] = str(year) if part == 1 else f"{year}-{part}"
+    return pages
+
+
+def timeline_parts(events: list[EventView], pages: dict[str, str]) -> list[TimelinePart]:
+    """The timeline's pages, each with its events in date order (none when one page holds them all)."""
+    held: dict[str, list[EventView]] = {}
     for event in events:
-        years.setdefault(event.year, []).append(event)
-    parts = []
-    for year, items in years.items():
-        chunks = [items[at:at + limit] for at in range(0, len(items), limit)]
-        parts += [TimelinePart(str(year) if n == 1 else f"{year}-{n}", year, n, len(chunks), chunk)
-                  for n, chunk in enumerate(chunks, 1)]
-    return parts
+        if event.id in pages:
+            held.setdefault(pages[event.id], []).append(event)
+    parts_of = Counter(items[0].year for items in held.values())
+    return [TimelinePart(key, items[0].year, int(key.partition("-")[2] or 1), parts_of[items[0].year], items)
+            for key, items in held.items()]
 
 
 @dataclass(frozen=True)
@@ -196,11 +205,7 @@ class Views:
     network: Network | None = None  # who is named with whom, across the investigation
     overview: Overview | None = None  # the key entities and the strongest connections among them
     timeline_parts: list[TimelinePart] = field(default_factory=list)  # empty when the timeline is one page
-
-    @property
-    def event_urls(self) -> dict[str, str]:
-        """Each event's place on the timeline, relative to the site root."""
-        return {e.id: e.url for e in self.events}
+    event_urls: dict[str, str] = field(default_factory=dict)  # each event's place on the timeline, from the site root
 
 
 def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Views:
@@ -208,10 +213,11 @@ def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pr
     refs = {e.id: entity_ref(e) for e in project.entities.values()}
     drefs = {slug: dossier_ref(d, style) for slug, d in project.dossiers.items()}
     views = Views()
-    events = {e.id: _event_view(e, refs, drefs, xref, prose, style) for e in project.events.values()}
-    views.events = sorted(events.values(), key=lambda v: project.events[v.id].date.sort_key)
-    views.timeline_parts = timeline_parts(views.events)
-    views.events = _placed(views.events, views.timeline_parts)
+    ordered = sorted(project.events.values(), key=lambda e: e.date.sort_key)
+    pages = timeline_pages([(e.id, e.date.year) for e in ordered])
+    views.events = [_event_view(e, refs, drefs, xref, prose, style, pages.get(e.id)) for e in ordered]
+    views.timeline_parts = timeline_parts(views.events, pages)
+    views.event_urls = {e.id: e.url for e in views.events}
     by_entity: dict[str, list[EventView]] = {}
     for event in views.events:
         for ref in event.entities:
@@ -288,17 +294,6 @@ def reading_minutes(words: int) -> int:
     return max(1, round(words / 230))
 
 
-def _placed(events: list[EventView], parts: list[TimelinePart]) -> list[EventView]:
-    """The events with their URL on the page of the timeline that holds them."""
-    if not parts:
-        return events
-    page = {e.id: part for part in parts for e in part.events}
-    placed = {e.id: replace(e, url=f"{page[e.id].url}#{e.id}") for e in events}
-    for part in parts:
-        part.events[:] = [placed[e.id] for e in part.events]
-    return [placed[e.id] for e in events]
-
-
 def entity_ref(entity: Entity) -> EntityRef:
     return EntityRef(entity.id, entity.kind, entity.name, url("entity", kind=entity.kind, id=entity.id))
 
@@ -309,13 +304,14 @@ def dossier_ref(dossier: Dossier, style: str) -> DossierRef:
                       html_datetime(dossier.published.edtf))
 
 
-def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: str) -> EventView:
+def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: str, page: str | None) -> EventView:
     sources = [SourceView(drefs[s.slug], f"{drefs[s.slug].url}#{s.anchor}", s.quote) for s in xref.sources.get(event.id, [])]
     return EventView(
         id=event.id, edtf=event.date.edtf, date=event.date.display(style), year=event.date.year,
         title=event.title, status=event.status, entities=[refs[i] for i in event.entities if i in refs],
         note=prose.inline(event.note) if event.note else Markup(""), date_basis=event.date_basis, sources=sources,
-        precision=precision(event.date), datetime=html_datetime(event.date.edtf), url=f"{url('timeline')}#{event.id}",
+        precision=precision(event.date), datetime=html_datetime(event.date.edtf),
+        url=f"{url('timeline_part', part=page) if page else url('timeline')}#{event.id}",
     )
 
 
