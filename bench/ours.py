@@ -105,6 +105,21 @@ def profile(project: Path, stats: Path, log: Path) -> Sample:
     return sample
 
 
+def dev_edit_ms(project: Path, log: Path, edits: int = 5) -> float:
+    """The dev server's save-to-served time: median in-memory rebuild after a one-sidecar edit (`bench.dev_edit`).
+
+    Run in a process of its own, so that what it keeps in memory does not weigh on the builds measured after it.
+    """
+    say(f"  dev server: {edits} one-sidecar edits rebuilt in memory")
+    done = subprocess.run([sys.executable, "-m", "bench.dev_edit", str(project), str(edits)], cwd=REPO,
+                          check=True, stdout=subprocess.PIPE, text=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(done.stdout)
+    median = float(done.stdout.strip().splitlines()[-1].split(": ")[1].removesuffix(" ms"))
+    say(f"  dev server: median {median:.1f} ms a save")
+    return median
+
+
 def five_seed_edit_ms(work: Path, rounds: int = 20) -> float:
     """Median time of an in-process rebuild after one sidecar edit on a copy of the real site.
 

@@ -22,6 +22,7 @@ class Result:
     reps: int
     ours: Ours
     tools: dict[str, Sample] = field(default_factory=dict)
+    dev_edit_ms: float | None = None  # the dev server's median rebuild after a one-sidecar edit
 
 
 @dataclass
@@ -74,19 +75,27 @@ def search_share(result: Result) -> str:
 # ---- targets -------------------------------------------------------------------------------------
 
 def targets(results: list[Result], five_seed_edit_ms: float | None = None) -> list[tuple[str, str, str]]:
-    """(target, measured, met?) for each target of the issue, at the largest N measured."""
+    """(target, measured, met?) for each target of the issue, at the largest N measured (and at 1,000)."""
     big = results[-1]
     at = f"N = {big.n:,}"
     full = big.ours.full.wall
     found = [_vs_hugo(big, at)]
     found += [_vs_slow(big, name, at) for name in ("pelican", "mkdocs")]
     found += [_linear(results), _mark(f"no-op rebuild < 1 s ({at})", f"{big.ours.noop.wall:.2f} s", big.ours.noop.wall < 1)]
+    found.append(_mark(f"one-sidecar edit built from a fresh process ≤ 2 s ({at})", f"{big.ours.edit.wall:.2f} s",
+                       big.ours.edit.wall <= 2))
+    for result in results:
+        limit = {1000: 100, 10000: 300}.get(result.n)
+        if limit and result.dev_edit_ms is not None:
+            found.append(_mark(f"dev server, save to served page ≤ {limit} ms (N = {result.n:,})",
+                               f"{result.dev_edit_ms:,.0f} ms (median of 5)", result.dev_edit_ms <= limit))
     edit_target = "one-sidecar edit on the five-seed site rebuilt < 50 ms (in-process, as the dev server does)"
     if five_seed_edit_ms is None:
         found.append((edit_target, "not measured", "unknown"))
     else:
         found.append(_mark(edit_target, f"{five_seed_edit_ms:.1f} ms (median of 20)", five_seed_edit_ms < 50))
-    found.append(_mark(f"peak memory < 1 GiB ({at})", f"{big.ours.full.peak_mib:,.0f} MiB", big.ours.full.peak_mib < 1024))
+    found.append(_mark(f"peak memory < 1 GiB, search included ({at})", f"{big.ours.full.peak_mib:,.0f} MiB",
+                       big.ours.full.peak_mib < 1024))
     found.append(("(for reference) full build", f"{full:.2f} s at {at}", ""))
     return found
 
@@ -98,18 +107,18 @@ def _mark(target: str, measured: str, met: bool) -> tuple[str, str, str]:
 def _vs_hugo(big: Result, at: str) -> tuple[str, str, str]:
     hugo = big.tools.get("hugo")
     if not hugo:
-        return f"full build ≤ 2× Hugo's plain pages ({at})", "Hugo not measured", "unknown"
+        return f"full build ≤ 3× Hugo's plain pages ({at})", "Hugo not measured", "unknown"
     ratio = big.ours.full.wall / hugo.wall
-    return _mark(f"full build ≤ 2× Hugo's plain pages ({at})", f"{ratio:.1f}× Hugo ({hugo.wall:.2f} s)", ratio <= 2)
+    return _mark(f"full build ≤ 3× Hugo's plain pages ({at})", f"{ratio:.1f}× Hugo ({hugo.wall:.2f} s)", ratio <= 3)
 
 
 def _vs_slow(big: Result, name: str, at: str) -> tuple[str, str, str]:
     other = big.tools.get(name)
-    target = f"≥ 4× faster than {name.capitalize()} ({at})"
+    target = f"full build faster than {name.capitalize()} ({at})"
     if not other:
         return target, f"{name} not measured", "unknown"
     speedup = other.wall / big.ours.full.wall
-    return _mark(target, f"{speedup:.2f}× as fast ({name}: {other.wall:.2f} s)", speedup >= 4)
+    return _mark(target, f"{speedup:.2f}× as fast ({name}: {other.wall:.2f} s)", speedup > 1)
 
 
 def _linear(results: list[Result]) -> tuple[str, str, str]:

@@ -5,8 +5,9 @@
 For each N it synthesises an investigation into .bench/ (git-ignored) and writes each other
 generator's project with the same articles as plain Markdown pages. Then, three times: our full
 build with each other generator's full build timed right after it, our no-op rebuild and two
-one-sidecar edits; then our full build without search; finally it profiles one full build with
-cProfile. Output folders are set aside and removed only at the end (see common.set_aside).
+one-sidecar edits, each built from a fresh process; then our full build without search, and the
+dev server's save-to-served time (five edits rebuilt in memory); finally it profiles one full
+build with cProfile. Output folders are set aside and removed only at the end (see common.set_aside).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def measure(n: int, reps: int, tools: list[others.Tool]) -> Result:
 
     result = Result(n, reps, ours.measure_ours(project, reps, logs, others_beside))
     result.tools = {name: combine(found) for name, found in samples.items()}
+    result.dev_edit_ms = ours.dev_edit_ms(project, logs / "dev-edit.log")
     for tool in tools:
         set_aside(folder / tool.name)
     return result

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import scratch_files, tree, write_project
 from tests.test_bad_inputs import run
-from threadline import render, search, stamp
+from threadline import modes, plan, render, search, stamp
 from threadline.cli import main
 from threadline.parallel import parallel_map
 from threadline.serve import Preview
@@ -76,8 +76,8 @@ def test_a_failed_write_is_one_line(project: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_a_failed_write_on_a_worker_process_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = render.parallel_map
-    monkeypatch.setattr(render, "parallel_map", lambda *args: real(*args, min_items=1))  # workers even for a small site
+    real = modes.parallel_map
+    monkeypatch.setattr(modes, "parallel_map", lambda *args, **kw: real(*args, **{**kw, "min_items": 1}))  # workers even for a small site
     failing_write(monkeypatch, "people/elon-musk/index.html", errno.ENOSPC)
     before = tree(project / "public")
     result = run("build", "--project", str(project), "--force", "--jobs", "2")
@@ -174,10 +174,10 @@ def test_a_fifo_among_the_inputs_never_blocks_the_up_to_date_check(project: Path
 
 
 def test_an_interrupted_build_keeps_the_previous_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupt(self: render.Renderer, job: tuple[str, str]) -> render.Output:
+    def interrupt(self: plan.Entry) -> render.Output:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(render.Renderer, "job", interrupt)
+    monkeypatch.setattr(plan.Entry, "render", interrupt)
     before = tree(project / "public")
     assert run("build", "--project", str(project), "--force") == (130, [f"build interrupted{KEPT}"])
     assert tree(project / "public") == before

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import REPO, scratch_files, tree, write_project
 from tests.test_bad_inputs import run
-from threadline import render
+from threadline import modes
 from threadline.cli import main
 from threadline.serve import Preview
 
@@ -28,9 +28,10 @@ BUILD_FAILED = "build failed: {n} error(s); nothing was written"
 ANCHORS = (b"{% block main %}", b"<body ", b"{% macro dossier_item(")
 
 # The first page the build renders from each template (pages render in a fixed order: the timeline,
-# home, dossier list, search and 404 pages, the kind indexes, free pages, dossiers, then entities).
+# home, dossier list, search, data and 404 pages, the kind indexes, free pages, dossiers, then entities).
 FIRST_PAGES = {
-    "404.html": "404.html", "base.html": "timeline/index.html", "dossier.html": "dossiers/example-report/index.html",
+    "404.html": "404.html", "base.html": "timeline/index.html", "data.html": "data/index.html",
+    "dossier.html": "dossiers/example-report/index.html",
     "dossiers.html": "dossiers/index.html", "entity.html": "people/elon-musk/index.html", "home.html": "index.html",
     "kind_index.html": "people/index.html", "macros.html": "index.html", "page.html": "about/index.html",
     "search.html": "search/index.html", "timeline.html": "timeline/index.html",
@@ -139,13 +140,13 @@ def test_a_broken_template_is_reported_at_its_line(built: Path, tmp_path: Path, 
     assert tree(project / "public") == before
     code, lines = run("check", "--project", str(project))
     assert (code, lines) == (1, [*expected, f"check failed: {len(expected)} error(s); fix them and run it again"])
-    files, problems, base_url = Preview(project).build_once()
-    assert (files, [str(p) for p in problems], base_url) == (None, expected, None)
+    files, problems, inv = Preview(project).build_once()
+    assert (files, [str(p) for p in problems], inv) == (None, expected, None)
 
 
 def test_template_errors_come_back_from_worker_processes(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = render.parallel_map
-    monkeypatch.setattr(render, "parallel_map", lambda *args: real(*args, min_items=1))  # workers even for a small site
+    real = modes.parallel_map
+    monkeypatch.setattr(modes, "parallel_map", lambda *args, **kw: real(*args, **{**kw, "min_items": 1}))  # workers even for a small site
     source = (REPO / "templates/entity.html").read_bytes()
     project = broken_copy(built, tmp_path, {"entity.html": break_template(source, b"{{ 1 / 0 }}")})
     before = tree(project / "public")

@@ -79,7 +79,7 @@ def page_kinds(out: Path) -> dict[str, str]:
         "home": "", "dossiers": "dossiers/", "dossier": first("dossiers/*/index.html"), "timeline": "timeline/",
         "people": "people/", "person": "", "place": first("places/*/index.html"),
         "organisation": first("organisations/*/index.html"), "page": first("about/index.html"),
-        "search": "search/", "not-found": "no-such-page/",
+        "search": "search/", "data": "data/", "not-found": "no-such-page/",
     }
 
 

@@ -24,6 +24,7 @@ from threadline.errors import BuildError, OutputError, Problems, Where
 from threadline.links import crawl
 from threadline.load import load_project
 from threadline.model import Entity
+from threadline.modes import Mode
 from threadline.pipeline import analyse, build
 
 
@@ -189,11 +190,11 @@ def test_pages_rendered_on_worker_processes_equal_serial_ones(tmp_path: Path) ->
 
     # 410 sidecars and 710 pages: enough for workers to read, annotate and render.
     project = synthesise(410, tmp_path / "synth", entities=300)
-    build(project, tmp_path / "serial", search=False, workers=1)
+    build(project, tmp_path / "serial", mode=Mode(1), search=False)
     seen = []
-    build(project, tmp_path / "parallel", search=False, workers=2, progress=lambda done, total: seen.append((done, total)))
-    pages = len([p for p in (tmp_path / "serial").rglob("*") if p.suffix in (".html", ".md")])
-    assert seen[-1] == (pages, pages) and len(seen) > 1  # the workers did run
+    build(project, tmp_path / "parallel", mode=Mode(2, lambda done, total: seen.append((done, total))), search=False)
+    files = len([p for p in (tmp_path / "serial").rglob("*") if p.is_file()])
+    assert seen[-1] == (files, files) and len(seen) > 1  # the workers did run
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
 
 

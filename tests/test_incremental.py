@@ -1,23 +1,46 @@
-"""A rebuild that reuses what a session kept writes exactly what a fresh full build writes."""
+"""Incremental builds are exact: after any edit, what they write equals a fresh full build, byte for byte.
+
+Two incremental modes are held to it: `build` from a fresh process (the dependency record on
+disk, record.py) and the dev server's in-memory preview (modes.Preview). A record that is
+corrupted, stale or foreign is ignored, never trusted; and every input of an entry's key is
+needed: dropping any one of them makes some edit's incremental build differ from the full one.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import os
+import json
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, tree
-from threadline.pipeline import Session, analyse, build
+from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
+from threadline import keys as keys_module
+from threadline import modes, plan, record, stamp
+from threadline.exports import EXPORTS
+from threadline.keys import Keys
+from threadline.modes import Incremental, Mode
+from threadline.pipeline import Session, analyse, build, build_in_memory, site_plan
+from threadline.write import previous_of
+
+SECOND = "Tesla shares rose\n\nElon Musk spoke in Moscow about Mars.\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The scratch investigation with a second seed, so that one can be deleted."""
+    return write_project(tmp_path / "project", scratch_files(**{
+        "seeds/b.txt": SECOND, "content/dossiers/second-report.yaml": sidecar("b.txt", SECOND).replace(
+            "Musk meets Putin in Moscow", "Tesla shares rose").replace("boilerplate: [Source link]", "boilerplate: []")
+        .split("notes:")[0] + "notes: []\nquotes: []\nevents: []\n"}))
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
-    stamp = path.stat().st_mtime_ns + 1_000_000  # a second edit within the clock's tick still shows
-    os.utime(path, ns=(stamp, stamp))
 
 
 def edit_seed(root: Path) -> None:
@@ -27,88 +50,299 @@ def edit_seed(root: Path) -> None:
                hashlib.sha256(new.encode()).hexdigest())
 
 
+def new_seed(root: Path) -> None:
+    text = "Putin speaks\n\nVladimir Putin spoke about Tesla.\n"
+    (root / "seeds/c.txt").write_text(text, encoding="utf-8")
+    (root / "content/dossiers/third-report.yaml").write_text(
+        (root / "content/dossiers/second-report.yaml").read_text(encoding="utf-8").replace("b.txt", "c.txt")
+        .replace(hashlib.sha256(SECOND.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest())
+        .replace("Tesla shares rose", "Putin speaks"), encoding="utf-8")
+
+
+def delete_seed(root: Path) -> None:
+    (root / "seeds/b.txt").unlink()
+    (root / "content/dossiers/second-report.yaml").unlink()
+
+
+SIDECAR, ENTITIES, EVENTS = "content/dossiers/example-report.yaml", "content/entities/all.yaml", "content/events/all.yaml"
 EDITS = {
-    "sidecar note": lambda r: replace_in(r / "content/dossiers/example-report.yaml", "has not published", "never published"),
-    "sidecar quote": lambda r: replace_in(r / "content/dossiers/example-report.yaml", "quote: talks in February",
-                                          "quote: visit followed talks in February"),
-    "entity description": lambda r: replace_in(r / "content/entities/all.yaml", "President of Russia.", "Russia's president."),
-    "entity kind": lambda r: replace_in(r / "content/entities/all.yaml", "kind: organisation\n  name: Kremlin",
-                                        "kind: place\n  name: Kremlin"),
-    "new alias": lambda r: replace_in(r / "content/entities/all.yaml", "  name: Kremlin\n",
-                                      "  name: Kremlin\n  aliases: [Friday]\n"),
-    "event title": lambda r: replace_in(r / "content/events/all.yaml", "title: Talks in February", "title: February talks"),
-    "event date": lambda r: replace_in(r / "content/events/all.yaml", "date: 2024-02\n", "date: 2024-01/2024-02\n"),
+    "sidecar note": lambda r: replace_in(r / SIDECAR, "has not published", "never published"),
+    "sidecar quote": lambda r: replace_in(r / SIDECAR, "quote: talks in February", "quote: visit followed talks in February"),
+    "sidecar outlet": lambda r: replace_in(r / SIDECAR, "outlet: Example News", "outlet: Example Times"),
+    "entity description": lambda r: replace_in(r / ENTITIES, "President of Russia.", "Russia's president."),
+    "entity kind": lambda r: replace_in(r / ENTITIES, "kind: organisation\n  name: Kremlin", "kind: place\n  name: Kremlin"),
+    "entity alias": lambda r: replace_in(r / ENTITIES, "  name: Kremlin\n", "  name: Kremlin\n  aliases: [Friday]\n"),
+    "event title": lambda r: replace_in(r / EVENTS, "title: Talks in February", "title: February talks"),
+    "event date": lambda r: replace_in(r / EVENTS, "date: 2024-02\n", "date: 2024-01/2024-02\n"),
+    "event status": lambda r: replace_in(r / EVENTS, "status: reported", "status: denied"),
     "seed and its hash": edit_seed,
     "template": lambda r: replace_in(r / "templates/base.html", "<main", "<main data-edited"),
-    "page": lambda r: replace_in(r / "content/pages/about.md", "A scratch", "A small"),
+    "static file": lambda r: replace_in(r / "templates/static/style.css", "}", "} /* edited */"),
+    "site title": lambda r: replace_in(r / "site.yaml", "title: Scratch", "title: Scratch edited"),
+    "site base_url": lambda r: replace_in(r / "site.yaml", "example.github.io/scratch/", "example.org/elsewhere/"),
+    "free page body": lambda r: replace_in(r / "content/pages/about.md", "A scratch", "A small"),
+    "free page title": lambda r: replace_in(r / "content/pages/about.md", "# About", "# About us"),
+    "new seed": new_seed,
+    "deleted seed": delete_seed,
+    "deleted page": lambda r: (r / "content/pages/about.md").unlink(),
 }
 
 
+def inputs_digest(root: Path) -> str | None:
+    return stamp.read_inputs(root).digest
+
+
+def incremental(root: Path, out: Path, search: bool = False, workers: int = 1) -> None:
+    """What `build.py build` does, in a mode that keeps nothing in memory: all it knows is on disk."""
+    mode = Incremental(workers, None, inputs_digest(root), {"out": str(out)})
+    build(root, out, mode=mode, search=search)
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the entries rendered, in order."""
+    seen: list[str] = []
+    real = plan.Entry.render
+    monkeypatch.setattr(plan.Entry, "render", lambda self: (seen.append(self.path), real(self))[1])
+    return seen
+
+
+def built_twice(root: Path, out: Path) -> None:
+    """Two builds: the record now describes both the site and the previous one, which the next build rewrites."""
+    incremental(root, out)
+    incremental(root, out)
+
+
 @pytest.mark.parametrize("edit", sorted(EDITS))
-def test_rebuild_after_an_edit_equals_a_full_build(scratch: Path, tmp_path: Path, edit: str) -> None:
+def test_an_incremental_build_after_an_edit_equals_a_full_build(project: Path, tmp_path: Path, edit: str,
+                                                               rendered: list[str]) -> None:
+    out = tmp_path / "site"
+    built_twice(project, out)
+    before = tree(out)
+    EDITS[edit](project)
+    rendered.clear()
+    incremental(project, out)
+    count = len(rendered)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
+    assert tree(out) != before  # the edit did change the site
+    assert count > 0
+    # A second edit: the tree rewritten now is the one from before the first edit.
+    replace_in(project / SIDECAR, "published_basis: Dateline.", "published_basis: Dateline, edited.")
+    incremental(project, out)
+    build(project, tmp_path / "full2", search=False)
+    assert tree(out) == tree(tmp_path / "full2")
+
+
+def test_an_incremental_build_on_worker_processes_equals_a_full_build(project: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    real = modes.parallel_map
+    monkeypatch.setattr(modes, "parallel_map", lambda *args, **kw: real(*args, **{**kw, "min_items": 1}))
+    out = tmp_path / "site"
+    incremental(project, out, workers=2)
+    incremental(project, out, workers=2)
+    EDITS["entity kind"](project)
+    incremental(project, out, workers=2)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_the_dev_servers_rebuild_after_an_edit_equals_a_full_build(project: Path, tmp_path: Path, edit: str) -> None:
     session = Session()
-    build(scratch, tmp_path / "before", session=session, search=False)
-    EDITS[edit](scratch)
-    build(scratch, tmp_path / "kept", session=session, search=False)
-    build(scratch, tmp_path / "fresh", search=False)
-    kept, fresh = tree(tmp_path / "kept"), tree(tmp_path / "fresh")
-    assert kept == fresh
-    assert kept != tree(tmp_path / "before")  # the edit did change the site
+    _, before = build_in_memory(project, session)
+    EDITS[edit](project)
+    _, files = build_in_memory(project, session)
+    build(project, tmp_path / "full", search=False)
+    assert files == tree(tmp_path / "full")
+    assert files != before
 
 
-def test_a_session_reuses_unchanged_annotations(scratch: Path) -> None:
+# Made from the whole investigation. The Data page too: it gives the size of each data file (of
+# dossiers.json, say, which holds a sidecar's note), so it is rendered again with them.
+EVERYTHING = [*(export.path for export in EXPORTS), "data/index.html", "dossiers/index.html", "feed.xml",
+              "index.html", "timeline/index.html"]
+
+
+def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Path, rendered: list[str]) -> None:
+    built_twice(project, tmp_path / "site")
+    rendered.clear()
+    incremental(project, tmp_path / "site")
+    assert rendered == []  # nothing changed
+    EDITS["sidecar note"](project)  # the note shows on its dossier page and in its Markdown only
+    incremental(project, tmp_path / "site")
+    assert sorted(rendered) == sorted(["dossiers/example-report/index.html", "dossiers/example-report.md", *EVERYTHING])
+
+
+def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendered: list[str]) -> None:
     session = Session()
-    first = analyse(scratch, session=session)
-    again = analyse(scratch, session=session)
-    assert again.docs["example-report"].blocks is first.docs["example-report"].blocks
-    EDITS["new alias"](scratch)
-    changed = analyse(scratch, session=session)
-    assert changed.docs["example-report"].blocks is not first.docs["example-report"].blocks
-    assert len(session.annotations) == 1
+    build_in_memory(project, session)
+    rendered.clear()
+    EDITS["entity description"](project)  # shown on the entity's page and in the list of people
+    build_in_memory(project, session)
+    assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", *EVERYTHING])
 
 
-def test_only_the_pages_an_edit_touches_are_rendered_again(scratch: Path) -> None:
-    from threadline.pipeline import render_site
-
-    session = Session()
-    before = {o.path: o for o in render_site(analyse(scratch, session=session), scratch / "templates", session)}
-    EDITS["sidecar note"](scratch)  # the note shows on its dossier page only
-    after = {o.path: o for o in render_site(analyse(scratch, session=session), scratch / "templates", session)}
-    rendered = sorted(p for p in after if p.endswith(".html") and after[p] is not before[p])
-    # Its dossier page, and the three pages that list everything (they get all the views).
-    assert rendered == ["dossiers/example-report/index.html", "dossiers/index.html", "index.html", "timeline/index.html"]
-
-
-def test_the_dev_servers_in_memory_build_equals_a_full_build(scratch: Path, tmp_path: Path) -> None:
-    from threadline.pipeline import build_in_memory
-
-    session = Session()
-    build_in_memory(scratch, session)
-    EDITS["sidecar quote"](scratch)
-    _, files = build_in_memory(scratch, session)
-    build(scratch, tmp_path / "fresh", search=False)
-    assert files == tree(tmp_path / "fresh")
+def test_the_data_page_is_rendered_with_the_files_it_lists(project: Path, tmp_path: Path, rendered: list[str]) -> None:
+    """Were the record to keep the data files but not the Data page, they are made again: it gives their sizes."""
+    out = tmp_path / "site"
+    built_twice(project, out)
+    body = json.loads(record_file(project).read_text())["body"]
+    for recorded in body["trees"]:
+        del recorded["keys"]["data/index.html"]
+    record_file(project).write_text(json.dumps({"check": record._checksum(body), "body": body}))
+    rendered.clear()
+    incremental(project, out)
+    assert sorted(rendered) == sorted([*(export.path for export in EXPORTS), "data/index.html"])
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
 
 
-def test_a_session_renders_again_only_what_an_edit_touches_on_a_larger_site(tmp_path: Path, monkeypatch) -> None:
-    from threadline import render
-    from threadline.pipeline import render_site
-    from threadline.synth import synthesise
+def bundle_stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in (folder / "pagefind").rglob("*") if p.is_file()}
 
-    project = synthesise(12, tmp_path / "synth", entities=30)
-    session = Session()
-    first = {o.path: o for o in render_site(analyse(project, session=session), project / "templates", session)}
-    again = {o.path: o for o in render_site(analyse(project, session=session), project / "templates", session)}
-    everything = ["dossiers/index.html", "index.html", "timeline/index.html"]  # they get all the views
-    assert sorted(p for p in again if p.endswith(".html") and again[p] is not first[p]) == everything
-    replace_in(project / "content/dossiers/d00003.yaml", "published_basis: ", "published_basis: edited, ")
-    written = []  # the dossiers whose text is written again, as HTML and as Markdown
-    for name in ("article_html", "dossier_markdown"):
-        real = getattr(render, name)
-        monkeypatch.setattr(render, name, lambda doc, links, *more, real=real, name=name: (
-            written.append((name, doc.dossier.slug)), real(doc, links, *more))[1])
-    edited = {o.path: o for o in render_site(analyse(project, session=session), project / "templates", session)}
-    assert sorted(p for p in edited if p.endswith(".html") and edited[p] is not again[p]) == sorted(
-        ["dossiers/d00003/index.html", *everything])
-    assert sorted(written) == [("article_html", "d00003"), ("dossier_markdown", "d00003")]
-    assert [p for p in edited if edited[p] is not again[p] and p.endswith(".md")] == ["dossiers/d00003.md"]
+
+def test_the_search_index_is_kept_while_its_documents_are_unchanged(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    incremental(project, out, search=True)
+    incremental(project, out, search=True)
+    kept = bundle_stats(previous_of(out))
+    replace_in(project / SIDECAR, "published_basis: Dateline.", "published_basis: Dateline, edited.")  # not searched
+    incremental(project, out, search=True)
+    assert bundle_stats(out) == kept  # the same files: Pagefind did not run
+    build(project, tmp_path / "full", search=True)
+    assert tree(out) == tree(tmp_path / "full")
+    EDITS["sidecar note"](project)  # notes are searched
+    incremental(project, out, search=True)
+    assert not set(bundle_stats(out).values()) & set(kept.values())  # every file written again
+    build(project, tmp_path / "full2", search=True)
+    assert tree(out) == tree(tmp_path / "full2")
+    assert tree(out) != tree(tmp_path / "full")
+
+
+def record_file(root: Path) -> Path:
+    return root / ".threadline-cache" / record.NAME
+
+
+def test_a_corrupted_record_is_ignored(project: Path, tmp_path: Path, rendered: list[str]) -> None:
+    """A record whose checksum fails is not trusted, even when what it says would skip the edited page."""
+    built_twice(project, tmp_path / "site")
+    edited = write_project(tmp_path / "edited", {})  # the same project, edited, built elsewhere: its keys
+    for path in project.rglob("*"):
+        if path.is_file() and ".threadline-cache" not in path.parts:
+            (edited / path.relative_to(project)).parent.mkdir(parents=True, exist_ok=True)
+            (edited / path.relative_to(project)).write_bytes(path.read_bytes())
+    EDITS["sidecar note"](edited)
+    built_twice(edited, tmp_path / "edited-site")
+    future = json.loads(record_file(edited).read_text())["body"]["trees"][0]["keys"]
+    kept = json.loads(record_file(project).read_text())
+    for recorded in kept["body"]["trees"]:
+        recorded["keys"] = future  # as if the tree already held the edited pages; the checksum no longer matches
+    record_file(project).write_text(json.dumps(kept))
+    EDITS["sidecar note"](project)
+    rendered.clear()
+    incremental(project, tmp_path / "site")
+    count = len(rendered)
+    build(project, tmp_path / "full", search=False)
+    assert tree(tmp_path / "site") == tree(tmp_path / "full")
+    assert count == len(tree(tmp_path / "full"))  # everything rendered again
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not json", "empty", "wrong format", "no trees"])
+def test_an_unreadable_record_is_ignored(project: Path, tmp_path: Path, rendered: list[str], damage: str) -> None:
+    built_twice(project, tmp_path / "site")
+    text = record_file(project).read_text()
+    body = json.loads(text)["body"]
+    broken = {"truncated": text[: len(text) // 2], "not json": "\x00\xff", "empty": "",
+              "wrong format": json.dumps({"check": record._checksum(body | {"format": 0}), "body": body | {"format": 0}}),
+              "no trees": json.dumps({"check": record._checksum(body | {"trees": 3}), "body": body | {"trees": 3}})}
+    record_file(project).write_text(broken[damage], encoding="utf-8", errors="surrogateescape")
+    EDITS["sidecar note"](project)
+    rendered.clear()
+    incremental(project, tmp_path / "site")
+    count = len(rendered)
+    build(project, tmp_path / "full", search=False)
+    assert tree(tmp_path / "site") == tree(tmp_path / "full")
+    assert count == len(tree(tmp_path / "full"))  # everything rendered again
+
+
+def test_a_stale_record_is_ignored_when_the_tree_changed_since(project: Path, tmp_path: Path,
+                                                              rendered: list[str]) -> None:
+    """The previous site was changed by hand after it was recorded: its files no longer vouch for their keys."""
+    out = tmp_path / "site"
+    built_twice(project, out)
+    page = previous_of(out) / "people/elon-musk/index.html"
+    page.write_text("tampered")
+    EDITS["sidecar note"](project)
+    rendered.clear()
+    incremental(project, out)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
+    assert "people/elon-musk/index.html" in rendered
+
+
+def test_a_foreign_record_is_ignored(project: Path, tmp_path: Path, rendered: list[str]) -> None:
+    """A record made for another output folder (or project) says nothing about this one's trees."""
+    built_twice(project, tmp_path / "site")
+    incremental(project, tmp_path / "other")  # the record is now the other folder's
+    EDITS["sidecar note"](project)
+    rendered.clear()
+    incremental(project, tmp_path / "site")
+    assert len(rendered) == len(tree(tmp_path / "site"))
+
+
+def test_a_new_version_of_the_generator_renders_everything(project: Path, tmp_path: Path, rendered: list[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    built_twice(project, tmp_path / "site")
+    monkeypatch.setattr("threadline.pipeline.code_digest", lambda: "another version")
+    monkeypatch.setattr("threadline.keys.code_digest", lambda: "another version")
+    rendered.clear()
+    incremental(project, tmp_path / "site")
+    assert len(rendered) == len(tree(tmp_path / "site"))
+
+
+# --- every input of a key is needed ----------------------------------------------------------
+
+# For each input of an entry's key, an edit whose incremental build goes wrong without it.
+CONTEXT_INPUTS = {
+    "site": "site title", "free_pages": "free page title", "dossier": "sidecar outlet", "entity": "entity description",
+    "entities": "entity kind", "body": "free page body", "annotated": "sidecar note", "named": "entity kind",
+    "content": "static file", "paths": "new seed", "base_url": "site base_url", "card": "sidecar outlet",
+}
+# Inputs that follow from the path and the site, both in every key: nothing can change them alone
+# (each path has one writer, and so one template: the writer's name is in the key all the same).
+DERIVED = {"root", "page", "entity_kind"}
+# Not keyed by their context: made from everything, keyed by every input's hash (keys.py).
+WHOLE = {"views", "parts", "export", "columns", "part"}
+OTHER_INPUTS = {"templates": "template", "everything": "event title"}
+
+
+def test_every_context_variable_of_the_plan_is_held_by_a_test(project: Path) -> None:
+    names = {name for entry in site_plan(analyse(project), project / "templates", Mode()) for name in entry.context}
+    assert names == set(CONTEXT_INPUTS) | DERIVED | WHOLE
+
+
+def drop(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Keys made without one of their inputs."""
+    if name == "templates":
+        monkeypatch.setattr(keys_module, "templates_digest", lambda templates: "")
+    elif name == "everything":
+        monkeypatch.setattr(sys.modules[__name__], "inputs_digest", lambda root: "the same whatever the inputs")
+    else:
+        real = Keys.key
+        monkeypatch.setattr(Keys, "key", lambda self, entry: real(self, replace(
+            entry, context={k: v for k, v in entry.context.items() if k != name})))
+
+
+@pytest.mark.parametrize("name", sorted({**CONTEXT_INPUTS, **OTHER_INPUTS}))
+def test_dropping_an_input_from_the_keys_makes_an_incremental_build_wrong(project: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    drop(monkeypatch, name)
+    out = tmp_path / "site"
+    built_twice(project, out)
+    EDITS[{**CONTEXT_INPUTS, **OTHER_INPUTS}[name]](project)
+    incremental(project, out)
+    monkeypatch.undo()
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) != tree(tmp_path / "full")

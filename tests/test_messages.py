@@ -33,3 +33,11 @@ def test_check_links_says_what_it_crawled_at_each_address(scratch: Path, capsys:
     assert [line.split(" served at ")[1] for line in out[:2]] == ["https://example.github.io/scratch/: 0 broken",
                                                                    "https://example.org/: 0 broken"]
     assert all(line.startswith("crawled ") and " pages, " in line for line in out[:2])
+
+
+@pytest.mark.parametrize("args", [["--project", "{p}", "check"], ["check", "--project", "{p}"]])
+def test_the_project_may_be_named_before_or_after_the_command(scratch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture, args: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # an empty folder: checking "." instead would fail
+    assert main([a.format(p=scratch) for a in args]) == 0
+    assert capsys.readouterr().out.startswith("ok: 1 dossiers")

@@ -13,6 +13,7 @@ import yaml
 from tests.conftest import scratch_files, write_project
 from threadline.cli import main
 from threadline.draft import resolve, slug_for
+from threadline.guess import names, slug
 from threadline.todo import CONFIRM_KEY
 
 ARTICLE = """\
@@ -80,6 +81,16 @@ def test_every_date_expression_gets_a_stub_event_cited_with_its_sentence(project
          "quote": "Elon Musk toured the port of Lisbon on Friday with Maria Teixeira, the port's director."},
         {"event": "lisbon-port-2024-event-2", "quote": stalled}, {"event": "lisbon-port-2024-event-3", "quote": stalled},
         {"event": "lisbon-port-2024-event-4", "quote": "Officials said a second phase could follow in May."}]
+
+
+def test_a_stub_event_dated_by_a_year_alone_is_quoted_as_text(project: Path) -> None:
+    """YAML reads a bare 2023 as a number, which no field takes: the preview of the draft would fail."""
+    draft_of(project)
+    text = (project / "content/events/lisbon-port-2024.yaml").read_text(encoding="utf-8")
+    assert '  date: "2024-05"' not in text and '  date: 2024-05  # TODO confirm\n' in text
+    write_project(project, {"seeds/year.txt": "Talks\n\n25 October 2024\n\nTalks began last year.\n"})
+    assert main(["new", "--project", str(project), "seeds/year.txt"]) == 0
+    assert '  date: "2023"  # TODO confirm\n' in (project / "content/events/year.yaml").read_text(encoding="utf-8")
 
 
 def test_once_every_todo_is_confirmed_the_draft_builds(project: Path) -> None:
@@ -185,6 +196,14 @@ def test_a_seed_with_no_date_or_headline_gets_placeholders_that_fail(project: Pa
     ("yesterday", dt.date(2024, 3, 1), "2024-02-29"),
     ("last month", dt.date(2024, 1, 15), "2023-12"),
     ("in 2021", dt.date(2024, 10, 25), "2021"),
+    ("from 2022 to 2024", dt.date(2024, 10, 25), "2022/2024"),
+    ("between 2019 and 2021", dt.date(2024, 10, 25), "2019/2021"),
+    ("earlier this week", dt.date(2024, 2, 16), "2024-02-12/2024-02-16"),
+    ("18 months ago", dt.date(2024, 2, 16), "2022-08~"),
+    ("a year and a half ago", dt.date(2024, 2, 16), "2022-08~"),
+    ("two weeks ago", dt.date(2024, 2, 16), "2024-02-02~"),
+    ("3 days ago", dt.date(2024, 2, 16), "2024-02-13"),
+    ("five years ago", dt.date(2024, 2, 16), "2019~"),
 ])
 def test_relative_dates_resolve_against_publication(words: str, published: dt.date, expected: str) -> None:
     assert resolve(words, published) == expected
@@ -252,3 +271,20 @@ def test_new_reads_a_seed_as_the_build_does(project: Path, capsys: pytest.Captur
     assert capsys.readouterr().err == ("new: seeds/latin1.txt:1:4: the file is not UTF-8 (byte 3 is 0xe9) "
                                        "(convert it to UTF-8 first)\n")
     assert not (project / "content/dossiers/latin1.yaml").exists()
+
+
+@pytest.mark.parametrize(("name", "ident"), [
+    ("Павел Орлов", "pavel-orlov"), ("Володимир Зеленський", "volodimir-zelenskiy"), ("Объявить", "obyavit"),
+    ("Elon Musk", "elon-musk"), ("Zoë O’Brien", "zoe-obrien"), ("王毅", ""),
+])
+def test_stub_ids_romanise_cyrillic_names(name: str, ident: str) -> None:
+    assert slug(name) == ident
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ("Russian President Vladimir Putin met Lieutenant General Kirill Budanov.", ["Vladimir Putin", "Kirill Budanov"]),
+    ("Retired British Army Brigadier Ben Barry said so, as did Prime Minister Rishi Sunak.", ["Ben Barry", "Rishi Sunak"]),
+    ("The U.S. and the E.U. said so.", []),
+])
+def test_names_lose_the_titles_glued_to_them_and_single_letters(line: str, found: list[str]) -> None:
+    assert [name.text for name in names(line, 1, [], set())] == found

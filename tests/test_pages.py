@@ -259,6 +259,22 @@ def test_a_short_timeline_stays_one_page(site: Path) -> None:
     assert '<li class="event' in html(site, "timeline/index.html")
 
 
+# --- Editors' notes ----------------------------------------------------------------------------
+
+def test_a_note_on_the_headline_opens_the_body_where_its_number_leads(tmp_path: Path) -> None:
+    noted = sidecar("a.txt", SEED).replace("notes:\n", "notes:\n  - passage: meets Putin\n    text: As the headline says.\n")
+    root = write_project(tmp_path / "p", scratch_files(**{"content/dossiers/example-report.yaml": noted}))
+    build(root, tmp_path / "out")
+    page = html(tmp_path / "out", "dossiers/example-report/index.html")
+    assert '<a id="note-ref-1" href="#note-1" role="doc-noteref"' in page.split('<div class="dossier-text')[0]
+    body = page.split('<div class="dossier-text source-text" id="text">\n')[1]
+    assert body.startswith('<aside class="sidenote" id="note-1" role="doc-footnote" data-not-seed>'
+                           '<span class="sidenote-n">1</span> <span class="label">Editor’s note</span>'
+                           ' As the headline says.</aside>\n'
+                           '<p id="line-3">')
+    assert body.count('<aside class="sidenote"') == 2
+
+
 # --- [sic] and revision dates ----------------------------------------------------------------
 
 def test_a_sic_passage_is_marked_and_the_seed_text_unchanged(tmp_path: Path) -> None:
@@ -271,8 +287,8 @@ def test_a_sic_passage_is_marked_and_the_seed_text_unchanged(tmp_path: Path) -> 
     root = write_project(tmp_path / "p", files)
     build(root, tmp_path / "out")
     page = html(tmp_path / "out", "dossiers/example-report/index.html")
-    assert ('<span class="sic" id="sic-1">Mars</span><span class="sic-mark">[sic<span class="visually-hidden">: so in the'
-            ' source, for “the planet”</span>]</span>') in page
+    assert ('<span class="sic" id="sic-1">Mars</span><span class="sic-mark" data-not-seed>[sic'
+            '<span class="visually-hidden">: so in the source, for “the planet”</span>]</span>') in page
     assert 'Annotation updated <time datetime="2024-07-02">2 July 2024</time>' in page
     markdown = (tmp_path / "out/dossiers/example-report.md").read_text(encoding="utf-8")
     assert "asked \\\\[Musk\\\\](" not in markdown and "sic" not in markdown.split("\n---\n", 1)[1]

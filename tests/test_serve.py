@@ -369,7 +369,7 @@ def test_a_fresh_draft_previews_with_its_banner_and_the_rest_works(tmp_path: Pat
             status, body = running.get(path)
             assert status == 200 and "threadline-draft" not in body and "threadline-errors" not in body, path
         status, body = running.get("scratch/dossiers/bare/")
-        assert status == 200 and '<div id="threadline-draft" role="note"' in body and "undated" in body
+        assert status == 200 and '<details id="threadline-draft" role="note"' in body and "undated" in body
         assert "<li>5: headline: &quot;TODO: write a headline&quot;</li>" in body
         assert "<li>7: published: TODO  # an EDTF date, e.g. 2024-10-25 or 2024-10</li>" in body
     finally:

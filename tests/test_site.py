@@ -73,7 +73,7 @@ def test_editor_notes_are_sidenotes_after_their_paragraph(site: Path) -> None:
     html = page(site, "dossiers/example-report/index.html")
     assert '<a id="note-ref-1" href="#note-1" role="doc-noteref" aria-label="Editor’s note 1">1</a>' in html
     paragraph = html.index('id="note-ref-1"')
-    note = html.index('<aside class="sidenote" id="note-1" role="doc-footnote">')
+    note = html.index('<aside class="sidenote" id="note-1" role="doc-footnote" data-not-seed>')
     assert paragraph < html.index("</p>", paragraph) < note
     assert html.index("The Kremlin has not published a readout.", note) < html.index("</aside>", note)
 
@@ -178,6 +178,23 @@ def test_two_outputs_writing_one_path_are_refused() -> None:
         "Timeline/index.html: timeline page 'Timeline' and page page 'Timeline' both write this path"]
 
 
+def test_the_plan_refuses_two_entries_writing_one_path_before_anything_renders(scratch: Path, monkeypatch) -> None:
+    from threadline import plan, urls
+
+    build(scratch, scratch / "public", search=False)
+    before = tree(scratch / "public")
+    monkeypatch.setitem(urls.SAVE_AS, "dossier_md", "dossiers/{slug}/index.html")  # a page kind added carelessly
+    rendered = []
+    monkeypatch.setattr(plan.Entry, "render", lambda self: rendered.append(self.path))
+    with pytest.raises(BuildError) as error:
+        build(scratch, scratch / "public", search=False)
+    assert [str(p) for p in error.value.problems] == [
+        "dossiers/example-report/index.html: Markdown dossier 'example-report' and dossier page "
+        "'Musk meets Putin in Moscow' both write this path"]
+    assert rendered == []
+    assert tree(scratch / "public") == before
+
+
 def test_check_links_reports_a_broken_link(scratch: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["check", "--links", "--project", str(scratch)]) == 0
     (scratch / "content/pages/about.md").write_text("# About\n\nSee [the archive](../archive/).\n")
@@ -193,8 +210,8 @@ def test_timings_name_every_stage_in_order(scratch: Path, capsys: pytest.Capture
     assert main(["build", "--project", str(scratch), "--timings"]) == 0
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(" s  ", 1)[1] for line in lines] == [
-        "load, validate and annotate", "cross-reference and warn", "views, render and write",
-        "wait for the search index", "remove what the site no longer has, swap in"]
+        "load, validate and annotate", "cross-reference and warn", "views, plan, render and write",
+        "wait for the search index", "remove what the site no longer has, swap in", "record the keys of the pages"]
     assert all(float(line.split(" s  ")[0]) >= 0 for line in lines)
     assert main(["build", "--project", str(scratch), "--force", "--no-search"]) == 0  # no timings unless asked
     assert capsys.readouterr().err == ""

@@ -42,6 +42,7 @@ class Annotated:
 
     dossier: Dossier
     blocks: list[Block]
+    index: str = ""  # the key of the alias index the spans were found with (AliasIndex.key)
 
     def spans(self, kind: str):
         """(block, span) for every span of `kind`, in reading order."""
@@ -105,7 +106,7 @@ def annotate(dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotat
         block.spans = [Span(s, e, "mention", entity, "") for s, e, entity in index.find(block.text)]
     _locate_all(dossier, blocks, problems)
     _number_anchors(blocks)
-    return Annotated(dossier, blocks)
+    return Annotated(dossier, blocks, index.key)
 
 
 def split_blocks(dossier: Dossier, problems: Problems) -> list[Block]:

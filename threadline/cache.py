@@ -33,6 +33,15 @@ class FileCache:
         return value
 
 
+    def moved(self, old: Path, new: Path) -> FileCache:
+        """The kept reads, as if the project at `old` were at `new`: a copy of it with the same stats hits them."""
+        moved = FileCache()
+        for paths, entry in dict(self._entries).items():  # a copy: the preview's build may add to it meanwhile
+            if all(path.is_relative_to(old) for path in paths):
+                moved._entries[tuple(new / path.relative_to(old) for path in paths)] = entry
+        return moved
+
+
 def _stat(path: Path) -> tuple[int, int] | None:
     try:
         stat = path.stat()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import stamp
 from .errors import BuildError, OutputError, Problem, Problems, one_line, reason
+from .modes import Incremental, Mode
 from .pipeline import Timings, analyse, build, render_everything
 from .write import writing
 
@@ -86,7 +87,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--project", type=Path, default=Path("."), help="the investigation's folder (default: .)")
+    # A subcommand's own --project has no default: `build.py --project X check` keeps X (the top level's default is ".").
+    default = Path(".") if sub.prog == "build.py" else argparse.SUPPRESS
+    sub.add_argument("--project", type=Path, default=default, help="the investigation's folder (default: .)")
 
 
 def report(problems: list[Problem]) -> None:
@@ -105,7 +108,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         stamp.forget(args.project)
     progress = _progress_bar if sys.stderr.isatty() else None  # quiet in logs and pipes
     clock = Timings()
-    inv = build(args.project, out, args.base_url, search=args.search, workers=args.jobs, progress=progress, timings=clock)
+    # Only what changed since the last build is rendered and written (record.py), from any process.
+    mode = Incremental(args.jobs, progress, inputs.digest, options)
+    inv = build(args.project, out, args.base_url, mode, search=args.search, timings=clock)
     try:
         stamp.record(args.project, out, options, inputs)
     except OSError as exc:  # the site is built; only the next build's skipping is lost
@@ -115,13 +120,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         for stage, seconds in clock.stages:
             print(f"{seconds:8.2f} s  {stage}", file=sys.stderr)
     print(f"built {len(inv.project.dossiers)} dossiers, {len(inv.project.entities)} entities, "
-          f"{len(inv.project.events)} events into {out}")
+          f"{len(inv.project.events)} events into {out} ({clock.rendered[0]} of {clock.rendered[1]} files rendered)")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    inv = analyse(args.project)
-    render_everything(inv, args.project / "templates", args.jobs)  # template errors show only when pages render
+    mode = Mode(args.jobs)
+    inv = analyse(args.project, mode=mode)
+    render_everything(inv, args.project / "templates", mode)  # template errors show only when pages render
     warnings = inv.problems.warnings
     report(warnings)
     if warnings and args.strict:

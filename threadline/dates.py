@@ -174,3 +174,37 @@ def _say_point(y: int, m: int | None, d: int | None, style: str) -> str:
     if style == "month-day-year":
         return f"{MONTHS[m - 1]} {d}, {y}"
     return f"{d} {MONTHS[m - 1]} {y}"
+
+
+Prefix = tuple[int, ...]  # (year,), (year, month) or (year, month, day): a date at its own precision
+
+
+def prefix_bounds(fuzzy: FuzzyDate) -> tuple[Prefix | None, Prefix | None]:
+    """The first and last year, month or day a date may mean, each at its own precision; None for an open end.
+
+    "2023-21" (spring) is ((2023, 3), (2023, 5)); "2022-07/2024" is ((2022, 7), (2024,)); "../2024" is
+    (None, (2024,)). Qualifiers (~ ? %) are not bounds: `display` says them.
+    """
+    if not fuzzy.edtf:
+        return None, None
+    parts = [_point_prefixes(part) for part in _parts(fuzzy.edtf)]
+    return parts[0][0], parts[-1][1]
+
+
+def _point_prefixes(part: str) -> tuple[Prefix | None, Prefix | None]:
+    if part == "..":
+        return None, None
+    match = _POINT.fullmatch(part)
+    year, month, day = int(match["y"]), match["m"], match["d"]
+    if month is None:
+        return (year,), (year,)
+    if int(month) in SUBYEAR_MONTHS:
+        first, last = SUBYEAR_MONTHS[int(month)]
+        return (year, first), (year, last)
+    point = (year, int(month)) if day is None else (year, int(month), int(day))
+    return point, point
+
+
+def prefix_text(prefix: Prefix) -> str:
+    """A prefix as an ISO 8601 date at its precision: "2022", "2022-07", "2022-07-14"."""
+    return "-".join([f"{prefix[0]:04d}", *(f"{n:02d}" for n in prefix[1:])])

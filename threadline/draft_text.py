@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -120,19 +121,26 @@ def events_text(found: Findings, schema_line: str) -> str:
     return "".join(out)
 
 
-def _event(found: Findings, n: int, mention: Mention) -> list[str]:
+def stub_date(words: str, line: int, published: dt.date | None) -> tuple[str | None, str]:
+    """A stub event's date guessed from a date expression of the seed, and its basis (both for the editor to confirm)."""
     from .guess import resolve
 
-    published = found.published[0] if found.published else None
-    date = resolve(mention.words, published) if published or mention.words[-4:].isdigit() else None
+    date = resolve(words, published) if published or words[-4:].isdigit() else None
     if published is None and date is not None and not date[:1].isdigit():
         date = None
-    later = published is not None and date is not None and date[:10] > published.isoformat()
     when = (f", in a report published on {WEEKDAYS[published.weekday()]} {published.day} {MONTHS[published.month - 1]} "
             f"{published.year}" if published else "")
+    return date, f"TODO confirm: {words!r} on line {line}{when}."
+
+
+def _event(found: Findings, n: int, mention: Mention) -> list[str]:
+    published = found.published[0] if found.published else None
+    date, basis = stub_date(mention.words, mention.line, published)
+    later = published is not None and date is not None and date[:10] > published.isoformat()
+    shown = q(date) if date and date.isdigit() else date  # a year alone is quoted, or YAML reads a number
     return [f"- id: {event_id(found, n)}\n",
-            f"  date: {date}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
-            f"  date_basis: {q(f'TODO confirm: {mention.words!r} on line {mention.line}{when}.')}"
+            f"  date: {shown}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
+            f"  date_basis: {q(basis)}"
             f"{'  # TODO after the report: an event cannot start later; date what was announced instead' if later else ''}\n",
             "  title: \"TODO: what happened, in a few words\"\n",
             "  status: reported  # TODO confirm: reported, alleged, denied, confirmed or disputed\n",

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from html import escape
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -14,6 +15,9 @@ from .annotate import Annotated, Block, Span
 from .model import Dossier, Entity, Event, Sic
 from .prose import safe_url
 from .urls import url
+
+if TYPE_CHECKING:
+    from .views import EntityRef, EventView
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: ten times faster
 Step = tuple[str, object, bool]  # ("open" | "close" | "text", span or text, first piece?)
@@ -73,9 +77,12 @@ def _common_prefix(stack: list[Span], active: list[Span]) -> int:
 
 
 class Links:
-    """Where mentions and evidence point, relative to the page being written."""
+    """Where mentions and evidence point, relative to the page being written.
 
-    def __init__(self, root: str, entities: dict[str, Entity], events: dict[str, Event],
+    `entities` need a `kind` (an Entity, or the EntityRef of a view); `events` a `status` and a `title`.
+    """
+
+    def __init__(self, root: str, entities: dict[str, Entity | EntityRef], events: dict[str, Event | EventView],
                  event_urls: dict[str, str] | None = None, sics: tuple[Sic, ...] = ()):
         self.root, self.entities, self.events, self.sics = root, entities, events, sics
         self.event_urls = event_urls or {}  # where the timeline is split, the page of each event
@@ -168,13 +175,13 @@ def _html_close(span: Span, last: bool, links: Links) -> str:
 def sic_mark(means: str) -> str:
     """[sic] after the source's own error, which stays as written; what it means, when the editors say so."""
     said = f", for “{escape(means, quote=False)}”" if means else ""
-    return f'<span class="sic-mark">[sic<span class="visually-hidden">: so in the source{said}</span>]</span>'
+    return f'<span class="sic-mark" data-not-seed>[sic<span class="visually-hidden">: so in the source{said}</span>]</span>'
 
 
 def claim_label(event: Event, href: str) -> str:
     """The claim's status as a word after its passage, linked to the event on the timeline."""
     status = escape(event.status)
-    return (f'<a class="ev-link claim claim-{status}" href="{escape(href)}">'
+    return (f'<a class="ev-link claim claim-{status}" href="{escape(href)}" data-not-seed>'
             f'<span class="visually-hidden">Evidence that {escape(event.title, quote=False)}: </span><b>{status}</b>'
             '<span class="visually-hidden"> (on the timeline)</span></a>')
 
@@ -183,7 +190,8 @@ def article_html(doc: Annotated, links: Links, notes: Sequence[str] = ()) -> str
     """The dossier's body (everything but the headline line) as HTML, each note after its paragraph.
 
     `notes` are the editors' notes as HTML, in order; the stylesheet sets them in the margin
-    beside their paragraph on a wide screen, below it on a narrow one.
+    beside their paragraph on a wide screen, below it on a narrow one. The headline's notes
+    (the headline is written in the page's header) open the body.
     """
     parts, reading = [], Reading()
     for block in doc.blocks:
@@ -192,13 +200,13 @@ def article_html(doc: Annotated, links: Links, notes: Sequence[str] = ()) -> str
             parts.append(f'<h2 id="line-{block.line}">{html_block(block, links, reading)}</h2>')
         elif block.kind == "para":
             parts.append(f'<p id="line-{block.line}">{html_block(block, links, reading)}</p>')
-            parts += [_sidenote(int(span.target), notes) for span in block.spans
-                      if span.kind == "note" and int(span.target) <= len(notes)]
+        parts += [_sidenote(int(span.target), notes) for span in block.spans
+                  if span.kind == "note" and int(span.target) <= len(notes)]
     return "\n".join(parts)
 
 
 def _sidenote(n: int, notes: Sequence[str]) -> str:
-    return (f'<aside class="sidenote" id="note-{n}" role="doc-footnote">'
+    return (f'<aside class="sidenote" id="note-{n}" role="doc-footnote" data-not-seed>'
             f'<span class="sidenote-n">{n}</span> <span class="label">Editor’s note</span> {notes[n - 1]}</aside>')
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from stat import S_ISREG
 from xml.sax.saxutils import escape as xml_escape
@@ -11,18 +10,29 @@ from xml.sax.saxutils import escape as xml_escape
 from .emit import front_matter
 from .errors import BuildError, Problem, reason, relpath
 from .model import Project
-from .render import Output
 from .urls import absolute, save_as, url, url_of
 from .views import Views
 
 
-def data_files(project: Project, views: Views) -> Iterator[Output]:
-    """events.json, entities.json and dossiers.json: the curated data, for others to reuse."""
-    tables = {"events": _events(views), "entities": _entities(project, views), "dossiers": _dossiers(project)}
-    for name, rows in tables.items():
-        # One record a line: readable, diffable, and written by the C encoder (indent= is pure Python).
-        text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows) + "\n]\n"
-        yield Output(save_as("data", name=name), text.encode("utf-8"), f"data file {name}")
+def json_rows(rows: list[dict]) -> bytes:
+    """A JSON list, one record a line: readable, diffable, and written by the C encoder (indent= is pure Python)."""
+    text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows) + "\n]\n"
+    return text.encode("utf-8")
+
+
+def events_json(project: Project, views: Views) -> bytes:
+    """data/events.json: every event in date order, with its sources."""
+    return json_rows(_events(views))
+
+
+def entities_json(project: Project, views: Views) -> bytes:
+    """data/entities.json: every entity by id, with the dossiers that name it."""
+    return json_rows(_entities(project, views))
+
+
+def dossiers_json(project: Project, views: Views) -> bytes:
+    """data/dossiers.json: every dossier by slug, with its metadata."""
+    return json_rows(_dossiers(project))
 
 
 def _events(views: Views) -> list[dict]:
@@ -47,17 +57,15 @@ def _dossiers(project: Project) -> list[dict]:
             for d in sorted(project.dossiers.values(), key=lambda d: d.slug)]
 
 
-
-
-def sitemap(project: Project, pages: list[Output]) -> Output:
-    listed = [o.path for o in pages if o.path.endswith(".html") and o.path != save_as("not_found")]
-    urls = sorted(absolute(project.site.base_url, url_of(path)) for path in listed)
+def sitemap_xml(base_url: str, listed: list[str]) -> bytes:
+    """The sitemap of the pages saved at these paths."""
+    urls = sorted(absolute(base_url, url_of(path)) for path in listed)
     body = "".join(f"<url><loc>{xml_escape(u)}</loc></url>\n" for u in urls)
     text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</urlset>\n'
-    return Output(save_as("sitemap"), text.encode("utf-8"), "sitemap")
+    return text.encode("utf-8")
 
 
-def feed(project: Project, views: Views) -> Output:
+def feed_xml(project: Project, views: Views) -> bytes:
     """An Atom feed of the dossiers, newest first; dates come from the data, never the clock."""
     site, base = project.site, project.site.base_url
     dossiers = sorted(views.dossiers.values(), key=lambda v: (v.link.published_iso, v.link.slug), reverse=True)
@@ -72,7 +80,7 @@ def feed(project: Project, views: Views) -> Output:
             f'<link href="{xml_escape(base)}"/><link rel="self" href="{xml_escape(absolute(base, "feed.xml"))}"/>'
             f"<updated>{updated}T00:00:00Z</updated><author><name>{xml_escape(site.publisher or site.title)}</name></author>\n"
             f"{entries}</feed>\n")
-    return Output(save_as("feed"), text.encode("utf-8"), "feed")
+    return text.encode("utf-8")
 
 
 def refuse_links_out(root: Path, folder: Path) -> None:
@@ -99,8 +107,11 @@ def _leads_out(path: Path, inside: Path) -> bool:
         return True
 
 
-def static_files(templates: Path) -> list[Output]:
-    """Everything in templates/static/, copied as it is under assets/; a file that cannot be read is an error."""
+def static_files(templates: Path) -> list[tuple[str, bytes, str]]:
+    """Everything in templates/static/, copied as it is under assets/, as (path, bytes, what it is).
+
+    A file that cannot be read is an error.
+    """
     static = templates / "static"
     outputs, problems = [], []
     for path in sorted(p for p in static.rglob("*") if not p.is_dir()):
@@ -108,9 +119,9 @@ def static_files(templates: Path) -> list[Output]:
         try:
             if not S_ISREG(path.stat().st_mode):  # a pipe is never opened: reading it could wait for ever
                 raise OSError(0, "not a regular file (a pipe, socket or device?)")
-            outputs.append(Output(save_as("asset", name=name), path.read_bytes(), f"static file {name}"))
+            outputs.append((save_as("asset", name=name), path.read_bytes(), f"static file {name}"))
         except OSError as exc:
             problems.append(Problem(f"templates/static/{name}", 0, 0, f"cannot copy the static file: {reason(exc)}"))
     if problems:
         raise BuildError(problems)
-    return [*outputs, Output(save_as("nojekyll"), b"", "GitHub Pages marker")]
+    return [*outputs, (save_as("nojekyll"), b"", "GitHub Pages marker")]

@@ -28,7 +28,13 @@ STATED_DATES = [  # (pattern, match → (year, month, day))
 RELATIVE = re.compile(
     rf"\b(?:in (?:{_MONTH}) of (?:last|this) year"
     rf"|(?:the )?(?:end|start|beginning) of last year|last year|this year|earlier this year|last month|yesterday"
-    rf"|(?:next|last) week|(?:next |last |on )?(?:{_DAY})|in (?:{_MONTH})(?: \d{{4}})?|in \d{{4}})\b", re.IGNORECASE)
+    rf"|(?:next|last) week|(?:next |last |on )?(?:{_DAY})|in (?:{_MONTH})(?: \d{{4}})?"
+    rf"|from \d{{4}} (?:to|until) \d{{4}}|between \d{{4}} and \d{{4}}|in \d{{4}}"
+    rf"|(?:earlier )?this week|a year and a half ago|(?:\d+|an?|one|two|three|four|five|six|ten|several) "
+    rf"(?:day|week|month|year)s? ago)\b", re.IGNORECASE)
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
+AGO = re.compile(r"(\d+|an?|one|two|three|four|five|six|ten) (day|week|month|year)s? ago")
+SPAN = re.compile(r"(?:from|between) (\d{4}) (?:to|until|and) (\d{4})")
 # A date the seed states outright, anywhere in the text.
 STATED = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in STATED_DATES))
 # A token of date and time at the start of a line, before the article's words: boilerplate by prefix.
@@ -50,6 +56,11 @@ Yesterday Now Here President Minister Chief Executive Senator Sir Lord Lady Prim
 Chairman Founder Director Spokesman Spokeswoman Governor Ambassador Deputy Foreign Vice Premier""".split())
 COMMON |= set(WEEKDAYS) | set(MONTHS)
 
+# Ranks and offices that stand before a name: before a name of two words, the name starts after the last of them.
+RANKS = set("""Mr Mrs Ms Dr President Minister Senator Sir Lord Lady Secretary General CEO Chairman Founder Director
+Spokesman Spokeswoman Governor Ambassador Premier Lieutenant Colonel Major Captain Brigadier Admiral Commander
+Sergeant Marshal Retired Mayor Chancellor Spokesperson Envoy Commissioner Judge Justice Professor Prof Rev
+Reverend Pope Cardinal Bishop King Queen Prince Princess Emperor Sheikh""".split())
 ORGANISATION_WORDS = set("""Agency Association Authority Bank Board Bureau Club Commission Committee Company Corp Corporation
 Council Court Department Foundation Fund Group Inc Institute Journal League Ltd Media Ministry News Office Organisation
 Organization Parliament Party Police Post Press Reuters Service Society Telegraph Times Tribune Union University""".split())
@@ -104,9 +115,32 @@ def resolve(expression: str, published: dt.date) -> str:
              "earlier this year": str(year), "yesterday": (published - dt.timedelta(days=1)).isoformat()}
     if words in fixed:
         return fixed[words]
+    if span := SPAN.fullmatch(words):  # "from 2022 to 2024": an interval of years
+        return f"{span[1]}/{span[2]}"
+    if words in ("this week", "earlier this week"):
+        monday = published - dt.timedelta(days=published.weekday())
+        return f"{monday.isoformat()}/{published.isoformat()}" if words.startswith("earlier") else \
+            f"{monday.isoformat()}/{(monday + dt.timedelta(days=6)).isoformat()}"
+    if words == "a year and a half ago":
+        return _months_ago(published, 18)
+    if ago := AGO.fullmatch(words):  # "18 months ago": about then, as precise as the unit
+        return _ago(published, int(NUMBERS.get(ago[1], ago[1])), ago[2])
     if words in ("last month", "next week", "last week"):
         return _relative_span(words, published)
     return _resolve_named(words, published)
+
+
+def _ago(published: dt.date, n: int, unit: str) -> str:
+    if unit == "day":
+        return (published - dt.timedelta(days=n)).isoformat()
+    if unit == "week":
+        return (published - dt.timedelta(weeks=n)).isoformat() + "~"
+    return _months_ago(published, n) if unit == "month" else f"{published.year - n}~"
+
+
+def _months_ago(published: dt.date, n: int) -> str:
+    months = published.year * 12 + published.month - 1 - n
+    return f"{months // 12}-{months % 12 + 1:02d}~"
 
 
 def _relative_span(words: str, published: dt.date) -> str:
@@ -147,7 +181,7 @@ def names(line: str, number: int, claimed: list[tuple[int, int]], known: set[str
     found = []
     for start, run in runs:
         text, start = _trim(run, start)
-        if _unclaimed(text, start, line, claimed, known):
+        if len(text) > 1 and _unclaimed(text, start, line, claimed, known):  # never 'U' and 'S' of 'U.S.'
             found.append(Name(text, number, guess_kind(text, line[:start])))
     return found
 
@@ -187,8 +221,16 @@ def _without_trailing_connectors(run: list[re.Match]) -> list[re.Match]:
 
 
 def _trim(text: str, start: int) -> tuple[str, int]:
-    """A run without the sentence opener or title in front of it ('The', 'President') and a possessive after."""
+    """A run without the sentence opener or title in front of it ('The', 'President') and a possessive after.
+
+    Before a name of two words or more, everything up to the last title or rank goes with it:
+    'Russian President Vladimir Putin', 'Retired British Army Brigadier Ben Barry'.
+    """
     words = text.split(" ")
+    last = max((i for i, word in enumerate(words[:-2]) if word in RANKS), default=-1)
+    if last >= 0:
+        start += len(" ".join(words[:last + 1])) + 1
+        words = words[last + 1:]
     while len(words) > 1 and _title(words[0]) and not (words[0] == "The" and len(words) > 2):
         start += len(words[0]) + 1
         words = words[1:]
@@ -230,9 +272,16 @@ def guess_kind(text: str, before: str) -> str:
     return "organisation" if len(words) > 3 else "person"
 
 
+# Russian and Ukrainian letters in Latin (a simple, readable romanisation, enough for an id); signs are dropped.
+CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщыэюяієїґ",
+                    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch y e yu ya i ye yi g".split(), strict=True))
+CYRILLIC |= {"ъ": "", "ь": ""}
+
+
 def slug(text: str) -> str:
-    """An id from a name: ASCII letters and digits joined by hyphens; '' when the name has no Latin letters."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """An id from a name: ASCII letters and digits joined by hyphens, Cyrillic romanised; '' when none is left."""
+    latin = "".join(CYRILLIC.get(char, char) for char in text.lower())
+    plain = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 

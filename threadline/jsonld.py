@@ -1,4 +1,4 @@
-"""schema.org JSON-LD for dossiers (NewsArticle) and entities (Person, Organization, Place, Product).
+"""schema.org JSON-LD for dossiers (NewsArticle), entities (Person, Organization, Place, Product) and the data (Dataset).
 
 The JSON goes inside a <script> element, so `<`, `>` and `&` are written as \\u003c, \\u003e and
 \\u0026: no string in the data (a quote, a name) can close the element or open a comment.
@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .model import Site
 from .urls import absolute
-from .views import DossierView, EntityView
+from .views import DossierView, Download, EntityView
 
 SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "place": "Place", "product": "Product"}
 ABOUT_LIMIT = 12
@@ -60,4 +60,20 @@ def entity_ld(view: EntityView, description: str, site: Site, canonical: str) ->
         data["alternateName"] = list(view.aliases)
     if view.wikidata:
         data["sameAs"] = f"https://www.wikidata.org/wiki/{view.wikidata}"
+    return script_json(data)
+
+
+def dataset_ld(downloads: tuple[Download, ...], site: Site, canonical: str) -> Markup:
+    """The Data page as a schema.org Dataset, each file a DataDownload."""
+    data: dict = {
+        "@context": "https://schema.org", "@type": "Dataset", "name": f"{site.title}: data", "url": canonical,
+        "description": site.description or f"The data of {site.title}.", "inLanguage": site.language,
+        "isAccessibleForFree": True, "isPartOf": {"@type": "WebSite", "name": site.title, "url": site.base_url},
+        "distribution": [{"@type": "DataDownload", "name": d.name, "encodingFormat": d.media_type,
+                          "contentUrl": absolute(site.base_url, d.url), "contentSize": f"{d.size} B"} for d in downloads],
+    }
+    if site.license:
+        data["license"] = site.license
+    if site.publisher:
+        data["creator"] = {"@type": "Organization", "name": site.publisher}
     return script_json(data)

@@ -16,7 +16,7 @@ from .dates import UNDATED, DateError, parse_date
 from .errors import Problems, Where, relpath
 from .inputs import decode, listed, read_input
 from .model import KINDS, Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Sic, Site
-from .parallel import parallel_map
+from .modes import Mode
 from .schema import validate
 from .search import BUNDLE
 from .todo import is_marker, note_markers
@@ -27,23 +27,25 @@ SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_SEED_BYTES = 20 * 1024 * 1024
 
 
-def load_project(root: Path, problems: Problems, cache: FileCache | None = None, workers: int = 1) -> Project:
+def load_project(root: Path, problems: Problems, mode: Mode | None = None) -> Project:
     """Load site.yaml, entities, events, dossiers (with their seeds) and pages.
 
-    With a cache (the dev server keeps one), files unchanged since the last load are not read again;
-    without one, a large investigation's sidecars are read on `workers` processes.
+    The build mode says how: in the dev server's, files unchanged since the last load are not read
+    again; in a full build, a large investigation's sidecars are read on worker processes.
     """
+    mode = mode or Mode()
+    cache = mode.files
     project = Project(root, load_site(root, problems))
     with _noting_failures(project, "entities", problems):
-        for entity in _list_files(root, "entities", problems, cache, workers):
+        for entity in _list_files(root, "entities", problems, mode):
             _add_unique(project.entities, entity, problems, "entity")
     with _noting_failures(project, "events", problems):
-        for event in _list_files(root, "events", problems, cache, workers):
+        for event in _list_files(root, "events", problems, mode):
             _add_unique(project.events, event, problems, "event")
     with _noting_failures(project, "dossiers", problems):
         paths = listed(root, "content/dossiers", "*.yaml", problems)
         if cache is None:
-            loaded = parallel_map(_load_one, root, paths, workers)
+            loaded = mode.map(_load_one, root, paths)
         else:
             loaded = [(load_dossier(path, root, problems, cache), []) for path in paths]
         for dossier, found in loaded:
@@ -113,13 +115,13 @@ def load_site(root: Path, problems: Problems) -> Site:
 PARALLEL_BYTES = 2 * 1024 * 1024
 
 
-def _list_files(root: Path, kind: str, problems: Problems, cache: FileCache | None, workers: int) -> Iterator[Any]:
+def _list_files(root: Path, kind: str, problems: Problems, mode: Mode) -> Iterator[Any]:
     """Every entity or event of every file in content/<kind>/, in file order."""
     paths = listed(root, f"content/{kind}", "*.yaml", problems)
-    if cache is None and sum(p.lstat().st_size for p in paths) > PARALLEL_BYTES:
-        done = parallel_map(_list_file_alone, (root, kind), paths, workers, min_items=2)
+    if mode.files is None and sum(p.lstat().st_size for p in paths) > PARALLEL_BYTES:
+        done = mode.map(_list_file_alone, (root, kind), paths, min_items=2)
     else:  # the cache replays each file's problems itself
-        cache = cache or FileCache()
+        cache = mode.files or FileCache()
         done = [(cache.get((path,), lambda found, path=path: _list_file(root, kind, path, found), problems), [])
                 for path in paths]
     for items, found in done:

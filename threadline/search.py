@@ -14,6 +14,7 @@ the bundle by a relative URL, so search works under any subpath, offline.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import shutil
@@ -52,19 +53,19 @@ class Indexer:
     error) stops both. Without fork, the indexing is done on entering.
     """
 
-    def __init__(self, project: Project, docs: dict[str, Annotated], folder: Path):
+    def __init__(self, project: Project, docs: dict[str, Annotated], folder: Path, kept: str | None = None):
         items = [("page", slug) for slug in project.pages] + [("dossier", slug) for slug in docs]
         items += [("entity", entity_id) for entity_id in project.entities]
-        self.project, self.docs, self.items, self.folder = project, docs, items, folder
+        self.project, self.docs, self.items, self.folder, self.kept = project, docs, items, folder, kept
         self.input: Path | None = None  # the documents' folder, made on entering
         self.child: multiprocessing.process.BaseProcess | None = None
         self.pipe: Connection | None = None
-        self.result: tuple[int, str] = (0, "")
+        self.result: tuple[int, str, str] = (0, "", "")
 
     def __enter__(self) -> Indexer:
         self.input = scratch_folder(self.folder)
         command = [*PAGEFIND, "--site", str(self.input), "--output-path", str(self.folder / BUNDLE), "--silent"]
-        job = ((self.project, self.docs, Prose(), self.input), self.items, command)
+        job = ((self.project, self.docs, Prose(), self.input), self.items, command, self.kept)
         if "fork" not in multiprocessing.get_all_start_methods():
             self.result = _index(*job)
             return self
@@ -74,18 +75,19 @@ class Indexer:
         sender.close()
         return self
 
-    def finish(self) -> None:
-        """Wait for the index; a failure stops the build with Pagefind's message."""
+    def finish(self) -> str:
+        """Wait for the index; a failure stops the build with Pagefind's message. The documents' hash."""
         if self.child and self.pipe:
             try:
                 self.result = self.pipe.recv()
             except EOFError:  # the child died before it could say why
-                self.result = (1, "")
+                self.result = (1, "", "")
             self.child.join()
-        status, output = self.result
+        status, output, digest = self.result
         if status != 0:
             message = output.strip() or f"exit status {status}"
             raise BuildError([Problem("pagefind", 0, 0, f"search indexing failed: {message}")])
+        return digest
 
     def __exit__(self, *exc: object) -> None:
         if self.child and self.child.is_alive():
@@ -122,27 +124,46 @@ def _alive(pid: int) -> bool:
 
 
 def _index(context: tuple[Project, dict[str, Annotated], Prose, Path], items: list[tuple[str, str]],
-           command: list[str]) -> tuple[int, str]:
-    """Write every search document, then run Pagefind on them: its exit status and its output."""
-    for item in items:
+           command: list[str], kept: str | None) -> tuple[int, str, str]:
+    """Every search document, then Pagefind run on them: its exit status, its output and the documents' hash.
+
+    When the documents hash as those of the bundle the staging folder holds (`kept`, from the
+    dependency record), that bundle is the index Pagefind would make: it is kept as it is.
+    """
+    documents = [_document_of(context, item) for item in items]
+    # Pagefind's version is in the record's code hash, which every kept key depends on.
+    digest = hashlib.blake2b("\0".join(f"{path}\0{html}" for path, html in documents).encode("utf-8",
+                             "surrogateescape")).hexdigest()
+    bundle = Path(command[command.index("--output-path") + 1])
+    if digest == kept and bundle.is_dir():
+        return 0, "", digest
+    shutil.rmtree(bundle, ignore_errors=True)  # Pagefind's writer skips files that exist
+    for (path, html), item in zip(documents, items, strict=True):
         try:
-            _write_document(context, item)
+            _write_document(context[3] / path, html)
         except OSError as exc:  # a full disk, say: one line back to the build, not a traceback here
-            return 1, f"{reason(exc)} while writing the search document of {item[0]} {item[1]!r}"
+            return 1, f"{reason(exc)} while writing the search document of {item[0]} {item[1]!r}", ""
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
-    return done.returncode, done.stdout
+    return done.returncode, done.stdout, digest
 
 
-def _index_in_child(context: tuple, items: list[tuple[str, str]], command: list[str], pipe: Connection) -> None:
+def _index_in_child(context: tuple, items: list[tuple[str, str]], command: list[str], kept: str | None,
+                    pipe: Connection) -> None:
     os.setpgrp()  # a process group of its own, so that the build can stop it and Pagefind at once
     try:
-        pipe.send(_index(context, items, command))
+        pipe.send(_index(context, items, command, kept))
     except Exception as exc:  # a bug: said once by the build, never as a traceback of this process
-        pipe.send((1, f"internal error: {type(exc).__name__}: {exc}"))
+        pipe.send((1, f"internal error: {type(exc).__name__}: {exc}", ""))
 
 
-def _write_document(context: tuple[Project, dict[str, Annotated], Prose, Path], item: tuple[str, str]) -> None:
-    project, docs, prose, folder = context
+def _write_document(target: Path, html: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+
+
+def _document_of(context: tuple[Project, dict[str, Annotated], Prose, Path], item: tuple[str, str]) -> tuple[str, str]:
+    """Where a search document is saved in the documents' folder, and the document."""
+    project, docs, prose, _ = context
     kind, key = item
     if kind == "dossier":
         path, html = save_as("dossier", slug=key), dossier_document(docs[key], prose, project.site.date_style)
@@ -152,9 +173,7 @@ def _write_document(context: tuple[Project, dict[str, Annotated], Prose, Path], 
     else:
         page = project.pages[key]
         path, html = save_as("page", slug=key), page_document(page.title, prose.html(page.body))
-    target = folder / flat(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_document(project.site.language, html), encoding="utf-8")
+    return flat(path), _document(project.site.language, html)
 
 
 def flat(page_path: str) -> str:

@@ -23,8 +23,9 @@ import signal
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, netutil, web
@@ -33,9 +34,11 @@ from tornado.routing import AnyMatches, Rule
 
 from .errors import BuildError, Problem, one_line
 from .hosts import Hosts, OwnHost, Refused, served_hosts
-from .pipeline import Session, build_in_memory
+from .pipeline import Investigation, Session, build_in_memory
 from .todo import DRAFT
 from .urls import base_path, save_as
+from .workbench.api import Workbench, routes
+from .workbench.state import page_of
 
 WATCHED = ("seeds", "content", "templates", "site.yaml")
 POLL_MS = 20
@@ -93,9 +96,17 @@ class Preview:
     origin: str = ""
     hosts: Hosts = field(default_factory=Hosts)
     announced: str = ""  # the preview address last printed
+    inv: Investigation | None = None  # the last good build's investigation, for the workbench
+    left: list[Problem] = field(default_factory=list)  # its drafts and warnings: what is left to do
+    dossier_pages: dict[str, str] = field(default_factory=dict)  # page path -> dossier slug
+    workbench: Workbench | None = None
+    nudge: Callable[[], None] = lambda: None  # the watcher's: rebuild now (after a workbench action)
 
-    def build_once(self) -> tuple[dict[str, bytes] | None, list[Problem], str | None]:
-        """One build, in memory: (files, [], base_url) or (None, problems, None). Runs in a worker thread.
+    def __post_init__(self) -> None:
+        self.workbench = self.workbench or Workbench(self.root)
+
+    def build_once(self) -> tuple[dict[str, bytes] | None, list[Problem], Investigation | None]:
+        """One build, in memory: (files, [], investigation) or (None, problems, None). Runs in a worker thread.
 
         The site is served from memory, so a request sees either the last build or the new one
         whole, and the preview never waits on the disk.
@@ -107,15 +118,17 @@ class Preview:
         except Exception as exc:  # a bug must not kill the preview (template errors are BuildErrors above)
             return None, [Problem("(build)", 0, 0, f"internal error: {type(exc).__name__}: {one_line(str(exc))}",
                                   "please report it with what you changed")], None
-        return with_banners(files, inv.problems.drafts), [], inv.project.site.base_url
+        return with_banners(files, inv.problems.drafts), [], inv
 
-    def apply(self, files: dict[str, bytes] | None, problems: list[Problem], base_url: str | None) -> None:
+    def apply(self, files: dict[str, bytes] | None, problems: list[Problem], inv: Investigation | None) -> None:
         """Switch to a finished build (or keep the last good one and show the problems); tell browsers."""
         self.builds += 1
         self.problems = problems
         if files is not None:
             self.current = files  # one assignment: requests see the old site or the new one, whole
-            self.prefix = base_path(base_url or "/")
+            self.prefix = base_path(inv.project.site.base_url if inv else "/")
+            self.inv, self.left = inv, (inv.problems.drafts + inv.problems.warnings) if inv else []
+            self.dossier_pages = {save_as("dossier", slug=slug): slug for slug in inv.project.dossiers} if inv else {}
         for waiter in list(self.waiters):
             waiter.write_message({"command": "reload", "path": self.prefix, "liveCSS": False, "liveImg": False})
 
@@ -133,6 +146,11 @@ class Watcher:
         self.dirty = False
         self.building = False
         self.changed_at = 0.0
+
+    def nudge(self) -> None:
+        """Rebuild at the next poll, without waiting for a quiet one: the workbench has just written its files whole."""
+        self.seen, self.dirty = snapshot(self.preview.root), True
+        self.changed_at = self.changed_at or time.perf_counter()
 
     def poll(self) -> None:
         if self.due():
@@ -226,12 +244,13 @@ class SiteHandler(web.RequestHandler):
             return self.redirect(found)
         if found is None:
             return self.page(404, preview.current.get("404.html", b"<p>Not found</p>"))
-        self.page(200, preview.current[found], mimetypes.guess_type(found)[0] or "application/octet-stream")
+        self.page(200, preview.current[found], mimetypes.guess_type(found)[0] or "application/octet-stream", found)
 
-    def page(self, status: int, body: bytes, kind: str = "text/html") -> None:
+    def page(self, status: int, body: bytes, kind: str = "text/html", path: str = "") -> None:
         self.set_status(status)
         if kind == "text/html":
-            body = inject(body, self.preview.problems)
+            tools = self.preview.workbench.tags(self.preview.dossier_pages.get(path))
+            body = inject(body, self.preview.problems, tools)
         self.set_header("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") else kind)
         self.finish(body)
 
@@ -258,9 +277,9 @@ def resolve(site: dict[str, bytes], prefix: str, url: str) -> str | Redirect | N
     return None
 
 
-def inject(body: bytes, problems: list[Problem]) -> bytes:
-    """The page with the livereload client and, after a failed build, the error overlay."""
-    extra = LIVE_SCRIPT + (overlay(problems) if problems else "")
+def inject(body: bytes, problems: list[Problem], tools: str = "") -> bytes:
+    """The page with the livereload client, the workbench's `tools` and, after a failed build, the error overlay."""
+    extra = LIVE_SCRIPT + tools + (overlay(problems) if problems else "")
     marker = body.rfind(b"</body>")
     at = marker if marker >= 0 else len(body)
     return body[:at] + extra.encode("utf-8") + body[at:]
@@ -279,32 +298,25 @@ def with_banners(files: dict[str, bytes], drafts: list[Problem]) -> dict[str, by
     """The preview's pages, a draft's with a banner listing what is left to confirm in it."""
     by_page: dict[str, list[Problem]] = defaultdict(list)
     for problem in drafts:
-        by_page[_page_of(problem.path, files)].append(problem)
+        by_page[page_of(problem.path, files)].append(problem)
     return files | {page: _with_banner(files[page], items) for page, items in by_page.items()}
-
-
-def _page_of(path: str, files: dict[str, bytes]) -> str:
-    """The page built from a file: a dossier's or a free page's; the home page for the others."""
-    source = PurePosixPath(path)
-    kind = {"content/dossiers": "dossier", "content/pages": "page"}.get(source.parent.as_posix())
-    # `new` names a draft's stub entities and events after its dossier: their TODOs go on its page.
-    kind = kind or ("dossier" if source.parent.as_posix() in ("content/entities", "content/events") else None)
-    page = save_as(kind, slug=source.stem) if kind else save_as("home")
-    return page if page in files else save_as("home")
 
 
 def _with_banner(body: bytes, drafts: list[Problem]) -> bytes:
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in drafts:
         by_file[problem.path].append(problem)
-    parts = [f'<div id="threadline-draft" role="note" style="{BANNER_STYLE}">']
+    total = len(drafts)
+    # Folded: the workbench lists the same items, each beside its place in the text.
+    parts = [f'<details id="threadline-draft" role="note" style="{BANNER_STYLE}"><summary><strong>Draft: {total} '
+             f"item(s) left to confirm.</strong> Open the workbench, or read them here.</summary>"]
     for path, items in by_file.items():
         lines = "".join(f"<li>{p.line}: {html.escape(p.message.removeprefix(DRAFT))}</li>" for p in items)
         parts.append(f"<p style=\"margin:0\"><strong>Draft: {len(items)} item(s) left to confirm in "
                      f"<code>{html.escape(path)}</code>.</strong> It is shown here only: <code>build.py build</code> "
                      f"refuses it until every TODO is gone.</p><ul style=\"margin:.25em 0 .5em\">{lines}</ul>")
     parts.append("<p style=\"margin:0\"><code>build.py todo</code> lists what is left across the investigation.</p>")
-    banner = "".join(parts).encode("utf-8") + b"</div>"
+    banner = "".join(parts).encode("utf-8") + b"</details>"
     start = body.find(b"<body")
     at = body.find(b">", start) + 1 if start >= 0 else 0
     return body[:at] + banner + body[at:]
@@ -317,6 +329,7 @@ def application(preview: Preview) -> web.Application:
             (r"/livereload", ReloadSocket, args),
             (r"/livereload\.js", LiveReloadJSHandler),
             (STATUS_PATH, StatusHandler, args),
+            *routes(preview),
             (r"/(.*)", SiteHandler, args),
         ]),
         Rule(AnyMatches(), Refused),
@@ -336,6 +349,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     httpserver.HTTPServer(application(preview)).add_sockets(sockets)
     watcher = Watcher(preview)
     watcher.dirty = True  # the first build
+    preview.nudge = watcher.nudge
     PeriodicCallback(watcher.poll, POLL_MS).start()
     preview.origin = f"http://{f'[{host}]' if ':' in host else host}:{preview.hosts.port}"
     print(f"listening on {preview.origin}/ (Ctrl-C to stop)", flush=True)

@@ -70,17 +70,24 @@ def fingerprint(out: Path, options: dict, inputs: Inputs) -> str | None:
     if inputs.digest is None:
         return None
     digest = hashlib.blake2b(json.dumps(options, sort_keys=True).encode() + inputs.digest.encode())
+    digest.update(code_digest().encode())
+    try:
+        cut = len(str(out)) + 1
+        outputs = sorted(f"{p[cut:]}\0{s.st_mtime_ns}\0{s.st_size}\n" for p, s in walk(str(out)))
+        digest.update("".join(outputs).encode("utf-8", "surrogateescape"))
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """The hash of the generator's code and schemas and of the versions of the libraries it uses."""
+    digest = hashlib.blake2b()
     for path in sorted(Path(__file__).parent.rglob("*"), key=str):
         if path.is_file() and path.suffix in (".py", ".json"):
             digest.update(path.name.encode() + path.read_bytes())
     for name in LIBRARIES:
         digest.update(f"{name}={_version(name)}".encode())
-    try:
-        cut = len(str(out)) + 1
-        outputs = sorted(f"{p[cut:]}\0{s.st_mtime_ns}\0{s.st_size}\n" for p, s in _walk(str(out)))
-        digest.update("".join(outputs).encode("utf-8", "surrogateescape"))
-    except OSError:
-        return None
     return digest.hexdigest()
 
 
@@ -93,12 +100,12 @@ def _version(name: str) -> str:
 
 def _files(top: str) -> Iterator[tuple[str, os.stat_result]]:
     if os.path.isdir(top) and not os.path.islink(top):
-        yield from _walk(top)
+        yield from walk(top)
     elif os.path.lexists(top):
         yield top, _stat(top)
 
 
-def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
+def walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
     """Every file below `folder` with its stat (following links to files); nothing when it is missing.
 
     os.scandir, not Path.rglob: at tens of thousands of files, Path objects cost most of the time.
@@ -109,7 +116,7 @@ def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path)
+            yield from walk(entry.path)
         else:
             yield entry.path, _stat(entry.path)
 
@@ -122,14 +129,14 @@ def _stat(path: str) -> os.stat_result:
         return os.lstat(path)
 
 
-def _cache(root: Path) -> Path:
+def cache_folder(root: Path) -> Path:
     return root / ".threadline-cache"
 
 
 def _kept_hashes(root: Path) -> dict[str, tuple[list, str, int]]:
     """path -> (stat key, hash, when it was taken), as the last build kept them; nothing if unreadable."""
     try:
-        kept = json.loads((_cache(root) / "input-hashes").read_text())
+        kept = json.loads((cache_folder(root) / "input-hashes").read_text())
         return {path: (key, digest, kept["taken_ns"]) for path, (key, digest) in kept["files"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -138,7 +145,7 @@ def _kept_hashes(root: Path) -> dict[str, tuple[list, str, int]]:
 def up_to_date(root: Path, out: Path, options: dict, inputs: Inputs) -> bool:
     """True when the last build from this project wrote `out` from exactly these inputs."""
     try:
-        last = (_cache(root) / "last-build").read_text()
+        last = (cache_folder(root) / "last-build").read_text()
     except OSError:  # none yet, or unreadable: build
         return False
     return last == fingerprint(out, options, inputs)
@@ -149,11 +156,11 @@ def record(root: Path, out: Path, options: dict, inputs: Inputs) -> None:
     now = fingerprint(out, options, inputs)
     if now is None:
         return
-    _cache(root).mkdir(exist_ok=True)
-    (_cache(root) / "input-hashes").write_text(json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.hashes}))
-    (_cache(root) / "last-build").write_text(now)
+    cache_folder(root).mkdir(exist_ok=True)
+    (cache_folder(root) / "input-hashes").write_text(json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.hashes}))
+    (cache_folder(root) / "last-build").write_text(now)
 
 
 def forget(root: Path) -> None:
     """A failed or interrupted build leaves nothing that could vouch for the output."""
-    (_cache(root) / "last-build").unlink(missing_ok=True)
+    (cache_folder(root) / "last-build").unlink(missing_ok=True)

@@ -2,10 +2,10 @@
 
 Template authors: each page template receives `site` (model.Site), `root` (the relative
 prefix back to the site root: write links as `{{ root }}{{ thing.url }}`), `page` (PageMeta)
-and the page's own objects (see the methods of render.Renderer). URLs here are relative to the site root.
+and the page's own objects (see the entries of plan.py). URLs here are relative to the site root.
 Besides the page's variables, every template may call `event_items(events, root)`,
 `mention_groups(groups, root)` and `status_badge(status)` (fragments.py: the lists that repeat
-by the thousand, written in Python), `network_svg`, `dossier_ld` and `entity_ld`. What search
+by the thousand, written in Python), `network_svg`, `dossier_ld`, `entity_ld` and `dataset_ld`. What search
 indexes is not read from the templates: search.py writes it from the model.
 """
 
@@ -192,6 +192,19 @@ class DossierView:
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.words)
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file of the published data, as the Data page lists it."""
+
+    name: str  # e.g. "events.csv"
+    url: str  # relative to the site root
+    format: str  # e.g. "CSV"
+    media_type: str
+    size: int  # bytes
+    contents: str  # what it holds, in one sentence
+    howto: tuple[str, ...]  # how to open or use a file of its format
 
 
 @dataclass

@@ -90,7 +90,8 @@ class Staging:
     files is what a large build costs the file system most (tens of thousands of them at 10,000
     dossiers); a rebuild that reuses the tree creates and deletes only what changed. The first
     build, or one after `.NAME.previous` was removed, writes a new folder. The folders in
-    `regenerated` (the search bundle, whose writer skips files that exist) are emptied first.
+    `regenerated` (the search bundle) have a writer of their own, which keeps or replaces them
+    whole: `keep_only` leaves them alone.
     """
 
     def __init__(self, out: Path, regenerated: tuple[str, ...] = ()):
@@ -113,16 +114,7 @@ class Staging:
             self.folder.rmdir()
             os.replace(previous, self.folder)
             self.reused = True
-            for name in self.regenerated:
-                self.discard(name)
         return self
-
-    def discard(self, relative: str) -> None:
-        """Move a file or folder of the staging tree out of it, to be removed after the swap."""
-        if os.path.lexists(self.folder / relative):
-            trash = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            os.replace(self.folder / relative, trash / "x")
-            self.trash.append(trash)
 
     def put(self, output: Output) -> None:
         try:

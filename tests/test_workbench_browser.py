@@ -1,0 +1,175 @@
+"""The workbench in real Chromium, as an editor uses it: select a passage, click, fill a form; the page reloads.
+
+A draft made by `build.py new` on a copy of the fixture investigation is annotated through the
+panel and the selection toolbar only; each step is checked in the YAML files and on the reloaded
+page. Screenshots go where tests/test_browser.py puts its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import CHROMIUM_ARGS, artifacts, chromium_path, unavailable  # noqa: F401 (a fixture)
+from tests.test_serve import Server, start
+from tests.test_workbench_api import PAGE, SIDECAR, SLUG, drafted_project, post
+
+pytestmark = pytest.mark.browser
+
+# Selects `text` in the element `id` as a mouse does, skipping what the site adds to the source's text
+# (note marks, status labels, [sic] marks: the workbench's NOT_SEED), then lets go of the button.
+SELECT = """([id, text]) => {
+  const p = document.getElementById(id), skip = "sup, .ev-link, .tl-suggest-badge, [data-not-seed]";
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, {acceptNode: n =>
+    n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  const nodes = []; let all = "";
+  while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
+  const at = all.indexOf(text), end = at + text.length, range = document.createRange();
+  if (at < 0) return false;
+  for (const [node, offset] of nodes) {
+    if (offset <= at && at < offset + node.data.length) range.setStart(node, at - offset);
+    if (offset < end && end <= offset + node.data.length) range.setEnd(node, end - offset);
+  }
+  const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
+  document.dispatchEvent(new MouseEvent("mouseup"));
+  return true;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = chromium_path()
+    if executable is None:
+        unavailable("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    project = drafted_project(tmp_path / "project")
+    running = start(project)
+    yield running, project
+    running.proc.terminate()
+    running.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def page(browser, served: tuple[Server, Path]) -> Iterator[object]:
+    server, _ = served
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.errors = []
+    opened.on("pageerror", lambda error: opened.errors.append(str(error)))
+    opened.goto(f"{server.origin}/{PAGE}")
+    opened.click("#tl-wb-open")
+    opened.wait_for_selector("#tl-wb form[data-field=headline]")
+    yield opened
+    context.close()
+
+
+def reloads(page, action) -> None:
+    """Do `action` (a click that writes) and wait for the preview to reload the page."""
+    with page.expect_event("load", timeout=30_000):
+        action()
+    page.wait_for_selector("#tl-wb-said:not(:empty)")
+
+
+def select(page, line: int, text: str) -> None:
+    assert page.evaluate(SELECT, [f"line-{line}", text]), text
+    page.wait_for_selector("#tl-wb-toolbar:not([hidden])")
+
+
+def sidecar(project: Path) -> str:
+    return (project / SIDECAR).read_text(encoding="utf-8")
+
+
+def test_an_editor_annotates_a_draft_on_the_page(page, served: tuple[Server, Path], artifacts: Path) -> None:  # noqa: F811
+    _, project = served
+    page.screenshot(path=str(artifacts / "workbench-panel.png"))
+
+    # Metadata: the guessed headline confirmed as it stands.
+    reloads(page, lambda: page.click("form[data-field=headline] button[type=submit]"))
+    assert "\nheadline: Harbour board delays Varnholm vote\nheadline_by" in sidecar(project)
+
+    # Cite a passage for an existing event, found by searching.
+    select(page, 4, "postponed on Friday its vote on the Northwind Freight terminal lease")
+    page.screenshot(path=str(artifacts / "workbench-toolbar.png"))
+    page.click("#tl-wb-toolbar [data-do=cite]")
+    page.fill("#tl-wb input[name=search]", "announces terminal")
+    page.screenshot(path=str(artifacts / "workbench-cite.png"))
+    reloads(page, lambda: page.click("#tl-wb .tl-results button"))
+    assert "  - event: northwind-announces-terminal\n    quote: postponed on Friday its vote on the Northwind Freight " \
+           "terminal lease\n" in sidecar(project)
+    assert page.locator('#line-4 mark[data-event="northwind-announces-terminal"]').count() == 1
+
+    # A new event, its date shown as readers will see it while typing.
+    select(page, 6, "questions raised in March")
+    page.click("#tl-wb-toolbar [data-do=cite]")
+    form = page.locator("#tl-wb form[data-event=new]")
+    form.locator("input[name=title]").fill("Critics raise questions about the terminal")
+    form.locator("input[name=date]").fill("2024-03~")
+    page.wait_for_function("document.querySelector('#tl-wb form[data-event=new] .tl-date').textContent.includes('approx')")
+    assert form.locator(".tl-date").text_content() == "Readers see: March 2024 (approx.)"
+    form.locator("textarea[name=date_basis]").fill("'In March' in a report of July 2024.")
+    reloads(page, lambda: form.locator("button[type=submit]").click())
+    events = (project / f"content/events/{SLUG}.yaml").read_text(encoding="utf-8")
+    assert "- id: critics-raise-questions-about-the-terminal\n  date: \"2024-03~\"\n" in events
+    assert page.locator('#line-6 mark[data-event="critics-raise-questions-about-the-terminal"]').count() == 1
+
+    # A note, then a boilerplate line, which is undone.
+    select(page, 5, "until next week")
+    page.click("#tl-wb-toolbar [data-do=note]")
+    page.fill("#tl-wb textarea[name=text]", "No date was set.")
+    reloads(page, lambda: page.click("#tl-wb form button[type=submit]"))
+    assert "notes:\n  - passage: until next week\n    text: No date was set.\n" in sidecar(project)
+    before = sidecar(project)
+    select(page, 2, "Ada Lindqvist")
+    reloads(page, lambda: page.click("#tl-wb-toolbar [data-do=boilerplate]"))
+    assert '  - By Ada Lindqvist\n' in sidecar(project) and page.locator("#line-2").count() == 0
+    reloads(page, lambda: page.click("#tl-wb-undo"))
+    assert sidecar(project) == before and page.locator("#line-2").count() == 1
+
+    # A passage across two paragraphs cannot be a quote.
+    page.evaluate("""() => { const r = document.createRange();
+      r.setStart(document.getElementById('line-4').firstChild, 0); r.setEnd(document.getElementById('line-5'), 1);
+      getSelection().removeAllRanges(); getSelection().addRange(r); document.dispatchEvent(new MouseEvent('mouseup')); }""")
+    assert page.locator("#tl-wb-toolbar .tl-failed").text_content() == "A quote must lie within one paragraph of the source."
+    page.screenshot(path=str(artifacts / "workbench-after.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_names_become_entities_aliases_or_are_set_aside(page, served: tuple[Server, Path]) -> None:
+    server, project = served
+    post(server, "action", {"action": "remove", "target": "entity", "id": "olaf-brenner"})  # as if `new` had missed it
+    page.wait_for_event("load", timeout=30_000)
+    suggested = page.locator(".source-text .tl-suggest", has_text="Olaf Brenner")
+    suggested.wait_for()
+    assert suggested.count() == 1
+    suggested.click()
+    form = page.locator("#tl-wb form[data-entity=new]")
+    assert form.locator("input[name=name]").input_value() == "Olaf Brenner"
+    form.locator("textarea[name=description]").fill("Chair of the Varnholm harbour board.")
+    reloads(page, lambda: form.locator("button[type=submit]").click())
+    people = (project / "content/entities/people.yaml").read_text(encoding="utf-8")
+    assert people.endswith("\n- id: olaf-brenner\n  kind: person\n  name: Olaf Brenner\n"
+                           "  description: Chair of the Varnholm harbour board.\n")
+    assert page.locator("#line-5 a.mention", has_text="Olaf Brenner").count() == 1
+
+    page.click("#tl-wb form[data-entity=baltic-survey-group] .tl-quiet")  # the stub: "Not an entity"
+    page.wait_for_event("load", timeout=30_000)
+    assert "unlinked:\n  - Baltic Survey Group\n" in sidecar(project)
+
+    page.wait_for_selector("#tl-wb form[data-field=headline]")
+    select(page, 4, "harbour board")
+    page.click("#tl-wb-toolbar [data-do=name]")
+    page.fill("#tl-wb input[name=entity-search]", "port authority")
+    reloads(page, lambda: page.click("#tl-wb .tl-results button"))
+    organisations = (project / "content/entities/organisations.yaml").read_text(encoding="utf-8")
+    assert "inspects its quay.\n  aliases:\n    - harbour board\n" in organisations
+    assert page.errors == []
