@@ -7,6 +7,9 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 _SKIP = {"sup", "script", "style"}  # footnote markers are ours, not the source's
+# What the site adds inside the source's text (notes, the status after each evidence passage, [sic])
+# carries data-not-seed, the mark the workbench goes by to take a selection's text as the seed's.
+_NOT_SEED = "data-not-seed"
 
 
 class _Reader(HTMLParser):
@@ -28,7 +31,8 @@ class _Reader(HTMLParser):
             self.depth = 1
         if not self.depth:
             return
-        if not self.skip_at and (tag in _SKIP or "footnote" in (attrs.get("class") or "")):
+        ours = _NOT_SEED in attrs or "footnote" in (attrs.get("class") or "")
+        if not self.skip_at and (tag in _SKIP or ours):
             self.skip_at = self.depth
         elif tag in ("p", "h1", "h2", "h3", "li", "br"):
             self.text.append("\n")

@@ -1,5 +1,5 @@
 """The published site in real Chromium: timeline filters, search, quote highlighting, navigation,
-axe-core accessibility audit, no third-party requests, layout at 375 px, and screenshots.
+axe-core accessibility audit, no third-party requests, layout at 390 px, and screenshots.
 
 The site is the fixture investigation's (tests/fixture). Chromium is found through $CHROMIUM, or
 `chromium`, `chromium-browser`, `google-chrome` or `google-chrome-stable` on PATH, and driven by
@@ -31,7 +31,7 @@ SUBPATH = "varnholm"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-WIDTHS = {"desktop": 1280, "mobile": 375}
+WIDTHS = {"desktop": 1280, "mobile": 390}
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,21 @@ def test_timeline_filter_by_entity_and_status(page, site: Site) -> None:
     page.wait_for_function(f"document.querySelectorAll('.year li.event:not([hidden])').length === {total}")
 
 
+def test_on_a_phone_the_first_event_is_on_the_first_screen_and_a_landed_event_shows_its_date(browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site.base + "timeline/")
+    assert page.locator(".year li.event").first.bounding_box()["y"] < 844
+    ids = page.eval_on_selector_all(".year li.event", "els => els.map(e => e.id)")
+    for event in (ids[len(ids) // 2], ids[-2]):
+        page.goto(site.base + "timeline/#" + event)
+        page.wait_for_timeout(100)
+        bar = page.locator("nav.years").bounding_box()
+        date = page.locator(f"[id='{event}'] .event-date").bounding_box()
+        assert date["y"] >= bar["y"] + bar["height"] and date["y"] + date["height"] <= 844, event
+    context.close()
+
+
 def test_filter_state_survives_a_reload(page, site: Site) -> None:
     page.goto(site.base + "timeline/?status=denied")
     shown = visible_events(page)
@@ -214,24 +229,118 @@ def test_a_quote_link_lands_on_the_highlighted_quote(page, site: Site) -> None:
 
 # --- Search ----------------------------------------------------------------------------------
 
-def test_search_finds_the_person_and_lands_on_the_page(page, site: Site) -> None:
+def result_links(page) -> list[str]:
+    return page.eval_on_selector_all("#search-results li h2 a", "els => els.map(a => a.getAttribute('href'))")
+
+
+def test_search_lists_the_dossiers_naming_a_person_before_their_page(page, site: Site) -> None:
     page.goto(site.base + "search/")
-    page.fill("#search-q", site.query)
-    page.press("#search-q", "Enter")
-    first = page.locator("#search-results li h2 a").first
-    first.wait_for(timeout=10_000)
-    assert site.query.lower() in page.inner_text("#search-results").lower()
-    assert first.inner_text() == site.person_name
-    first.click()
+    page.fill("#search-q", site.query)  # results as you type: no Enter
+    page.locator("#search-results li").nth(1).wait_for(timeout=10_000)
+    links = result_links(page)
+    naming = sorted(p.stem for p in site.out.glob("dossiers/*.md")  # the dossiers whose words hold the name
+                    if site.query in p.read_text(encoding="utf-8").split("\n---\n", 1)[1])
+    person = next(i for i, href in enumerate(links) if href.endswith(site.person))
+    assert naming and sorted(h.split("/")[-2] for h in links[:person] if "/dossiers/" in h) == naming
+    assert all("/dossiers/" in h for h in links[:person])
+    page.locator("#search-results li h2 a").nth(person).click()
     page.wait_for_load_state()
     assert page.url == site.base + site.person
     assert page.inner_text("h1") == site.person_name
+
+
+def test_search_filters_by_kind(page, site: Site) -> None:
+    page.goto(site.base + "search/?q=" + site.query)
+    page.locator("#search-results li").first.wait_for(timeout=10_000)
+    page.check("input[name=kind][value=People]")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('among people')")
+    assert [h.split("/")[-3] for h in result_links(page)] == ["people"] * len(result_links(page))
+    assert "kind=People" in page.url
+
+
+def test_the_header_search_shows_results_as_you_type(page, site: Site) -> None:
+    page.goto(site.base + site.pages["dossier"])
+    page.fill("#header-q", site.query)
+    page.locator("#header-results li a").first.wait_for(timeout=10_000)
+    kinds = page.eval_on_selector_all("#header-results li .kicker", "els => els.map(e => e.textContent)")
+    assert kinds[0].startswith("Dossier") and "People" in kinds
+    page.press("#header-q", "Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.locator("#search-results li").first.wait_for(timeout=10_000)
 
 
 def test_search_from_the_address_bar(page, site: Site) -> None:
     page.goto(site.base + "search/?q=" + site.query)
     page.locator("#search-results li").first.wait_for(timeout=10_000)
     assert "found for" in page.inner_text("#search-status")
+
+
+# --- Reading a dossier ------------------------------------------------------------------------
+
+def test_a_keyboard_reader_crosses_a_dossier_in_few_tab_stops(page, site: Site) -> None:
+    """From the skip link to past the end of the dossier: at most one stop per name and per evidence passage, plus ten."""
+    page.goto(site.base + site.pages["dossier"])
+    names = page.eval_on_selector_all("#text a.mention", "els => new Set(els.map(a => a.getAttribute('href'))).size")
+    evidence = page.locator("#text mark.evidence").count()
+    assert names > 3 and evidence > 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    stops = 1
+    while page.evaluate("!!document.activeElement.closest('article.dossier, main')") or stops == 1:
+        page.keyboard.press("Tab")
+        stops += 1
+        assert stops <= names + evidence + 10, "too many tab stops before the end of the dossier"
+    assert page.evaluate("!!document.activeElement.closest('footer.site-footer')")
+
+
+def test_each_claim_says_its_status_in_words_at_the_passage(page, site: Site) -> None:
+    page.goto(site.base + site.pages["dossier"])
+    marked = dict(page.eval_on_selector_all(  # event -> status of its evidence passage
+        "#text mark.evidence", "els => els.map(m => [m.dataset.event, m.className.split(' ')[1]])"))
+    labels = dict(page.eval_on_selector_all(  # event -> the words shown after its passage
+        "#text mark.evidence + a.claim", "els => els.filter(a => a.getBoundingClientRect().width > 0)"
+        ".map(a => [a.getAttribute('href').split('#')[1], a.querySelector('b').innerText.trim().toLowerCase()])"))
+    assert any(status != "reported" for status in marked.values())
+    assert {event: labels.get(event) for event in marked} == marked
+    labels = [(status, None, None) for status in marked.values()]
+    key = page.inner_text(".key")
+    assert "How to read this dossier" in key and all(status in key.lower() for status, _, _ in labels)
+
+
+def test_notes_sit_in_the_margin_when_wide_and_below_their_paragraph_when_narrow(page, site: Site) -> None:
+    page.goto(site.base + site.pages["dossier"])
+    note = page.locator("aside.sidenote").first
+    ref = page.locator("sup.fn a").first
+    wide, text = note.bounding_box(), page.locator("#text p").first.bounding_box()
+    assert wide["x"] > text["x"] + text["width"], "beside the text"
+    assert abs(wide["y"] - ref.bounding_box()["y"]) < 200
+    page.set_viewport_size({"width": 390, "height": 844})
+    narrow, marker = note.bounding_box(), ref.bounding_box()
+    assert narrow["y"] > marker["y"] and narrow["x"] < 100, "below the paragraph"
+
+
+# --- Connections -----------------------------------------------------------------------------
+
+def test_connection_pictures_are_wide_and_legible_on_a_phone(browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("", site.person):
+        page.goto(site.base + path)
+        svg = page.locator(".connections-svg").first
+        assert svg.bounding_box()["width"] >= 300, path
+        smallest = svg.evaluate("s => Math.min(...[...s.querySelectorAll('text')].map(t => t.getBoundingClientRect().height))")
+        assert smallest >= 11, f"names {smallest:.1f} px high on {path or 'home'}"
+    context.close()
+
+
+def test_an_entity_page_lists_its_connections_with_their_events(page, site: Site) -> None:
+    page.goto(site.base + site.person)
+    assert page.locator("h2").all_inner_texts()[:2] == ["Timeline", "Connections"]
+    first = page.locator(".connection-list > li").first
+    events = first.locator("ul li")
+    assert events.count() >= 1 and first.locator(".status").count() == events.count()
+    assert first.locator("blockquote a").first.get_attribute("href").count("#ev-") == 1
 
 
 # --- Navigation ------------------------------------------------------------------------------
@@ -246,7 +355,7 @@ def test_links_navigate_from_home_to_a_dossier_to_an_entity(page, site: Site) ->
     name = mention.get_attribute("href").rstrip("/").rsplit("/", 1)[1]
     mention.click()
     assert page.url.rstrip("/").endswith(name)
-    node = page.locator(".network-svg a").nth(1)
+    node = page.locator(".connections-svg a").nth(1)
     target = node.evaluate("a => new URL(a.getAttribute('href'), location.href).href")
     name = node.locator("text").text_content()
     node.locator("text").click()
@@ -278,6 +387,17 @@ def test_no_request_leaves_the_site(browser, site: Site) -> None:
     assert [r for r in requests if not r.startswith(origin) and not r.startswith("data:")] == []
 
 
+def test_every_shared_page_has_its_preview_image_at_1200_by_630(page, site: Site) -> None:
+    for kind in ("dossier", "person", "place", "organisation", "timeline"):
+        page.goto(site.base + site.pages[kind])
+        image = page.get_attribute("meta[property='og:image']", "content")
+        local = site.base + image.removeprefix(f"https://example.github.io/{SUBPATH}/")
+        size = page.evaluate("async url => { const i = new Image(); i.src = url; await i.decode();"
+                             " return [i.naturalWidth, i.naturalHeight]; }", local)
+        assert size == [1200, 630], kind
+        assert page.get_attribute("meta[name='twitter:card']", "content") == "summary_large_image"
+
+
 # --- Accessibility, layout, screenshots ------------------------------------------------------
 
 def axe_violations(page) -> list[str]:
@@ -301,18 +421,18 @@ def test_axe_finds_no_violations_on_any_page_kind(browser, site: Site, scheme: s
     assert found == {}
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_screenshots_of_every_page_kind(browser, site: Site, artifacts: Path, width: int) -> None:
-    """Full-page screenshots (and, at 375 px, a check that nothing scrolls sideways)."""
-    folder = artifacts
-    context = browser.new_context(viewport={"width": width, "height": 900})
+def test_screenshots_of_every_page_kind(browser, site: Site, artifacts: Path, width: int, scheme: str) -> None:
+    """Full-page screenshots of every page kind, light and dark (and a check that nothing scrolls sideways)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     wide = {}
     for kind, path in site.pages.items():
         page.goto(site.base + path + ("?q=" + site.query if kind == "search" else ""))
         if kind == "search":
             page.locator("#search-results li").first.wait_for(timeout=10_000)
-        page.screenshot(path=str(folder / f"{kind}-{width}.png"), full_page=True)
+        page.screenshot(path=str(artifacts / f"{kind}-{width}-{scheme}.png"), full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth")
         if overflow > width:
             wide[kind] = overflow
@@ -320,16 +440,11 @@ def test_screenshots_of_every_page_kind(browser, site: Site, artifacts: Path, wi
     assert wide == {}, f"pages wider than the {width} px screen"
 
 
-def test_dark_and_print_screenshots(browser, site: Site, artifacts: Path) -> None:
-    folder = artifacts
-    context = browser.new_context(viewport={"width": 375, "height": 900}, color_scheme="dark")
+def test_print_screenshot(browser, site: Site, artifacts: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    for kind in ("dossier", "timeline", "person"):
-        page.goto(site.base + site.pages[kind])
-        page.screenshot(path=str(folder / f"{kind}-375-dark.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(media="print", color_scheme="light")
     page.goto(site.base + site.pages["dossier"])
     assert not page.is_visible("nav[aria-label=Site]")
-    page.screenshot(path=str(folder / "dossier-print.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "dossier-print.png"), full_page=True)
     context.close()

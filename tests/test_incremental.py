@@ -308,13 +308,13 @@ def test_a_new_version_of_the_generator_renders_everything(project: Path, tmp_pa
 CONTEXT_INPUTS = {
     "site": "site title", "free_pages": "free page title", "dossier": "sidecar outlet", "entity": "entity description",
     "entities": "entity kind", "body": "free page body", "annotated": "sidecar note", "named": "entity kind",
-    "content": "static file", "paths": "new seed", "base_url": "site base_url",
+    "content": "static file", "paths": "new seed", "base_url": "site base_url", "card": "sidecar outlet",
 }
 # Inputs that follow from the path and the site, both in every key: nothing can change them alone
 # (each path has one writer, and so one template: the writer's name is in the key all the same).
 DERIVED = {"root", "page", "entity_kind"}
 # Not keyed by their context: made from everything, keyed by every input's hash (keys.py).
-WHOLE = {"views", "parts", "export", "columns"}
+WHOLE = {"views", "parts", "export", "columns", "part"}
 OTHER_INPUTS = {"templates": "template", "everything": "event title"}
 
 

@@ -13,9 +13,9 @@ import pytest
 from tests.conftest import EVENTS, SEED, scratch_files, search_records, sidecar, write_project
 from threadline.crossref import CrossRef
 from threadline.dates import parse_date
-from threadline.graph import ego_network, svg, whole_network
+from threadline.graph import connections, ego_network, fan_svg, overview, overview_svg, svg, whole_network
 from threadline.pipeline import build
-from threadline.views import EntityRef, precision
+from threadline.views import EntityRef, EventView, precision
 
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 YEAR_EVENT = """\
@@ -123,13 +123,33 @@ def test_ego_network_puts_the_entity_in_the_middle_with_its_strongest_links() ->
     assert ego_network(CrossRef(), refs, "e04") is None
 
 
-def test_home_and_entity_pages_carry_the_network_and_its_table(site: Path) -> None:
+def test_home_and_entity_pages_carry_the_connections_and_the_co_mention_table(site: Path) -> None:
     home = html(site, "index.html")
-    assert '<svg class="network-svg"' in home and 'href="people/elon-musk/"' in home
-    assert "<summary>The same as a table</summary>" in home
+    assert '<svg class="connections-svg"' in home and 'href="people/elon-musk/"' in home
+    assert "<summary>Names that appear in the same dossiers (co-mentions)</summary>" in home
     entity = html(site, "people/vladimir-putin/index.html")
-    assert 'class="node kind-person center"' in entity and 'href="../../people/elon-musk/"' in entity
+    assert '<h2 id="h-connections">Connections</h2>' in entity and 'href="../../people/elon-musk/"' in entity
     assert re.search(r'<tr><th scope="row"><a href="\.\./\.\./people/elon-musk/">Elon Musk</a></th><td>1</td></tr>', entity)
+
+
+def event_view(ident: str, status: str, refs: list[EntityRef]) -> EventView:
+    return EventView(ident, "2024", "2024", 2024, f"Event {ident}", status, refs, "", "", [])
+
+
+def test_entities_in_one_event_are_connected_by_it_strongest_first_and_escaped() -> None:
+    _, refs = fake_xref(5)
+    a, b, c, d, _ = refs.values()
+    events = [event_view("one", "alleged", [a, b, c]), event_view("two", "denied", [a, b]), event_view("three", "reported", [d])]
+    linked = connections(events)
+    assert [(x.ref.id, [e.id for e in x.events]) for x in linked["e00"]] == [("e01", ["one", "two"]), ("e02", ["one"])]
+    assert "e03" not in linked  # in an event alone: connected to no one
+    view = overview(linked, refs)
+    assert [r.id for r in view.nodes] == ["e00", "e01", "e02"]
+    assert [(x.id, y.ref.id, len(y.events)) for x, y in view.links] == [("e00", "e01", 2), ("e00", "e02", 1), ("e01", "e02", 1)]
+    for drawn in (overview_svg(view, "../", "Label <i>"), fan_svg(a, linked["e00"], "../", "Label <i>")):
+        tree = ET.fromstring(str(drawn))
+        assert "<b>" not in drawn and "Name 1 <b> & “Co”" in "".join(tree.itertext())
+        assert tree.get("aria-label") == "Label <i>"
 
 
 # --- Search, metadata, weight ----------------------------------------------------------------
@@ -183,7 +203,8 @@ def test_every_page_has_canonical_and_social_metadata(site: Path) -> None:
         url = "https://example.github.io/scratch/" + path.removesuffix("index.html")
         assert f'<link rel="canonical" href="{url}">' in page
         assert f'<meta property="og:url" content="{url}">' in page
-        assert '<meta name="twitter:card" content="summary">' in page and 'rel="icon"' in page
+        card = "summary" if path == "index.html" else "summary_large_image"  # home has no preview image
+        assert f'<meta name="twitter:card" content="{card}">' in page and 'rel="icon"' in page
     assert "canonical" not in html(site, "404.html")
     feed = ET.fromstring(html(site, "feed.xml"))
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed" and len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 1
@@ -206,3 +227,128 @@ def test_a_dossier_page_and_its_css_weigh_under_50_kb(fixture_site: Path) -> Non
         assert sheets == ["assets/style.css"]
         weight = page.stat().st_size + sum((fixture_site / s).stat().st_size for s in sheets)
         assert weight < 50_000, f"{page.parent.name}: {weight} bytes of HTML and CSS"
+
+
+# --- Timeline at any size ----------------------------------------------------------------------
+
+def test_a_long_timeline_is_a_page_per_year_and_every_link_lands_on_its_event(tmp_path: Path, monkeypatch) -> None:
+    from tests.conftest import fixture_project
+    from threadline.links import crawl
+
+    monkeypatch.setattr("threadline.views.TIMELINE_PAGE_EVENTS", 2)
+    out = tmp_path / "out"
+    build(fixture_project(tmp_path / "p"), out, "https://example.github.io/varnholm/")
+    events = json.loads((out / "data/events.json").read_text(encoding="utf-8"))
+    pages = sorted(p.parent.relative_to(out).as_posix() for p in out.glob("timeline/*/index.html"))
+    years = Counter(str(parse_date(e["date"]).year) for e in events)
+    expected = sorted(f"timeline/{y}" if n == 1 else f"timeline/{y}-{n}"
+                      for y, k in years.items() for n in range(1, (k + 1) // 2 + 1))
+    assert pages == expected
+    held = [re.findall(r'<li class="event [^"]*" id="([^"]+)"', (out / p / "index.html").read_text(encoding="utf-8"))
+            for p in pages]
+    assert all(0 < len(ids) <= 2 for ids in held) and sorted(i for ids in held for i in ids) == sorted(e["id"] for e in events)
+    index = (out / "timeline/index.html").read_text(encoding="utf-8")
+    assert '<li class="event' not in index and all(f'href="../{p}/"' in index for p in pages)
+    dossier = (out / "dossiers/northwind-terminal-announced/index.html").read_text(encoding="utf-8")
+    assert 'href="../../timeline/2019/#northwind-proposes-site"' in dossier
+    assert crawl(out, "https://example.github.io/varnholm/") == []
+
+
+def test_a_short_timeline_stays_one_page(site: Path) -> None:
+    assert not list(site.glob("timeline/*/index.html"))
+    assert '<li class="event' in html(site, "timeline/index.html")
+
+
+# --- Editors' notes ----------------------------------------------------------------------------
+
+def test_a_note_on_the_headline_opens_the_body_where_its_number_leads(tmp_path: Path) -> None:
+    noted = sidecar("a.txt", SEED).replace("notes:\n", "notes:\n  - passage: meets Putin\n    text: As the headline says.\n")
+    root = write_project(tmp_path / "p", scratch_files(**{"content/dossiers/example-report.yaml": noted}))
+    build(root, tmp_path / "out")
+    page = html(tmp_path / "out", "dossiers/example-report/index.html")
+    assert '<a id="note-ref-1" href="#note-1" role="doc-noteref"' in page.split('<div class="dossier-text')[0]
+    body = page.split('<div class="dossier-text source-text" id="text">\n')[1]
+    assert body.startswith('<aside class="sidenote" id="note-1" role="doc-footnote" data-not-seed>'
+                           '<span class="sidenote-n">1</span> <span class="label">Editor’s note</span>'
+                           ' As the headline says.</aside>\n'
+                           '<p id="line-3">')
+    assert body.count('<aside class="sidenote"') == 2
+
+
+# --- [sic] and revision dates ----------------------------------------------------------------
+
+def test_a_sic_passage_is_marked_and_the_seed_text_unchanged(tmp_path: Path) -> None:
+    files = scratch_files(**{"content/dossiers/example-report.yaml": sidecar("a.txt", SEED, """\
+        updated: 2024-07-02
+        sic:
+          - passage: Mars
+            means: the planet
+        """)})
+    root = write_project(tmp_path / "p", files)
+    build(root, tmp_path / "out")
+    page = html(tmp_path / "out", "dossiers/example-report/index.html")
+    assert ('<span class="sic" id="sic-1">Mars</span><span class="sic-mark" data-not-seed>[sic'
+            '<span class="visually-hidden">: so in the source, for “the planet”</span>]</span>') in page
+    assert 'Annotation updated <time datetime="2024-07-02">2 July 2024</time>' in page
+    markdown = (tmp_path / "out/dossiers/example-report.md").read_text(encoding="utf-8")
+    assert "asked \\\\[Musk\\\\](" not in markdown and "sic" not in markdown.split("\n---\n", 1)[1]
+
+
+def test_a_sic_passage_not_in_the_seed_is_an_error_at_its_line(tmp_path: Path, capsys) -> None:
+    from threadline.cli import main
+
+    files = scratch_files(**{"content/dossiers/example-report.yaml": sidecar("a.txt", SEED, "sic:\n  - passage: Venus\n")})
+    root = write_project(tmp_path / "p", files)
+    assert main(["check", "--project", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/dossiers/example-report.yaml:22:5: passage not found in seed 'a.txt': 'Venus'"
+        " (copy it from the seed exactly, curly quotes and apostrophes included)")
+
+
+# --- Preview images ----------------------------------------------------------------------------
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_every_dossier_entity_and_timeline_page_has_its_1200_by_630_preview(fixture_site: Path) -> None:
+    base = "https://example.github.io/varnholm/"
+    pages = [*sorted(fixture_site.glob("*/*/index.html")), fixture_site / "timeline/index.html"]
+    carded = [p for p in pages if p.parent.parent.name in ("dossiers", "people", "organisations", "places", "products")
+              or p.parent.name == "timeline"]
+    assert len(carded) > 10
+    for path in carded:
+        image = re.search(r'<meta property="og:image" content="([^"]+)">', path.read_text(encoding="utf-8"))[1]
+        assert image.startswith(base + "og/"), path
+        assert png_size((fixture_site / image.removeprefix(base)).read_bytes()) == (1200, 630)
+    assert 'property="og:image"' not in html(fixture_site, "about/index.html")
+
+
+def test_a_card_escapes_what_it_says_and_wraps_a_long_title() -> None:
+    from threadline.cards import Card, card_svg
+
+    svg = card_svg(Card("Dossier · <b>", "A <script> & “quote” " * 6, "3 events", "Site & Co"))
+    tree = ET.fromstring(svg)
+    text = "".join(tree.itertext())
+    assert "<script>" in text and "Site & Co" in text and "DOSSIER · <B>" in text
+    assert len(tree.findall(".//{http://www.w3.org/2000/svg}tspan")) == 3 and text.count("…") == 1
+
+
+def test_preview_images_can_be_turned_off(tmp_path: Path) -> None:
+    files = scratch_files()
+    files["site.yaml"] = files["site.yaml"] + "preview_images: false\n"
+    root = write_project(tmp_path / "p", files)
+    build(root, tmp_path / "out")
+    assert not (tmp_path / "out/og").exists()
+    assert 'property="og:image"' not in html(tmp_path / "out", "dossiers/example-report/index.html")
+
+
+@pytest.mark.parametrize(("edtf", "expected"), [
+    ("2021-05-21", "2021-05-21"), ("2021-05-21?", "2021-05-21"), ("2023-12~", "2023-12"), ("2021%", "2021"),
+    ("2023-21", "2023"), ("2022-41", "2022"), ("2022-07/2024", None), ("../2024", None), ("2022-07/..", None),
+])
+def test_datetime_values_are_valid_html_dates_the_uncertainty_said_in_words(edtf: str, expected: str | None) -> None:
+    from threadline.views import html_datetime
+
+    assert html_datetime(edtf) == expected

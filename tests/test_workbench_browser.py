@@ -18,8 +18,12 @@ from tests.test_workbench_api import PAGE, SIDECAR, SLUG, drafted_project, post
 
 pytestmark = pytest.mark.browser
 
+# Selects `text` in the element `id` as a mouse does, skipping what the site adds to the source's text
+# (note marks, status labels, [sic] marks: the workbench's NOT_SEED), then lets go of the button.
 SELECT = """([id, text]) => {
-  const p = document.getElementById(id), walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  const p = document.getElementById(id), skip = "sup, .ev-link, .tl-suggest-badge, [data-not-seed]";
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, {acceptNode: n =>
+    n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
   const nodes = []; let all = "";
   while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
   const at = all.indexOf(text), end = at + text.length, range = document.createRange();

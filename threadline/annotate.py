@@ -12,14 +12,14 @@ from .model import Citation, Dossier, Entity
 
 _WORD = re.compile(r"\w+")
 # Outer to inner when two spans cover the same text: links must be innermost.
-NESTING = {"note": 0, "evidence": 1, "speech": 2, "mention": 3}
+NESTING = {"note": 0, "sic": 0, "evidence": 1, "speech": 2, "mention": 3}
 
 
 @dataclass(frozen=True)
 class Span:
     start: int
     end: int
-    kind: str  # mention | evidence | speech | note
+    kind: str  # mention | evidence | speech | note | sic
     target: str  # entity id, event id, speaker id or note number
     anchor: str  # the element id readers can link to
 
@@ -165,9 +165,10 @@ def _locate_all(dossier: Dossier, blocks: list[Block], problems: Problems) -> No
     wanted = [("evidence", c.event, anchor, c.quote, c.where) for c, anchor in evidence_anchors(dossier)]
     wanted += [("speech", q.speaker, f"q-{n}", q.text, q.where) for n, q in enumerate(dossier.quotes, 1)]
     wanted += [("note", str(n), f"note-ref-{n}", note.passage, note.where) for n, note in enumerate(dossier.notes, 1)]
+    wanted += [("sic", str(n), f"sic-{n}", sic.passage, sic.where) for n, sic in enumerate(dossier.sics, 1)]
     for kind, target, anchor, text, where in wanted:
         if not _locate(blocks, Span(0, 0, kind, target, anchor), text.strip()):
-            what = "passage" if kind == "note" else "quote"
+            what = "passage" if kind in ("note", "sic") else "quote"
             problems.add(where, f"{what} not found in seed {dossier.seed!r}: {short(text)!r}",
                          closest_hint(text, [b.text for b in blocks], [b.line for b in blocks]))
 

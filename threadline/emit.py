@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .annotate import Annotated, Block, Span
-from .model import Dossier, Entity, Event
+from .model import Dossier, Entity, Event, Sic
 from .prose import safe_url
 from .urls import url
 
@@ -82,17 +82,48 @@ class Links:
     `entities` need a `kind` (an Entity, or the EntityRef of a view); `events` a `status` and a `title`.
     """
 
-    def __init__(self, root: str, entities: dict[str, Entity | EntityRef], events: dict[str, Event | EventView]):
-        self.root, self.entities, self.events = root, entities, events
+    def __init__(self, root: str, entities: dict[str, Entity | EntityRef], events: dict[str, Event | EventView],
+                 event_urls: dict[str, str] | None = None, sics: tuple[Sic, ...] = ()):
+        self.root, self.entities, self.events, self.sics = root, entities, events, sics
+        self.event_urls = event_urls or {}  # where the timeline is split, the page of each event
 
     def entity(self, entity_id: str) -> str:
         return self.root + url("entity", kind=self.entities[entity_id].kind, id=entity_id)
 
     def event(self, event_id: str) -> str:
-        return f"{self.root}{url('timeline')}#{event_id}"
+        return self.root + self.event_urls.get(event_id, f"{url('timeline')}#{event_id}")
 
 
 # --- HTML -----------------------------------------------------------------------------------
+
+class Reading:
+    """How the HTML text links names: a visible link at a name's first mention in a section, a quiet
+    one after it, and only the first mention in the whole text a tab stop (the rest take a click).
+
+    A keyboard reader then crosses a dossier in one stop per name, not one per mention.
+    The headline's names (`quiet`) are all quiet: the body links them.
+    """
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.section: set[str] = set()
+        self.linked: set[str] = set()
+        self.kept: dict[str, str] = {}  # anchor -> attributes, for a mention reopened across a crossing span
+
+    def new_section(self) -> None:
+        self.section = set()
+
+    def attributes(self, span: Span) -> str:
+        if span.anchor not in self.kept:
+            shown = not self.quiet and span.target not in self.section
+            stop = not self.quiet and span.target not in self.linked
+            self.section.add(span.target)
+            if stop:
+                self.linked.add(span.target)
+            classes = 'class="mention"' if shown else 'class="mention quiet"'
+            self.kept[span.anchor] = classes + ("" if stop else ' tabindex="-1"')
+        return self.kept[span.anchor]
+
 
 def _written(block: Block, links: Links, text: Callable, opening: Callable, closing: Callable) -> str:
     """The block in one output language: `text`, `opening` and `closing` write each step of the walk."""
@@ -107,20 +138,24 @@ def _written(block: Block, links: Links, text: Callable, opening: Callable, clos
     return "".join(out)
 
 
-def html_block(block: Block, links: Links) -> str:
+def html_block(block: Block, links: Links, reading: Reading | None = None) -> str:
     """One block as HTML; the caller wraps it in its element."""
-    return _written(block, links, lambda text, _: escape(text, quote=False), _html_open, _html_close)
+    reading = reading or Reading()
+    return _written(block, links, lambda text, _: escape(text, quote=False),
+                    lambda span, first, links: _html_open(span, first, links, reading), _html_close)
 
 
-def _html_open(span: Span, first: bool, links: Links) -> str:
+def _html_open(span: Span, first: bool, links: Links, reading: Reading) -> str:
     ident = f' id="{span.anchor}"' if first and span.kind != "note" else ""
     if span.kind == "mention":
-        return f'<a class="mention"{ident} href="{escape(links.entity(span.target))}">'
+        return f'<a {reading.attributes(span)}{ident} href="{escape(links.entity(span.target))}">'
     if span.kind == "evidence":
         status = links.events[span.target].status
         return f'<mark class="evidence {status}"{ident} data-event="{span.target}">'
     if span.kind == "speech":
         return f'<span class="speech"{ident} data-speaker="{span.target}">'
+    if span.kind == "sic":
+        return f'<span class="sic"{ident}>'
     return '<span class="noted">'
 
 
@@ -128,32 +163,58 @@ def _html_close(span: Span, last: bool, links: Links) -> str:
     tag = {"mention": "</a>", "evidence": "</mark>"}.get(span.kind, "</span>")
     if last and span.kind == "note":
         n = span.target
-        marker = f'<a id="{span.anchor}" href="#note-{n}" role="doc-noteref">{n}</a>'
+        marker = f'<a id="{span.anchor}" href="#note-{n}" role="doc-noteref" aria-label="Editor’s note {n}">{n}</a>'
         return f'{tag}<sup class="fn">{marker}</sup>'
     if last and span.kind == "evidence":
-        event = links.events[span.target]
-        label = escape(f"On the timeline: {event.title}")
-        return f'{tag}<a class="ev-link" href="{escape(links.event(span.target))}" aria-label="{label}" title="{label}"></a>'
+        return tag + claim_label(links.events[span.target], links.event(span.target))
+    if last and span.kind == "sic":
+        return tag + sic_mark(links.sics[int(span.target) - 1].means if links.sics else "")
     return tag
 
 
-def article_html(doc: Annotated, links: Links) -> str:
-    """The dossier's body (everything but the headline line) as HTML."""
-    parts = []
+def sic_mark(means: str) -> str:
+    """[sic] after the source's own error, which stays as written; what it means, when the editors say so."""
+    said = f", for “{escape(means, quote=False)}”" if means else ""
+    return f'<span class="sic-mark" data-not-seed>[sic<span class="visually-hidden">: so in the source{said}</span>]</span>'
+
+
+def claim_label(event: Event, href: str) -> str:
+    """The claim's status as a word after its passage, linked to the event on the timeline."""
+    status = escape(event.status)
+    return (f'<a class="ev-link claim claim-{status}" href="{escape(href)}" data-not-seed>'
+            f'<span class="visually-hidden">Evidence that {escape(event.title, quote=False)}: </span><b>{status}</b>'
+            '<span class="visually-hidden"> (on the timeline)</span></a>')
+
+
+def article_html(doc: Annotated, links: Links, notes: Sequence[str] = ()) -> str:
+    """The dossier's body (everything but the headline line) as HTML, each note after its paragraph.
+
+    `notes` are the editors' notes as HTML, in order; the stylesheet sets them in the margin
+    beside their paragraph on a wide screen, below it on a narrow one. The headline's notes
+    (the headline is written in the page's header) open the body.
+    """
+    parts, reading = [], Reading()
     for block in doc.blocks:
-        inner = html_block(block, links)
         if block.kind == "heading":
-            parts.append(f'<h2 id="line-{block.line}">{inner}</h2>')
+            reading.new_section()
+            parts.append(f'<h2 id="line-{block.line}">{html_block(block, links, reading)}</h2>')
         elif block.kind == "para":
-            parts.append(f'<p id="line-{block.line}">{inner}</p>')
+            parts.append(f'<p id="line-{block.line}">{html_block(block, links, reading)}</p>')
+        parts += [_sidenote(int(span.target), notes) for span in block.spans
+                  if span.kind == "note" and int(span.target) <= len(notes)]
     return "\n".join(parts)
 
 
+def _sidenote(n: int, notes: Sequence[str]) -> str:
+    return (f'<aside class="sidenote" id="note-{n}" role="doc-footnote" data-not-seed>'
+            f'<span class="sidenote-n">{n}</span> <span class="label">Editor’s note</span> {notes[n - 1]}</aside>')
+
+
 def title_html(doc: Annotated, links: Links) -> str | None:
-    """The headline line of the seed, annotated; None when the editors wrote the headline."""
+    """The headline line of the seed, annotated (its names quiet); None when the editors wrote the headline."""
     for block in doc.blocks:
         if block.kind == "title":
-            return html_block(block, links)
+            return html_block(block, links, Reading(quiet=True))
     return None
 
 
@@ -188,6 +249,8 @@ def md_block(block: Block, links: Links) -> str:
 
 
 def _md_open(span: Span, first: bool, links: Links) -> str:
+    if span.kind == "sic":  # the Markdown dossier is the seed's text: no marks of ours in it
+        return ""
     if span.kind == "mention":
         return "["
     if span.kind == "evidence":
@@ -206,6 +269,8 @@ def _md_close(span: Span, last: bool, links: Links) -> str:
         return "</mark>"
     if span.kind == "speech":
         return "</span>"
+    if span.kind == "sic":
+        return ""
     return f"[^{span.target}]" if last else ""
 
 

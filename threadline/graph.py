@@ -1,4 +1,5 @@
-"""The relationship picture: entities named together in the same dossiers, as a static SVG.
+"""The relationship pictures, as static SVG: entities connected by the events they take part in
+(the overview and each entity's connections), and entities named together in the same dossiers.
 
 Computed at build time, so a reader needs no JavaScript to see it. The layout is circular and
 fully deterministic (sorted input, no randomness), and the number of nodes is capped, so the
@@ -19,10 +20,12 @@ from .model import KINDS
 
 if TYPE_CHECKING:  # views builds the networks, so graph must not import it at run time
     from .crossref import CrossRef
-    from .views import EntityRef
+    from .views import EntityRef, EventView
 
 WHOLE_LIMIT = 40  # nodes in the whole network: the most widely named entities
 EGO_LIMIT = 14  # neighbours around one entity
+OVERVIEW_NODES = 8  # the key entities of the overview
+OVERVIEW_LINKS = 10  # the strongest connections among them
 KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
@@ -170,3 +173,96 @@ def _radial_label(node: Node, r: float) -> str:
 
 def _dossiers(n: int) -> str:
     return f"{n} dossier{'s' if n != 1 else ''}"
+
+
+# --- Connections: entities that take part in the same event ----------------------------------
+
+@dataclass(frozen=True)
+class Connection:
+    """Another entity and the events both take part in (in date order): what connects them."""
+
+    ref: EntityRef
+    events: tuple[EventView, ...]
+
+
+def connections(events: list[EventView]) -> dict[str, list[Connection]]:
+    """Per entity id, the entities connected to it by an event, most events first."""
+    shared: dict[str, dict[str, list[EventView]]] = {}
+    refs: dict[str, EntityRef] = {}
+    for event in events:
+        for a in event.entities:
+            refs[a.id] = a
+            for b in event.entities:
+                if b.id != a.id:
+                    shared.setdefault(a.id, {}).setdefault(b.id, []).append(event)
+    return {a: sorted((Connection(refs[b], tuple(evs)) for b, evs in others.items()),
+                      key=lambda c: (-len(c.events), c.ref.name, c.ref.id))
+            for a, others in shared.items()}
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The key entities (most connected first) and the strongest connections among them."""
+
+    nodes: list[EntityRef]
+    links: list[tuple[EntityRef, Connection]]  # strongest first
+
+
+def overview(linked: dict[str, list[Connection]], refs: dict[str, EntityRef], most: int = OVERVIEW_NODES,
+             strongest: int = OVERVIEW_LINKS) -> Overview:
+    """The `most` entities with the most connecting events, and up to `strongest` links among them."""
+    weight = {i: sum(len(c.events) for c in cs) for i, cs in linked.items()}
+    chosen = sorted(weight, key=lambda i: (-weight[i], refs[i].name, i))[:most]
+    keep = set(chosen)
+    pairs = [(refs[a], c) for a in chosen for c in linked[a] if c.ref.id in keep and a < c.ref.id]
+    pairs.sort(key=lambda p: (-len(p[1].events), p[0].name, p[1].ref.name))
+    return Overview([refs[i] for i in chosen], pairs[:strongest])
+
+
+ROW, LABEL, FONT = 56, 330, 22  # viewBox units: at 390 px the drawing is ~0.65 scale, the names ~14 px
+
+
+def overview_svg(view: Overview, root: str, label: str) -> Markup:
+    """An arc diagram: the names in a column, one arc per connection, thicker for more events."""
+    y = {ref.id: 36 + k * ROW for k, ref in enumerate(view.nodes)}
+    top = max((len(c.events) for _, c in view.links), default=1)
+    span = max((abs(y[a.id] - y[c.ref.id]) for a, c in view.links), default=ROW)
+    width, height = LABEL + 24 + span // 2 + 12, 36 + len(view.nodes) * ROW - ROW // 2
+    parts = [f'<svg class="connections-svg" viewBox="0 0 {width} {height}" role="group" aria-label="{escape(label)}" '
+             'xmlns="http://www.w3.org/2000/svg">']
+    for a, c in view.links:
+        y1, y2 = sorted((y[a.id], y[c.ref.id]))
+        stroke = 2 + 6 * (len(c.events) - 1) / max(top - 1, 1)
+        parts.append(f'<path class="arc" d="M {LABEL + 12} {y1} A {(y2 - y1) / 2} {(y2 - y1) / 2} 0 0 1 {LABEL + 12} {y2}" '
+                     f'stroke-width="{stroke:.1f}"><title>{escape(a.name)} and {escape(c.ref.name)}: '
+                     f"{_events(len(c.events))}</title></path>")
+    for ref in view.nodes:
+        parts.append(f'<a href="{escape(root + ref.url)}" class="node kind-{escape(ref.kind)}">'
+                     f'<circle cx="{LABEL + 12}" cy="{y[ref.id]}" r="8"/>'
+                     f'<text x="{LABEL}" y="{y[ref.id]}" dy="0.35em" text-anchor="end">{escape(ref.name)}</text></a>')
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def fan_svg(center: EntityRef, linked: list[Connection], root: str, label: str, most: int = EGO_LIMIT) -> Markup:
+    """One entity on the left, the entities it is connected to in a column on the right, a line to each."""
+    shown = linked[:most]
+    height = max(2, len(shown)) * 44 + 20
+    top = max((len(c.events) for c in shown), default=1)
+    parts = [f'<svg class="connections-svg fan" viewBox="0 0 560 {height}" role="group" aria-label="{escape(label)}" '
+             'xmlns="http://www.w3.org/2000/svg">']
+    mid = height / 2
+    for k, c in enumerate(shown):
+        y = 32 + k * 44
+        stroke = 2 + 5 * (len(c.events) - 1) / max(top - 1, 1)
+        parts.append(f'<line class="arc" x1="24" y1="{mid}" x2="250" y2="{y}" stroke-width="{stroke:.1f}">'
+                     f"<title>{escape(center.name)} and {escape(c.ref.name)}: {_events(len(c.events))}</title></line>")
+        parts.append(f'<a href="{escape(root + c.ref.url)}" class="node kind-{escape(c.ref.kind)}">'
+                     f'<circle cx="250" cy="{y}" r="7"/><text x="264" y="{y}" dy="0.35em">{escape(c.ref.name)}</text></a>')
+    parts.append(f'<g class="node center kind-{escape(center.kind)}"><circle cx="24" cy="{mid}" r="11"/></g>')
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def _events(n: int) -> str:
+    return f"{n} event{'s' if n != 1 else ''} in common"

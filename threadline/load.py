@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from .cache import FileCache
 from .dates import UNDATED, DateError, parse_date
 from .errors import Problems, Where, relpath
 from .inputs import decode, listed, read_input
-from .model import KINDS, Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Site
+from .model import KINDS, Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Sic, Site
 from .modes import Mode
 from .schema import validate
 from .search import BUNDLE
@@ -193,9 +194,10 @@ def load_dossier(path: Path, root: Path, problems: Problems, cache: FileCache | 
     text = cache.get((path, seed), lambda found: read_seed(root, data, where, found), problems)
     # `published: TODO` is a draft's, reported as such: the preview shows the draft as undated.
     published = UNDATED if is_marker(data["published"]) else _date(data, "published", where, problems)
-    if text is None or published is None:
+    updated = _date(data, "updated", where, problems) if "updated" in data else None
+    if text is None or published is None or ("updated" in data and updated is None):
         return None
-    return _dossier(path.stem, where, data, text, published)
+    return replace(_dossier(path.stem, where, data, text, published), updated=updated)
 
 
 def _dossier(slug: str, where: Where, data: YMap, text: str, published) -> Dossier:
@@ -221,6 +223,7 @@ def _dossier(slug: str, where: Where, data: YMap, text: str, published) -> Dossi
                         for item, w in items("events")),
         unlinked=tuple(data.get("unlinked", [])),
         where=where,
+        sics=tuple(Sic(item["passage"], item.get("means", ""), at(item, "passage")) for item, w in items("sic")),
     )
 
 

@@ -28,6 +28,7 @@ class Site:
     publisher: str = ""
     license: str = ""
     date_style: str = "day-month-year"
+    preview_images: bool = True  # a 1200×630 card per dossier, entity and timeline page (cards.py)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Sic:
+    """A passage the source got wrong, kept as written and marked [sic]: what it means, if the editors say."""
+
+    passage: str
+    means: str
+    where: Where  # of the passage
+
+
+@dataclass(frozen=True)
 class Boilerplate:
     """A seed line (or, with `prefix`, the start of one) that is not the article."""
 
@@ -125,6 +135,8 @@ class Dossier:
     citations: tuple[Citation, ...]
     unlinked: tuple[str, ...]  # capitalised phrases that are deliberately not entities
     where: Where
+    sics: tuple[Sic, ...] = ()  # the source's own errors, marked [sic] where they stand
+    updated: FuzzyDate | None = None  # when the editors last revised the annotation, if they say
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from .cards import Card, card_png
 from .exports import EXPORTS, DataPage
 from .files import feed_xml, sitemap_xml, static_files
 from .model import KIND_TITLES, KINDS, Project
@@ -23,7 +24,7 @@ from .prose import Prose
 from .render import DossierPage, Output, Template, markdown_dossier, named
 from .tables import COLUMNS
 from .urls import absolute, base_path, root_prefix, save_as, url_of
-from .views import PageMeta, Views
+from .views import CARDED, PageMeta, Views, preview_cards
 from .write import refuse_bad_paths
 
 Writer = Callable[[Mapping[str, Any]], bytes]
@@ -67,8 +68,9 @@ def make_plan(parts: Parts) -> list[Entry]:
     Two entries that would write one path, or a name too long to save, stop the build here,
     before anything is rendered.
     """
-    entries = [*overview_pages(parts), *kind_pages(parts), *free_pages(parts), *dossier_pages(parts),
-               *entity_pages(parts), *markdown_dossiers(parts), *data_entries(parts), *static_entries(parts)]
+    entries = [*overview_pages(parts), *timeline_parts(parts), *kind_pages(parts), *free_pages(parts),
+               *dossier_pages(parts), *entity_pages(parts), *markdown_dossiers(parts), *data_entries(parts),
+               *preview_images(parts), *static_entries(parts)]
     entries.append(sitemap_entry(parts, entries))
     refuse_bad_paths(entries)
     return entries
@@ -80,7 +82,9 @@ def page(parts: Parts, template: str, path: str, title: str, kind: str, writer: 
     site = parts.project.site
     # GitHub Pages serves 404.html at any depth, so its links must be absolute.
     root = base_path(site.base_url) if kind == "not_found" else root_prefix(path)
-    meta = PageMeta(title, path, url_of(path), absolute(site.base_url, url_of(path)), site.description, kind)
+    image = absolute(site.base_url, save_as("card", page=url_of(path).rstrip("/"))) \
+        if kind in CARDED and site.preview_images else ""
+    meta = PageMeta(title, path, url_of(path), absolute(site.base_url, url_of(path)), site.description, kind, image)
     variables = dict(site=site, root=root, page=meta, free_pages=parts.free_pages, **context)
     return Entry(path, f"{kind} page {title!r}", writer or Template(parts.env, template), variables, everything, needs)
 
@@ -95,12 +99,22 @@ def overview_pages(parts: Parts) -> Iterator[Entry]:
     """Timeline, home, dossier list (they list everything, so get all the views), search, data, 404."""
     for name in ("timeline", "home", "dossiers", "search", "data", "not_found"):
         title = TITLES.get(name, parts.project.site.title)
-        if name in ("home", "dossiers", "timeline"):
+        if name == "timeline":  # the whole timeline, or with timeline_parts the index of its pages
+            yield page(parts, OVERVIEWS[name], save_as(name), title, name, everything=True, views=parts.views,
+                       part=None)
+        elif name in ("home", "dossiers"):
             yield page(parts, OVERVIEWS[name], save_as(name), title, name, everything=True, views=parts.views)
         elif name == "data":
             yield data_page(parts, title)
         else:
             yield page(parts, OVERVIEWS[name], save_as(name), title, name)
+
+
+def timeline_parts(parts: Parts) -> Iterator[Entry]:
+    """A page per year of a timeline too long for one (views.timeline_parts): each lists the years, so all the views."""
+    for part in parts.views.timeline_parts:
+        yield page(parts, OVERVIEWS["timeline"], save_as("timeline_part", part=part.key), f"Timeline: {part.label}",
+                   "timeline", everything=True, views=parts.views, part=part)
 
 
 def data_page(parts: Parts, title: str) -> Entry:
@@ -154,6 +168,19 @@ def _export(context: Mapping[str, Any]) -> bytes:
 
 def _feed(context: Mapping[str, Any]) -> bytes:
     return feed_xml(context["parts"].project, context["parts"].views)
+
+
+def preview_images(parts: Parts) -> Iterator[Entry]:
+    """The PNG preview card of each dossier, entity and timeline page, unless site.yaml turns them off."""
+    if not parts.project.site.preview_images:
+        return
+    for page_url, card in preview_cards(parts.views, parts.project.site.title).items():
+        yield Entry(save_as("card", page=page_url), f"preview image of {page_url}/", _card, {"card": card})
+
+
+def _card(context: Mapping[str, Any]) -> bytes:
+    card: Card = context["card"]
+    return card_png(card)
 
 
 def static_entries(parts: Parts) -> Iterator[Entry]:

@@ -46,7 +46,7 @@ class Prose:
     """
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=[NoRawHtml(), "smarty"], output_format="html")
+        self._md = markdown.Markdown(extensions=[NoRawHtml(), "smarty", "tables"], output_format="html")
         self._done: dict[str, Markup] = {}
 
     def html(self, text: str) -> Markup:

@@ -16,11 +16,13 @@ from markupsafe import Markup
 
 from .emit import Links, article_html, dossier_markdown, title_html
 from .errors import BuildError
-from .fragments import event_items, mention_groups, status_badge
+from .fragments import connection_list, event_items, mention_groups, status_badge, when
+from .graph import fan_svg, overview_svg
 from .graph import svg as network_svg
 from .jsonld import dataset_ld, dossier_ld, entity_ld
 from .model import KIND_TITLES, KINDS, STATUSES
 from .template_errors import render_problem
+from .views import template_url
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.globals.update(kind_titles=KIND_TITLES, kinds=KINDS, statuses=STATUSES, network_svg=network_svg,
                        dossier_ld=dossier_ld, entity_ld=entity_ld, dataset_ld=dataset_ld, event_items=event_items,
-                       mention_groups=mention_groups, status_badge=status_badge)
+                       mention_groups=mention_groups, status_badge=status_badge, when=when, url=template_url,
+                       overview_svg=overview_svg, fan_svg=fan_svg, connection_list=connection_list)
     return env
 
 
@@ -77,17 +80,19 @@ class Template:
 class DossierPage:
     """The writer of a dossier's page: its annotated text as HTML, then its template around it.
 
-    The text's links are made from the dossier's view: the entities it names (with their kinds)
-    and the events it cites (with their titles and statuses).
+    The text's links are made from the dossier's view: the entities it names (with their kinds),
+    the events it cites (with their titles, statuses and places on the timeline) and its [sic] marks.
     """
 
     template: Template
 
     def __call__(self, context: Mapping[str, Any]) -> bytes:
         view = context["dossier"]
-        links = Links(context["root"], named(view), {event.id: event for event in view.events})
+        # Each cited event links to the timeline page that holds it (its view's url).
+        links = Links(context["root"], named(view), {event.id: event for event in view.events},
+                      {event.id: event.url for event in view.events}, view.ref.sics)
         title = title_html(view.annotated, links)
-        body = article_html(view.annotated, links)
+        body = article_html(view.annotated, links, [html for _, html in view.notes])
         return self.template({**context, "title_html": Markup(title) if title is not None else None,
                               "body_html": Markup(body)})
 

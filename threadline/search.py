@@ -187,20 +187,23 @@ def dossier_document(doc: Annotated, prose: Prose, date_style: str) -> str:
     kind = " · ".join(part for part in ("Dossier", d.outlet, d.published.display(date_style)) if part)
     blocks = [f"<{_TAGS[b.kind]}>{escape(b.text)}</{_TAGS[b.kind]}>" for b in doc.blocks if b.kind in _TAGS]
     notes = [f"<p>{prose.inline(note.text)}</p>" for note in d.notes]
-    return "\n".join([f'<p data-pagefind-meta="kind">{escape(kind)}</p>', f"<h1>{escape(d.headline)}</h1>", *blocks, *notes])
+    return "\n".join([f'<p data-pagefind-meta="kind">{escape(kind)}</p>',
+                      f'<h1 data-pagefind-weight="9">{escape(d.headline)}</h1>', *blocks, *notes])
 
 
 def entity_document(entity: Entity, prose: Prose) -> str:
-    """The name and every other spelling weigh most, then the description."""
+    """The name, every other spelling, the description: weighed less than a dossier's headline, since a reader
+    searching for a name wants the reporting that names them first (the search page lists dossiers first)."""
     aliases = ", ".join(escape(a) for a in entity.other_spellings)
-    return "\n".join([f'<p data-pagefind-meta="kind">{escape(KIND_TITLES[entity.kind])}</p>',
-                      f'<h1 data-pagefind-weight="10">{escape(entity.name)}</h1>',
-                      f'<p data-pagefind-weight="8">Also written: {aliases}</p>' if aliases else "",
-                      f'<div data-pagefind-weight="4">{prose.html(entity.description)}</div>'])
+    kind = escape(KIND_TITLES[entity.kind])
+    return "\n".join([f'<p data-pagefind-meta="kind">{kind}</p>',
+                      f'<h1 data-pagefind-weight="3">{escape(entity.name)}</h1>',
+                      f'<p data-pagefind-weight="2">Also written: {aliases}</p>' if aliases else "",
+                      f"<div>{prose.html(entity.description)}</div>"])
 
 
 def page_document(title: str, body: Markup) -> str:
-    return f"<h1>{escape(title)}</h1>\n{body}"
+    return f'<p data-pagefind-meta="kind">Page</p>\n<h1>{escape(title)}</h1>\n{body}'
 
 
 def _document(language: str, body: str) -> str:

@@ -30,7 +30,9 @@ def synthesise(n: int, out: Path, entities: int = 500, seed: int = 7) -> Path:
     people = _entities(entities)
     _dump(out / "content/entities/all.yaml", people)
     shutil.copytree(shipped_templates(), out / "templates")
-    (out / "site.yaml").write_text("title: Synthetic investigation\nbase_url: https://example.org/synth/\n")
+    # No preview images: the benchmarks compare page generation with generators that draw none.
+    site = "title: Synthetic investigation\nbase_url: https://example.org/synth/\npreview_images: false\n"
+    (out / "site.yaml").write_text(site)
     (out / "content/pages/about.md").write_text("# About\n\nA synthetic investigation for benchmarks.\n")
     events: list[dict] = []
     for i in range(n):

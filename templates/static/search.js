@@ -1,87 +1,77 @@
-/* Search with Pagefind: the index is a set of static files built with the site, loaded by a
-   relative URL, so search works under any subpath and makes no request to anyone else. */
+/* The search page: results as you type, filtered by kind, dossiers first (site.js does the
+   searching). The query and the kind are kept in the address, so a search can be shared. */
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
-  if (!form) { return; }
+  var engine = window.threadlineSearch;
+  if (!form || !engine) { return; }
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var bundle = new URL(form.getAttribute("data-bundle"), document.baseURI).href;
-  var engine = null;
 
-  function load() {
-    if (!engine) {
-      engine = import(bundle).then(function (pagefind) {
-        return pagefind.init ? pagefind.init().then(function () { return pagefind; }) : pagefind;
-      });
-    }
-    return engine;
-  }
-
-  /* Pagefind's excerpts are HTML with <mark> around the matches; keep only text and <mark>. */
-  function excerpt(html) {
-    var p = document.createElement("p");
-    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
-    Array.prototype.forEach.call(doc.body.childNodes, function (node) {
-      if (node.nodeType === 1 && node.nodeName === "MARK") {
-        var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        p.appendChild(mark);
-      } else {
-        p.appendChild(document.createTextNode(node.textContent));
-      }
-    });
-    return p;
+  function kind() {
+    var checked = form.querySelector("input[name=kind]:checked");
+    return checked ? checked.value : "";
   }
 
   function item(data) {
     var li = document.createElement("li");
     if (data.meta && data.meta.kind) {
-      var kind = document.createElement("p");
-      kind.className = "kicker";
-      kind.textContent = data.meta.kind;
-      li.appendChild(kind);
+      var label = document.createElement("p");
+      label.className = "kicker";
+      label.textContent = data.meta.kind;
+      li.appendChild(label);
     }
     var a = document.createElement("a");
-    /* The indexed documents are saved flat, as section/name.html, for the page at section/name/. */
-    a.href = data.url.replace(/\.html$/, "/");
+    a.href = engine.pageUrl(data);
     a.textContent = (data.meta && data.meta.title) || data.url;
     var h = document.createElement("h2");
     h.appendChild(a);
     li.appendChild(h);
-    li.appendChild(excerpt(data.excerpt || ""));
+    li.appendChild(engine.excerpt(data.excerpt || ""));
     return li;
   }
 
-  function show(query, results, datas) {
+  function show(query, results, datas, wanted) {
     list.textContent = "";
-    datas.forEach(function (data) { list.appendChild(item(data)); });
+    engine.ranked(datas).forEach(function (data) { list.appendChild(item(data)); });
     var more = results.length > datas.length ? " (the first " + datas.length + " are shown)" : "";
+    var among = wanted ? " among " + (wanted === "Pages" ? "pages" : wanted.toLowerCase()) : "";
     status.textContent = results.length === 0
-      ? "Nothing found for “" + query + "”."
-      : results.length + " page" + (results.length === 1 ? "" : "s") + " found for “" + query + "”" + more + ".";
+      ? "Nothing found for “" + query + "”" + among + "."
+      : results.length + " page" + (results.length === 1 ? "" : "s") + " found for “" + query + "”" + among + more + ".";
   }
 
-  function run(query) {
+  function remember(query) {
+    var params = new URLSearchParams();
+    if (query) { params.set("q", query); }
+    if (kind()) { params.set("kind", kind()); }
+    var text = params.toString();
+    history.replaceState(null, "", location.pathname + (text ? "?" + text : ""));
+  }
+
+  function run() {
+    var query = input.value.trim();
+    remember(query);
     if (!query) { list.textContent = ""; status.textContent = ""; return; }
     status.textContent = "Searching…";
-    load().then(function (pagefind) { return pagefind.search(query); }).then(function (search) {
-      var results = search.results;
-      return Promise.all(results.slice(0, 20).map(function (r) { return r.data(); })).then(function (datas) {
-        show(query, results, datas);
+    var wanted = kind();
+    engine.search(bundle, query).then(function (found) {
+      if (!found || input.value.trim() !== query) { return; }
+      return engine.first(found.results, wanted, 30).then(function (datas) {
+        show(query, wanted ? datas : found.results, datas, wanted);
       });
     }).catch(function () {
       status.textContent = "Search is not available here: its index did not load.";
     });
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var query = input.value.trim();
-    history.replaceState(null, "", location.pathname + (query ? "?q=" + encodeURIComponent(query) : ""));
-    run(query);
-  });
-  var initial = new URLSearchParams(location.search).get("q");
-  if (initial) { input.value = initial; run(initial.trim()); }
+  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  input.addEventListener("input", run);
+  form.addEventListener("change", function (event) { if (event.target.name === "kind") { run(); } });
+  var params = new URLSearchParams(location.search);
+  var wanted = form.querySelector("input[name=kind][value='" + CSS.escape(params.get("kind") || "") + "']");
+  if (wanted) { wanted.checked = true; }
+  if (params.get("q")) { input.value = params.get("q"); run(); }
 }());

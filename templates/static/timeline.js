@@ -69,5 +69,8 @@
   form.addEventListener("reset", function () { setTimeout(apply, 0); });
   restore();
   form.hidden = false;
+  var box = document.getElementById("filter-box");
+  /* Open on a wide screen; on a phone the first event comes first, the filters a tap away. */
+  if (box && (window.matchMedia("(min-width: 50em)").matches || location.search)) { box.open = true; }
   apply();
 }());

@@ -421,6 +421,8 @@
 
   // --- the text ----------------------------------------------------------------------------------
 
+  // What the site adds inside the source's text (note marks, status labels, [sic], editors' notes):
+  // never part of a selection's text, nor searched for names.
   var NOT_SEED = "sup, .ev-link, .tl-suggest-badge, [data-not-seed]";
 
   function seedText(range) {
@@ -500,7 +502,7 @@
     var nodes = [];
     document.querySelectorAll(".source-text").forEach(function (text) {  // the headline may be one too
       var walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT, {acceptNode: function (node) {
-        return node.parentElement.closest("a, .tl-suggest, sup") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+        return node.parentElement.closest("a, .tl-suggest, " + NOT_SEED) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
       }});
       while (walker.nextNode()) nodes.push(walker.currentNode);
     });
