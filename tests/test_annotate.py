@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from threadline.annotate import AliasIndex
 from threadline.errors import Where
-from threadline.model import Entity
+from threadline.inputs.model import Entity
+from threadline.text.annotate import AliasIndex
 
 
 def entity(ident: str, *spellings: str) -> Entity:

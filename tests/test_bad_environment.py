@@ -18,10 +18,11 @@ import pytest
 
 from tests.conftest import scratch_files, tree, write_project
 from tests.test_bad_inputs import run
-from threadline import modes, plan, render, search, stamp
 from threadline.cli import main
-from threadline.parallel import parallel_map
-from threadline.serve import Preview
+from threadline.preview.serve import Preview
+from threadline.publish import modes, search, stamp
+from threadline.publish.parallel import parallel_map
+from threadline.site import plan, render
 
 KEPT = "; the previous site is unchanged"
 # How the operating system words each error, and how the build repeats it.
@@ -217,7 +218,7 @@ def test_a_build_that_cannot_be_recorded_still_succeeds(project: Path, monkeypat
     def refuse(*args: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr("threadline.stamp.record", refuse)
+    monkeypatch.setattr("threadline.publish.stamp.record", refuse)
     assert run("build", "--project", str(project), "--force") == (
         0, ["warning: the build could not be recorded (permission denied); the next build will not be skipped"])
 

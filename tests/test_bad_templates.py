@@ -15,9 +15,9 @@ import pytest
 
 from tests.conftest import REPO, scratch_files, tree, write_project
 from tests.test_bad_inputs import run
-from threadline import modes
 from threadline.cli import main
-from threadline.serve import Preview
+from threadline.preview.serve import Preview
+from threadline.publish import modes
 
 TEMPLATES = sorted(p.name for p in (REPO / "templates").glob("*.html"))
 CHILDREN = [name for name in TEMPLATES if name not in ("base.html", "macros.html")]

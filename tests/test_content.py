@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURE
-from threadline.annotate import AliasIndex
 from threadline.pipeline import Investigation, analyse
+from threadline.text.annotate import AliasIndex
 
 ANONYMOUS = re.compile(r"\b(sources?|allegedly|reportedly|said to|according to (one|a|an) |officials)\b", re.IGNORECASE)
 

@@ -5,7 +5,7 @@ from edtf import parse_edtf
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from threadline.dates import SUBYEAR_MONTHS, DateError, parse_date
+from threadline.inputs.dates import SUBYEAR_MONTHS, DateError, parse_date
 
 
 @pytest.mark.parametrize(("edtf", "shown"), [

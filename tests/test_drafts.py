@@ -9,9 +9,9 @@ import pytest
 
 from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
 from threadline.cli import main
+from threadline.inputs.todo import markers
 from threadline.pipeline import Session, build_in_memory
-from threadline.serve import with_banners
-from threadline.todo import markers
+from threadline.preview.serve import with_banners
 
 SIDECAR = "content/dossiers/example-report.yaml"
 # A scratch project with a TODO in a sidecar's value, a comment of an entity file and a page.

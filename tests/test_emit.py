@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import SEED, scratch_files, sidecar, write_project
 from tests.htmltext import read, words
-from threadline.annotate import Block, Span
-from threadline.emit import _walk_nested, walk
 from threadline.pipeline import build
+from threadline.text.annotate import Block, Span
+from threadline.text.emit import _walk_nested, walk
 
 HOSTILE = """\
 Musk meets Putin in Moscow

@@ -1,4 +1,4 @@
-"""The open data (threadline/exports.py), each format read back by its own ecosystem's tool: CSV by the
+"""The open data (threadline/data/exports.py), each format read back by its own ecosystem's tool: CSV by the
 csv module, FollowTheMoney by the `followthemoney` model, GEXF by networkx. TimelineJS is loaded by
 TimelineJS itself in tests/test_timelinejs.py. All on the fixture investigation."""
 
@@ -20,13 +20,13 @@ import pytest
 from followthemoney import model
 
 from tests.conftest import EVENTS, REPO, fixture_project, scratch_files, write_project
-from threadline.exports import EXPORTS, FORMATS
-from threadline.ftm import SCHEMATA, ftm_id
-from threadline.gexf import connections_gexf
+from threadline.data.exports import EXPORTS, FORMATS
+from threadline.data.ftm import SCHEMATA, ftm_id
+from threadline.data.gexf import connections_gexf
+from threadline.data.tables import COLUMNS
 from threadline.pipeline import analyse, build
-from threadline.prose import Prose
-from threadline.tables import COLUMNS
-from threadline.views import build_views
+from threadline.site.views import build_views
+from threadline.text.prose import Prose
 
 BASE = "https://example.github.io/varnholm/"
 FREE_TEXT = ("text", "string", "name", "address")

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURE, KEPT, REPO, fixture_project, tree
 from tests.htmltext import read, words
-from threadline.annotate import AliasIndex, Block, Span, _number_anchors, seed_lines
-from threadline.emit import Links, html_block, md_block
 from threadline.errors import BuildError, OutputError, Problems, Where
-from threadline.links import crawl
-from threadline.load import load_project
-from threadline.model import Entity
-from threadline.modes import Mode
+from threadline.inputs.load import load_project
+from threadline.inputs.model import Entity
 from threadline.pipeline import analyse, build
+from threadline.publish.links import crawl
+from threadline.publish.modes import Mode
+from threadline.text.annotate import AliasIndex, Block, Span, _number_anchors, seed_lines
+from threadline.text.emit import Links, html_block, md_block
 
 
 def seed_less_boilerplate(dossier) -> str:
@@ -156,7 +156,7 @@ def test_disk_full_mid_write_leaves_the_previous_site(scratch: Path, monkeypatch
 KILLED_BUILD = """
 import sys, time
 from pathlib import Path
-from threadline import write
+from threadline.publish import write
 real = Path.write_bytes
 def slow(self, data):
     time.sleep(0.05)
@@ -186,7 +186,7 @@ def test_a_build_killed_mid_write_leaves_the_previous_site(scratch: Path) -> Non
 
 
 def test_pages_rendered_on_worker_processes_equal_serial_ones(tmp_path: Path) -> None:
-    from threadline.synth import synthesise
+    from threadline.tools.synth import synthesise
 
     # 410 sidecars and 710 pages: enough for workers to read, annotate and render.
     project = synthesise(410, tmp_path / "synth", entities=300)

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import SEED, scratch_files, sidecar, write_project
 from threadline.cli import main
-from threadline.hints import COPY_EXACTLY, closest_hint
+from threadline.inputs.hints import COPY_EXACTLY, closest_hint
 
 LINES = ["Mr Musk’s visit followed talks in February.", "It ended\u00a0on Friday.", "Nothing was signed."]
 

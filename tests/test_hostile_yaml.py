@@ -24,8 +24,8 @@ from tests.conftest import ENTITIES, EVENTS, REPO, tree
 from tests.test_bad_inputs import GOOD, E, S, V, assert_refused, break_project, build_good, case
 from tests.test_hostile_inputs import LABELS, LIST_ROOTED, SITE, YAML_FILES
 from threadline.errors import Problems
-from threadline.schema import PATTERN_HELP, SCHEMA_DIR
-from threadline.yamlio import load_yaml
+from threadline.inputs.schema import PATTERN_HELP, SCHEMA_DIR
+from threadline.inputs.yamlio import load_yaml
 
 
 @pytest.fixture(scope="module")

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
-from threadline import keys as keys_module
-from threadline import modes, plan, record, stamp
-from threadline.exports import EXPORTS
-from threadline.keys import Keys
-from threadline.modes import Incremental, Mode
+from threadline.data.exports import EXPORTS
 from threadline.pipeline import Session, analyse, build, build_in_memory, site_plan
-from threadline.write import previous_of
+from threadline.publish import modes, record, stamp
+from threadline.publish.modes import Incremental, Mode
+from threadline.publish.write import previous_of
+from threadline.site import keys as keys_module
+from threadline.site import plan
+from threadline.site.keys import Keys
 
 SECOND = "Tesla shares rose\n\nElon Musk spoke in Moscow about Mars.\n"
 
@@ -296,7 +297,7 @@ def test_a_new_version_of_the_generator_renders_everything(project: Path, tmp_pa
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     built_twice(project, tmp_path / "site")
     monkeypatch.setattr("threadline.pipeline.code_digest", lambda: "another version")
-    monkeypatch.setattr("threadline.keys.code_digest", lambda: "another version")
+    monkeypatch.setattr("threadline.site.keys.code_digest", lambda: "another version")
     rendered.clear()
     incremental(project, tmp_path / "site")
     assert len(rendered) == len(tree(tmp_path / "site"))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from threadline import scaffold
 from threadline.cli import main
+from threadline.tools import scaffold
 
 
 def test_init_builds_at_once_and_the_strict_check_asks_for_its_own_settings(tmp_path: Path,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from threadline.cli import main
-from threadline.links import crawl_site
+from threadline.publish.links import crawl_site
 
 PAGES = {
     "index.html": '<a href="b/">b</a> <a href="b/#x">x</a> <a href="https://other.org/">o</a> <a href="mailto:a@b">m</a>',

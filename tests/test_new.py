@@ -12,9 +12,9 @@ import yaml
 
 from tests.conftest import scratch_files, write_project
 from threadline.cli import main
-from threadline.draft import resolve, slug_for
-from threadline.guess import names, slug
-from threadline.todo import CONFIRM_KEY
+from threadline.inputs.todo import CONFIRM_KEY
+from threadline.tools.draft import resolve, slug_for
+from threadline.tools.guess import names, slug
 
 ARTICLE = """\
 Harbour deal signed as Musk visits Lisbon port

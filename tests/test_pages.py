@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EVENTS, SEED, scratch_files, search_records, sidecar, write_project
-from threadline.crossref import CrossRef
-from threadline.dates import parse_date
-from threadline.graph import connections, ego_network, fan_svg, overview, overview_svg, svg, whole_network
+from threadline.inputs.dates import parse_date
 from threadline.pipeline import build
-from threadline.views import EntityRef, EventView, precision
+from threadline.site.graph import connections, ego_network, fan_svg, overview, overview_svg, svg, whole_network
+from threadline.site.views import EntityRef, EventView, precision
+from threadline.text.crossref import CrossRef
 
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 YEAR_EVENT = """\
@@ -233,9 +233,9 @@ def test_a_dossier_page_and_its_css_weigh_under_50_kb(fixture_site: Path) -> Non
 
 def test_a_long_timeline_is_a_page_per_year_and_every_link_lands_on_its_event(tmp_path: Path, monkeypatch) -> None:
     from tests.conftest import fixture_project
-    from threadline.links import crawl
+    from threadline.publish.links import crawl
 
-    monkeypatch.setattr("threadline.views.TIMELINE_PAGE_EVENTS", 2)
+    monkeypatch.setattr("threadline.site.views.TIMELINE_PAGE_EVENTS", 2)
     out = tmp_path / "out"
     build(fixture_project(tmp_path / "p"), out, "https://example.github.io/varnholm/")
     events = json.loads((out / "data/events.json").read_text(encoding="utf-8"))
@@ -326,7 +326,7 @@ def test_every_dossier_entity_and_timeline_page_has_its_1200_by_630_preview(fixt
 
 
 def test_a_card_escapes_what_it_says_and_wraps_a_long_title() -> None:
-    from threadline.cards import Card, card_svg
+    from threadline.site.cards import Card, card_svg
 
     svg = card_svg(Card("Dossier · <b>", "A <script> & “quote” " * 6, "3 events", "Site & Co"))
     tree = ET.fromstring(svg)
@@ -349,6 +349,6 @@ def test_preview_images_can_be_turned_off(tmp_path: Path) -> None:
     ("2023-21", "2023"), ("2022-41", "2022"), ("2022-07/2024", None), ("../2024", None), ("2022-07/..", None),
 ])
 def test_datetime_values_are_valid_html_dates_the_uncertainty_said_in_words(edtf: str, expected: str | None) -> None:
-    from threadline.views import html_datetime
+    from threadline.site.views import html_datetime
 
     assert html_datetime(edtf) == expected

@@ -31,7 +31,7 @@ from tornado.websocket import websocket_connect
 from tests.conftest import REPO, SEED, fixture_project, scratch_files, sidecar, tree, write_project
 from threadline.cli import main
 from threadline.pipeline import build
-from threadline.serve import Preview, Redirect, Watcher, inject, resolve
+from threadline.preview.serve import Preview, Redirect, Watcher, inject, resolve
 
 SIDECAR = "content/dossiers/example-report.yaml"
 PAGE = "scratch/dossiers/example-report/"
@@ -293,7 +293,7 @@ def test_the_reload_socket_accepts_the_served_origins(server: Server) -> None:
 def test_the_served_hosts_are_the_addresses_listened_on(bind: str, ours: list[str], others: list[str]) -> None:
     from tornado.netutil import bind_sockets
 
-    from threadline.hosts import served_hosts
+    from threadline.preview.hosts import served_hosts
 
     try:
         sockets = bind_sockets(0, bind)

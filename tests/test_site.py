@@ -12,10 +12,10 @@ from tests.conftest import KEPT, scratch_files, search_records, tree, write_proj
 from tests.htmltext import read, words
 from threadline.cli import main
 from threadline.errors import BuildError
-from threadline.links import crawl
 from threadline.pipeline import build
-from threadline.render import Output
-from threadline.write import refuse_bad_paths
+from threadline.publish.links import crawl
+from threadline.publish.write import refuse_bad_paths
+from threadline.site.render import Output
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ def test_two_outputs_writing_one_path_are_refused() -> None:
 
 
 def test_the_plan_refuses_two_entries_writing_one_path_before_anything_renders(scratch: Path, monkeypatch) -> None:
-    from threadline import plan, urls
+    from threadline.site import plan, urls
 
     build(scratch, scratch / "public", search=False)
     before = tree(scratch / "public")
@@ -252,7 +252,7 @@ def memory_temp(tmp_path: Path, monkeypatch) -> Path:
     """The indexer's memory-backed temporary folder, moved into the test's own folder."""
     folder = tmp_path / "memory"
     folder.mkdir()
-    monkeypatch.setattr("threadline.search.MEMORY_TEMP", folder)
+    monkeypatch.setattr("threadline.publish.search.MEMORY_TEMP", folder)
     return folder
 
 
@@ -262,7 +262,7 @@ def test_a_failed_search_index_stops_the_build_and_keeps_the_previous_site(scrat
     build(scratch, out)
     before = tree(out)
     (scratch / "content/pages/about.md").write_text("# About\n\nChanged.\n")
-    monkeypatch.setattr("threadline.search.PAGEFIND", [sys.executable, "-c", "print('index full'); raise SystemExit(3)"])
+    monkeypatch.setattr("threadline.publish.search.PAGEFIND", [sys.executable, "-c", "print('index full'); raise SystemExit(3)"])
     with pytest.raises(BuildError) as caught:
         build(scratch, out)
     assert str(caught.value) == "pagefind: search indexing failed: index full"
@@ -285,7 +285,7 @@ def test_search_documents_are_written_to_memory_and_what_killed_builds_left_is_r
 
 def test_without_a_memory_backed_folder_the_search_documents_go_to_the_staging_folder(
         scratch: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("threadline.search.MEMORY_TEMP", tmp_path / "no-such-folder")
+    monkeypatch.setattr("threadline.publish.search.MEMORY_TEMP", tmp_path / "no-such-folder")
     build(scratch, scratch / "public")
     assert "/dossiers/example-report/" in search_records(scratch / "public")
     assert not [p for p in (scratch / "public").iterdir() if p.name.startswith("threadline-search")]
@@ -306,7 +306,7 @@ def test_an_error_during_the_build_stops_the_search_indexer(scratch: Path, tmp_p
     import time
 
     started = tmp_path / "indexer.pid"
-    monkeypatch.setattr("threadline.search.PAGEFIND", [sys.executable, "-c", (
+    monkeypatch.setattr("threadline.publish.search.PAGEFIND", [sys.executable, "-c", (
         f"import os, time; open({str(started)!r}, 'w').write(str(os.getpid())); time.sleep(60)")])
 
     def failing_render(*args, **kwargs):

@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.test_browser import browser, unavailable  # noqa: F401 (browser is a fixture)
-from threadline.timelinejs import TITLE_ID
+from threadline.data.timelinejs import TITLE_ID
 
 pytestmark = pytest.mark.browser
 

@@ -22,8 +22,8 @@ from tests.conftest import REPO, fixture_project, tree
 from tests.test_serve import Server, start, wait_until
 from threadline.cli import main
 from threadline.pipeline import build
-from threadline.workbench.api import is_loopback
-from threadline.workbench.journal import Journal, WriteRefusedError, writable
+from threadline.preview.workbench.api import is_loopback
+from threadline.preview.workbench.journal import Journal, WriteRefusedError, writable
 
 SEED = """\
 Harbour board delays Varnholm vote
@@ -206,7 +206,7 @@ def test_the_state_suggests_names_and_never_links_one_holding_a_known_name(serve
 
 
 def test_the_date_preview_says_what_readers_see() -> None:
-    from threadline.workbench.state import date_preview
+    from threadline.preview.workbench.state import date_preview
     assert date_preview("2023-12~", "day-month-year") == {"shown": "December 2023 (approx.)"}
     assert date_preview("2022-07/2024", "day-month-year") == {"shown": "July 2022 – 2024"}
     assert date_preview("2023-13", "day-month-year")["error"].startswith("'2023-13' is not a valid EDTF date")

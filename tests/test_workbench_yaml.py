@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from threadline.workbench.yamledit import (
+from threadline.preview.workbench.yamledit import (
     EditError,
     append,
     drop_todo_comments,

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import search_records, tree
 from threadline.pipeline import build
-from threadline.write import previous_of, recover
+from threadline.publish.write import previous_of, recover
 
 
 def edit_about(root: Path, text: str) -> None:

@@ -8,12 +8,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import stamp
-from .errors import BuildError, OutputError, Problem, Problems, one_line, reason
-from .modes import Incremental, Mode
-from .parallel import PARALLEL_FROM
-from .pipeline import Timings, analyse, build, render_everything
-from .write import writing
+from threadline.errors import BuildError, OutputError, Problem, Problems, one_line, reason
+from threadline.pipeline import Timings, analyse, build, render_everything
+from threadline.publish import stamp
+from threadline.publish.modes import Incremental, Mode
+from threadline.publish.parallel import PARALLEL_FROM
+from threadline.publish.write import writing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,13 +147,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # livereload and tornado load only when serving
+    from threadline.preview.serve import serve  # livereload and tornado load only when serving
 
     return serve(args.project, args.host, args.port)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .draft import DraftError, new_sidecar
+    from threadline.tools.draft import DraftError, new_sidecar
 
     try:
         path = new_sidecar(args.project, args.seed)
@@ -165,7 +165,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_todo(args: argparse.Namespace) -> int:
-    from .todo import left_to_confirm
+    from threadline.inputs.todo import left_to_confirm
 
     unreadable = Problems()
     items = left_to_confirm(args.project, unreadable)
@@ -177,7 +177,7 @@ def cmd_todo(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, init_project
+    from threadline.tools.scaffold import ScaffoldError, init_project
 
     try:
         init_project(args.dir)
@@ -203,7 +203,7 @@ def broken_links(root: Path, base_url: str) -> list[str]:
     """Build into temporary folders for base_url and for a domain root, crawl both, and say what was crawled."""
     import tempfile
 
-    from .links import crawl_site
+    from threadline.publish.links import crawl_site
 
     broken = []
     for url in dict.fromkeys([base_url, "https://example.org/"]):
@@ -217,7 +217,7 @@ def broken_links(root: Path, base_url: str) -> list[str]:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .synth import synthesise
+    from threadline.tools.synth import synthesise
 
     synthesise(args.n, args.dir)
     print(f"wrote a synthetic investigation of {args.n} seeds to {args.dir}")

@@ -10,21 +10,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import record
-from .annotate import AliasIndex, Annotated
-from .check import check_references, warn_quality
-from .crossref import CrossRef, cross_reference
-from .errors import Problems
-from .files import refuse_links_out
-from .load import load_project
-from .model import Project
-from .modes import Mode, Preview
-from .plan import Entry, Parts, make_plan
-from .render import Output
-from .search import BUNDLE, Indexer
-from .stamp import code_digest
-from .views import Views, build_views
-from .write import Discard, Staging, refuse_output_folder, writing
+from threadline.errors import Problems
+from threadline.inputs.check import check_references, warn_quality
+from threadline.inputs.load import load_project
+from threadline.inputs.model import Project
+from threadline.publish import record
+from threadline.publish.files import refuse_links_out
+from threadline.publish.modes import Mode, Preview
+from threadline.publish.search import BUNDLE, Indexer
+from threadline.publish.stamp import code_digest
+from threadline.publish.write import Discard, Staging, refuse_output_folder, writing
+from threadline.site.plan import Entry, Parts, make_plan
+from threadline.site.render import Output
+from threadline.site.views import Views, build_views
+from threadline.text.annotate import AliasIndex, Annotated
+from threadline.text.crossref import CrossRef, cross_reference
 
 
 @dataclass

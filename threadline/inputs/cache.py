@@ -1,0 +1,50 @@
+"""What a long-running preview keeps between builds: file reads keyed by their stat, annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from threadline.errors import Problems
+
+
+class FileCache:
+    """The result of reading a file, kept while the file's (mtime, size) stays the same.
+
+    The problems found while reading are kept too and reported again on every hit, so a
+    cached file is reported exactly as a freshly read one.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple, tuple[tuple, Any, list]] = {}
+
+    def get(self, paths: tuple[Path, ...], compute: Callable[[Problems], Any], problems: Problems) -> Any:
+        """compute(problems) for these files, or its kept result if none of them changed."""
+        key = tuple(_stat(path) for path in paths)
+        hit = self._entries.get(paths)
+        if hit and hit[0] == key and None not in key:
+            problems.extend(hit[2])
+            return hit[1]
+        local = Problems()
+        value = compute(local)
+        problems.extend(local)
+        self._entries[paths] = (key, value, local.items)
+        return value
+
+
+    def moved(self, old: Path, new: Path) -> FileCache:
+        """The kept reads, as if the project at `old` were at `new`: a copy of it with the same stats hits them."""
+        moved = FileCache()
+        for paths, entry in dict(self._entries).items():  # a copy: the preview's build may add to it meanwhile
+            if all(path.is_relative_to(old) for path in paths):
+                moved._entries[tuple(new / path.relative_to(old) for path in paths)] = entry
+        return moved
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size

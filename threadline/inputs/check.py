@@ -1,0 +1,99 @@
+"""Checks across files, run after each file passed its own schema: ids, aliases, references."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from threadline.errors import Problems, Where
+from threadline.inputs.model import Project
+from threadline.text.annotate import Annotated
+from threadline.text.crossref import CrossRef
+from threadline.tools.scaffold import warn_placeholders
+
+_EDGE_WORD = re.compile(r"^\w.*\w$|^\w$", re.DOTALL)
+# A run of capitalised words: the shape of a name an editor may have missed.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
+
+
+def check_references(project: Project, problems: Problems) -> None:
+    """Every id that is referred to exists; every alias is usable and belongs to one entity."""
+    _check_aliases(project, problems)
+    entity_ids, event_ids = set(project.entities), set(project.events)
+    for event in project.events.values():
+        for entity_id in event.entities:
+            _known(entity_id, entity_ids, event.where, "entity", problems, "entities" in project.incomplete)
+    cited = set()
+    for dossier in project.dossiers.values():
+        for citation in dossier.citations:
+            _known(citation.event, event_ids, citation.event_where, "event", problems, "events" in project.incomplete)
+            cited.add(citation.event)
+        for quote in dossier.quotes:
+            _known(quote.speaker, entity_ids, quote.speaker_where, "entity", problems, "entities" in project.incomplete)
+        if dossier.author_entity:
+            _known(dossier.author_entity, entity_ids, dossier.where, "entity", problems, "entities" in project.incomplete)
+    for event in project.events.values():
+        if event.id not in cited and "dossiers" not in project.incomplete:  # its citing sidecar may be the broken one
+            problems.add(event.where, f"event {event.id!r} has no source",
+                         "cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it")
+
+
+def _known(ident: str, known: set[str], where: Where, what: str, problems: Problems, incomplete: bool = False) -> bool:
+    if ident in known or incomplete:  # an id in a file that failed to load is not reported as unknown
+        return True
+    close = difflib.get_close_matches(ident, sorted(known), n=1)
+    problems.add(where, f"unknown {what} id {ident!r}", f"did you mean {close[0]!r}?" if close else "")
+    return False
+
+
+def _check_aliases(project: Project, problems: Problems) -> None:
+    owner: dict[str, str] = {}
+    for entity in project.entities.values():
+        for alias in entity.spellings:
+            if not _EDGE_WORD.match(alias):
+                problems.add(entity.where, f"alias {alias!r} of {entity.id!r} must start and end with a letter or digit")
+            elif alias in owner and owner[alias] != entity.id:
+                problems.add(entity.where, f"alias {alias!r} of {entity.id!r} already belongs to {owner[alias]!r}")
+            owner.setdefault(alias, entity.id)
+
+
+def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, problems: Problems) -> None:
+    """What an editor should look at: unused aliases, unmentioned entities, likely missed names."""
+    used = {span_text for doc in docs.values() for block, span in doc.spans("mention")
+            for span_text in [block.text[span.start:span.end]]}
+    authors = {d.author_entity for d in project.dossiers.values()}
+    for entity in project.entities.values():
+        if xref.dossier_count(entity.id) == 0 and entity.id not in authors:
+            problems.warn(entity.where, f"entity {entity.id!r} is mentioned in no dossier")
+        # The canonical name may be a display name that no seed uses; aliases must occur.
+        for alias in entity.aliases:
+            if alias not in used and xref.dossier_count(entity.id):
+                problems.warn(entity.where, f"alias {alias!r} of {entity.id!r} occurs in no seed")
+    known = {alias for e in project.entities.values() for alias in e.spellings}
+    for doc in docs.values():
+        _warn_unknown_names(doc, known, problems)
+    _warn_dates_after_publication(project, problems)
+    warn_placeholders(project, problems)
+
+
+def _warn_dates_after_publication(project: Project, problems: Problems) -> None:
+    """An event cannot start after a report of it was published: one of the two dates is wrong."""
+    for dossier in project.dossiers.values():
+        for citation in dossier.citations:
+            event = project.events.get(citation.event)
+            if event and event.date.lower > dossier.published.upper:
+                problems.warn(citation.event_where,
+                              f"event {event.id!r} ({event.date.edtf}) starts after this seed was published "
+                              f"({dossier.published.edtf})", "check the event's date and the publication date")
+
+
+def _warn_unknown_names(doc: Annotated, known: set[str], problems: Problems) -> None:
+    unlinked = set(doc.dossier.unlinked)
+    for block in doc.blocks:
+        mentions = [s for s in block.spans if s.kind == "mention"]
+        for match in _NAME.finditer(block.text):
+            overlaps = any(s.start < match.end() and s.end > match.start() for s in mentions)
+            if match.group() not in known and match.group() not in unlinked and not overlaps:
+                problems.warn(Where(f"seeds/{doc.dossier.seed}", block.line, match.start() + 1),
+                              f"{match.group()!r} looks like a name that no entity claims",
+                              f"add it to an entity, or to `unlinked:` in {doc.dossier.source}")

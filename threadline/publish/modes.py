@@ -1,0 +1,236 @@
+"""Build modes: the one object that decides how the plan is executed and what is kept between builds.
+
+- `Full`: every entry rendered, on worker processes for a large site; nothing kept (check, tests).
+- `Incremental`: as `Full`, but the dependency record on disk (record.py) says which files the
+  tree being rewritten already holds; only entries whose key changed are rendered and written.
+  `build.py build` uses it, so an edit is built from a fresh process as the dev server builds it.
+- `Preview` (the dev server's): file reads, annotations, compiled templates and every file's
+  bytes kept in memory; only entries whose key changed are rendered.
+
+The core (pipeline, load) asks the mode; it never decides itself whether to use workers or a cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from threadline.errors import BuildError, Problem, Problems
+from threadline.inputs.cache import FileCache
+from threadline.inputs.model import Dossier
+from threadline.publish.parallel import parallel_map
+from threadline.site.keys import Keys
+from threadline.site.plan import Entry
+from threadline.site.render import Output, environment
+from threadline.site.template_errors import check_templates
+from threadline.text.annotate import AliasIndex, Annotated, annotate
+from threadline.text.prose import Prose
+
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+class Mode:
+    """A full build: every entry rendered, on `workers` processes when the site is large enough."""
+
+    drafts = "error"  # "error" refuses every TODO left to confirm (todo.py); "preview" builds anyway
+    files: FileCache | None = None  # kept file reads, or None: every file read again
+    kept: dict[str, str] | None = None  # output path -> key of what the output tree holds, when known
+    recorded = False  # whether keys are kept on disk between runs (record.py)
+
+    def __init__(self, workers: int = 1, progress: Progress | None = None):
+        self.workers, self.progress = workers, progress
+        self.prose = Prose()
+
+    def map(self, function: Callable[[Any, Any], Any], context: Any, items: Sequence, **options: Any) -> list:
+        """[function(context, item) for item in items], on worker processes when this mode has them."""
+        return parallel_map(function, context, items, self.workers, **options)
+
+    def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
+        """Every dossier annotated, by slug: workers inherit the dossiers at fork, only blocks come back."""
+        done = self.map(_annotate_one, ({d.slug: d for d in dossiers}, index), [d.slug for d in dossiers])
+        docs = {}
+        for dossier, (blocks, found) in zip(dossiers, done, strict=True):
+            problems.extend(found)
+            docs[dossier.slug] = Annotated(dossier, blocks, index.key)
+        return docs
+
+    def environment(self, templates: Path) -> jinja2.Environment:
+        return checked_environment(templates)
+
+    def keys(self, templates: Path) -> Keys | None:
+        """How entries are keyed this build; None when nothing is kept to compare keys with."""
+        return None
+
+    def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
+        """Render the entries whose key differs from the kept one (all, without keys) into the sink.
+
+        Returns the outputs (empty bytes for those a worker put in the sink) and every entry's key.
+        A page that fails does not stop the others: every template problem is reported in one run.
+        Entries that need others' sizes (the Data page) are rendered last, with them.
+        """
+        found = self.map(_key_of, (entries, keys), range(len(entries))) if keys else [""] * len(entries)
+        new = {e.path: k for e, k in zip(entries, found, strict=True)}
+        kept = self.kept or {}
+        todo = with_needed(entries, [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]])
+        first = [e for e in todo if not e.needs]
+        results = self.map(_render_one, (first, sink), range(len(first)), progress=self._counted(len(todo)))
+        done = dict(zip((e.path for e in first), results, strict=True))
+        results += render_last([e for e in todo if e.needs], done, sink)
+        if self.progress and len(first) < len(todo):
+            self.progress(len(results), len(todo))
+        problems = [p for r in results if isinstance(r, Failed) for p in r.problems]
+        if problems:
+            raise BuildError(_unique(problems))
+        return results, new
+
+
+    def _counted(self, total: int) -> Progress | None:
+        """The progress callback, counting against every file to render (the last ones are told after)."""
+        progress = self.progress
+        return (lambda done, _: progress(done, total)) if progress else None
+
+
+class Incremental(Mode):
+    """A build that renders only what changed since the tree it rewrites was built (record.py).
+
+    `inputs` is the hash of every input file (stamp.read_inputs), the key of the entries made
+    from everything; `options` what else the site depends on (the base URL, the output folder).
+    """
+
+    def __init__(self, workers: int = 1, progress: Progress | None = None, inputs: str | None = None,
+                 options: object = None):
+        super().__init__(workers, progress)
+        self.inputs, self.options = inputs, options
+        self.kept = {}
+        self.recorded = True
+
+    def keys(self, templates: Path) -> Keys | None:
+        return Keys(templates, self.inputs, self.options)
+
+
+@dataclass
+class Preview(Mode):
+    """What one process keeps between builds (the dev server keeps one): files, annotations, templates, pages.
+
+    Everything kept is keyed by what it was made from, so a build in this mode writes exactly
+    what a full build writes; tests/test_incremental.py holds it to that. Serial: a few pages
+    change per save, and forking a large process for them costs more than rendering them.
+    """
+
+    drafts: str = "error"  # the dev server's is "preview"
+    files: FileCache = field(default_factory=FileCache)
+    annotations: dict[tuple, Annotated] = field(default_factory=dict)
+    templates: tuple = ()
+    env: jinja2.Environment | None = None
+    kept: dict[str, str] = field(default_factory=dict)
+    contents: dict[str, bytes] = field(default_factory=dict)  # path -> bytes of the last build
+    prose: Prose = field(default_factory=Prose)
+    workers: int = 1
+    progress: Progress | None = None
+
+    def map(self, function: Callable[[Any, Any], Any], context: Any, items: Sequence, **options: Any) -> list:
+        return [function(context, item) for item in items]
+
+    def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
+        docs = {d.slug: self._annotate(d, index, problems) for d in dossiers}
+        alive = {id(doc) for doc in docs.values()}  # drop what changed, so the cache does not grow with edits
+        self.annotations = {k: v for k, v in self.annotations.items() if id(v) in alive}
+        return docs
+
+    def _annotate(self, dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotated:
+        key = (dossier, index.key)
+        if key not in self.annotations:
+            found = Problems()
+            doc = annotate(dossier, index, found)
+            problems.extend(found)
+            if found.items:
+                return doc  # never keep a failed annotation: its problems must be reported again
+            self.annotations[key] = doc
+        return self.annotations[key]
+
+    def environment(self, templates: Path) -> jinja2.Environment:
+        """The compiled templates, compiled (and checked) again only when a template file changed."""
+        files = sorted((p for p in templates.rglob("*") if p.is_file()), key=str)
+        stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+        if self.env is None or stamp != self.templates:
+            self.env, self.templates = checked_environment(templates), stamp
+        return self.env
+
+    def keys(self, templates: Path) -> Keys | None:
+        return Keys(templates, None)
+
+    def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
+        results, new = super().execute(entries, keys, None)
+        for output in results:
+            self.contents[output.path] = output.content
+        self.contents = {e.path: self.contents[e.path] for e in entries}
+        self.kept = new
+        return [Output(e.path, self.contents[e.path], e.source) for e in entries], new
+
+
+def with_needed(entries: list[Entry], todo: list[Entry]) -> list[Entry]:
+    """The entries to render, with those whose sizes one of them needs (rendered again if kept), in plan order."""
+    chosen = {e.path for e in todo} | {path for e in todo for path in e.needs}
+    return [e for e in entries if e.path in chosen]
+
+
+def render_last(dependent: list[Entry], done: dict[str, Output | Failed], sink: Any) -> list[Output | Failed]:
+    """The entries that need others' sizes, given those sizes from this run (`done`, by path), in this process.
+
+    One whose needed file failed is left out: that file's problem is reported, and it is rendered once fixed.
+    """
+    ready = [replace(e, context={**e.context, "sizes": {p: done[p].size for p in e.needs}})
+             for e in dependent if not any(isinstance(done[p], Failed) for p in e.needs)]
+    return [_render_one((ready, sink), n) for n in range(len(ready))]
+
+
+def checked_environment(templates: Path) -> jinja2.Environment:
+    """The compiled templates; BuildError naming every template that cannot be read or compiled."""
+    env = environment(templates)
+    broken = check_templates(env, templates)
+    if broken:
+        raise BuildError(broken)
+    return env
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An entry that could not be rendered: its problems, sent back from a worker like a page."""
+
+    problems: list[Problem]
+
+
+def _annotate_one(context: tuple[dict[str, Dossier], AliasIndex], slug: str) -> tuple[list, list]:
+    dossiers, index = context
+    found = Problems()
+    return annotate(dossiers[slug], index, found).blocks, found.items
+
+
+def _key_of(context: tuple[list[Entry], Keys], n: int) -> str:
+    entries, keys = context
+    return keys.key(entries[n])
+
+
+def _render_one(context: tuple[list[Entry], Any], n: int) -> Output | Failed:
+    """Render one entry; with a sink (the staging folder) put it there and send back only its path."""
+    entries, sink = context
+    try:
+        output = entries[n].render()
+    except BuildError as error:
+        return Failed(error.problems)
+    if sink is None:
+        return output
+    sink.put(output)
+    return Output(output.path, b"", output.source, on_disk=True, disk_size=len(output.content))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """One problem per place and message: a broken template breaks every page that uses it alike."""
+    first: dict[tuple, Problem] = {}
+    for problem in problems:
+        first.setdefault((problem.path, problem.line, problem.message), problem)
+    return sorted(first.values())

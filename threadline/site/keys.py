@@ -1,0 +1,104 @@
+"""Each entry's key: one hash of everything its bytes are made from.
+
+An entry's bytes are a pure function of its writer, its context, the templates and the
+generator's code, so its key hashes exactly those: equal keys, equal bytes. The context is
+pickled without pickle's memo, so the key depends on the values alone, never on which objects
+happen to be shared (a kept annotation, a string read twice), and is the same in any process.
+Objects that many contexts share (an event, a dossier) are hashed once per build and stand
+in the pickle as their hash. An entry made from the whole investigation (`everything`) is keyed
+by the hash of every input file instead: hashing its context would cost as much as rendering it.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import hashlib
+import io
+import pickle
+from pathlib import Path
+from typing import Any
+
+from threadline.inputs.model import Dossier
+from threadline.publish.stamp import code_digest
+from threadline.site.plan import Entry
+from threadline.site.render import DossierPage, Template
+from threadline.site.views import EventView
+from threadline.text.annotate import Annotated
+
+# Shared by many contexts: each hashed once per build, then pickled as its hash. Small objects
+# (names, references, mentions) are cheaper to pickle where they stand.
+SHARED = (Annotated, Dossier, EventView)
+
+
+class Keys:
+    """The keys of one build's entries.
+
+    `everything` is the hash of every input (stamp.read_inputs), or None where it is not known:
+    then the entries made from everything get no key (""), and are always rendered.
+    """
+
+    def __init__(self, templates: Path, everything: str | None, options: object = None):
+        self.code = code_digest()
+        self.templates = templates_digest(templates)
+        self.everything = _hash(self.code, everything, repr(options)) if everything else None
+        self.shared: dict[int, bytes] = {}
+        self.table = {**copyreg.dispatch_table, **{kind: self._reduce for kind in SHARED}}
+
+    def key(self, entry: Entry) -> str:
+        """The hash of the entry's path, writer, context, templates and the generator's code."""
+        if entry.everything:
+            return _hash(self.everything, entry.path) if self.everything else ""
+        return _hash(self.code, self.templates, entry.path, writer_name(entry.writer), self.digest(entry.context))
+
+    def digest(self, value: Any) -> str:
+        return hashlib.blake2b(self._pickle(value)).hexdigest()
+
+    def _pickle(self, value: Any) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.dispatch_table = self.table
+        pickler.fast = True  # no memo: the bytes depend on the values only, not on shared objects
+        pickler.dump(value)
+        return buffer.getvalue()
+
+    def _reduce(self, obj: Any) -> tuple:
+        found = self.shared.get(id(obj))
+        if found is None:
+            found = self.shared[id(obj)] = hashlib.blake2b(self._pickle(_made_from(obj))).digest()
+        return bytes, (found,)
+
+
+def _made_from(obj: Any) -> tuple:
+    """What an object is made from: its fields; for an annotated dossier, the dossier and the alias index.
+
+    Annotation is a function of those two (and of the code, in every key), so the blocks it found,
+    the largest part of a dossier, need not be hashed.
+    """
+    if isinstance(obj, Annotated) and obj.index:
+        return "Annotated", obj.dossier, obj.index
+    return type(obj).__name__, tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+
+
+def writer_name(writer: Any) -> str:
+    """What names a writer in a key: its template, or its function."""
+    if isinstance(writer, Template):
+        return f"template {writer.name}"
+    if isinstance(writer, DossierPage):
+        return f"dossier page {writer.template.name}"
+    return f"{writer.__module__}.{writer.__qualname__}"
+
+
+def templates_digest(templates: Path) -> str:
+    """The hash of every template (static files are entries of their own, keyed by their bytes)."""
+    digest = hashlib.blake2b()
+    static = templates / "static"
+    for path in sorted(templates.rglob("*"), key=str):
+        if path.is_file() and static not in path.parents:
+            digest.update(str(path.relative_to(templates)).encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(hashlib.blake2b(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()

@@ -1,0 +1,202 @@
+"""The page plan: every file of the site as one entry, made from the URL table before anything renders.
+
+An entry knows its output path, its writer (a template, or a function from context to bytes),
+the context the writer reads, and so what it depends on: its key (keys.py) is a hash of exactly
+that context, its template and the generator's code. Rendering an entry is pure: the same
+context gives the same bytes, which is what lets a build render only the entries whose key changed.
+A new kind of output is one more entry: a path, a writer and its context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from threadline.data.exports import EXPORTS, DataPage
+from threadline.data.tables import COLUMNS
+from threadline.inputs.model import KIND_TITLES, KINDS, Project
+from threadline.publish.files import feed_xml, sitemap_xml, static_files
+from threadline.publish.write import refuse_bad_paths
+from threadline.site.cards import Card, card_png
+from threadline.site.render import DossierPage, Output, Template, markdown_dossier, named
+from threadline.site.urls import absolute, base_path, root_prefix, save_as, url_of
+from threadline.site.views import CARDED, PageMeta, Views, preview_cards
+from threadline.text.prose import Prose
+
+Writer = Callable[[Mapping[str, Any]], bytes]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the site, before it is rendered."""
+
+    path: str
+    source: str  # what it is, for messages: "dossier page 'A headline'"
+    writer: Writer
+    context: Mapping[str, Any] = field(default_factory=dict)
+    everything: bool = False  # made from the whole investigation: it changes with any input (keys.py)
+    # Paths of entries rendered first, whose sizes the writer reads as context["sizes"]. Only for an
+    # entry made from everything: its key does not hash its context, and theirs change with it.
+    needs: tuple[str, ...] = ()
+
+    def render(self) -> Output:
+        return Output(self.path, self.writer(self.context), self.source)
+
+
+@dataclass
+class Parts:
+    """What the plan is made from: the loaded investigation, its views and the compiled templates."""
+
+    project: Project
+    views: Views
+    env: jinja2.Environment
+    prose: Prose
+    templates: Path
+
+    def __post_init__(self) -> None:
+        self.free_pages = [(p.title.split(":")[0], url_of(save_as("page", slug=p.slug)))
+                           for p in self.project.pages.values()]
+
+
+def make_plan(parts: Parts) -> list[Entry]:
+    """Every file of the site, in a stable order (the long lists first, for workers to start early).
+
+    Two entries that would write one path, or a name too long to save, stop the build here,
+    before anything is rendered.
+    """
+    entries = [*overview_pages(parts), *timeline_parts(parts), *kind_pages(parts), *free_pages(parts),
+               *dossier_pages(parts), *entity_pages(parts), *markdown_dossiers(parts), *data_entries(parts),
+               *preview_images(parts), *static_entries(parts)]
+    entries.append(sitemap_entry(parts, entries))
+    refuse_bad_paths(entries)
+    return entries
+
+
+def page(parts: Parts, template: str, path: str, title: str, kind: str, writer: Writer | None = None,
+         everything: bool = False, needs: tuple[str, ...] = (), **context: Any) -> Entry:
+    """An HTML page: `site`, `root`, `page` and `free_pages`, and its own objects, for its template."""
+    site = parts.project.site
+    # GitHub Pages serves 404.html at any depth, so its links must be absolute.
+    root = base_path(site.base_url) if kind == "not_found" else root_prefix(path)
+    image = absolute(site.base_url, save_as("card", page=url_of(path).rstrip("/"))) \
+        if kind in CARDED and site.preview_images else ""
+    meta = PageMeta(title, path, url_of(path), absolute(site.base_url, url_of(path)), site.description, kind, image)
+    variables = dict(site=site, root=root, page=meta, free_pages=parts.free_pages, **context)
+    return Entry(path, f"{kind} page {title!r}", writer or Template(parts.env, template), variables, everything, needs)
+
+
+OVERVIEWS = {"home": "home.html", "dossiers": "dossiers.html", "timeline": "timeline.html",
+             "search": "search.html", "data": "data.html", "not_found": "404.html"}
+TITLES = {"dossiers": "Dossiers", "timeline": "Timeline", "search": "Search", "data": "Data",
+          "not_found": "Page not found"}
+
+
+def overview_pages(parts: Parts) -> Iterator[Entry]:
+    """Timeline, home, dossier list (they list everything, so get all the views), search, data, 404."""
+    for name in ("timeline", "home", "dossiers", "search", "data", "not_found"):
+        title = TITLES.get(name, parts.project.site.title)
+        if name == "timeline":  # the whole timeline, or with timeline_parts the index of its pages
+            yield page(parts, OVERVIEWS[name], save_as(name), title, name, everything=True, views=parts.views,
+                       part=None)
+        elif name in ("home", "dossiers"):
+            yield page(parts, OVERVIEWS[name], save_as(name), title, name, everything=True, views=parts.views)
+        elif name == "data":
+            yield data_page(parts, title)
+        else:
+            yield page(parts, OVERVIEWS[name], save_as(name), title, name)
+
+
+def timeline_parts(parts: Parts) -> Iterator[Entry]:
+    """A page per year of a timeline too long for one (views.timeline_parts): each lists the years, so all the views."""
+    for part in parts.views.timeline_parts:
+        yield page(parts, OVERVIEWS["timeline"], save_as("timeline_part", part=part.key), f"Timeline: {part.label}",
+                   "timeline", everything=True, views=parts.views, part=part)
+
+
+def data_page(parts: Parts, title: str) -> Entry:
+    """The Data page: every export with its size, so rendered after them; it changes whenever they do."""
+    writer = DataPage(Template(parts.env, OVERVIEWS["data"]))
+    return page(parts, OVERVIEWS["data"], save_as("data"), title, "data", writer, everything=True,
+                needs=tuple(export.path for export in EXPORTS), columns=COLUMNS)
+
+
+def kind_pages(parts: Parts) -> Iterator[Entry]:
+    for kind in KINDS:
+        yield page(parts, "kind_index.html", save_as("kind_index", kind=kind), KIND_TITLES[kind], "kind_index",
+                   entities=parts.views.by_kind[kind], entity_kind=kind)
+
+
+def free_pages(parts: Parts) -> Iterator[Entry]:
+    for slug, free in parts.project.pages.items():
+        yield page(parts, "page.html", save_as("page", slug=slug), free.title, "page", body=parts.prose.html(free.body))
+
+
+def dossier_pages(parts: Parts) -> Iterator[Entry]:
+    writer = DossierPage(Template(parts.env, "dossier.html"))
+    for slug, view in parts.views.dossiers.items():
+        yield page(parts, "dossier.html", save_as("dossier", slug=slug), view.ref.headline, "dossier", writer,
+                   dossier=view)
+
+
+def entity_pages(parts: Parts) -> Iterator[Entry]:
+    for entity_id, view in parts.views.entities.items():
+        yield page(parts, "entity.html", save_as("entity", kind=view.ref.kind, id=entity_id), view.ref.name,
+                   "entity", entity=view)
+
+
+def markdown_dossiers(parts: Parts) -> Iterator[Entry]:
+    for slug, view in parts.views.dossiers.items():
+        path = save_as("dossier_md", slug=slug)
+        context = {"root": root_prefix(path), "annotated": view.annotated, "named": named(view)}
+        yield Entry(path, f"Markdown dossier {slug!r}", markdown_dossier, context)
+
+
+def data_entries(parts: Parts) -> Iterator[Entry]:
+    """Every file of the published data (exports.EXPORTS) and the Atom feed: made from everything."""
+    for export in EXPORTS:
+        yield Entry(export.path, f"data file {export.name}", _export, {"export": export, "parts": parts}, True)
+    yield Entry(save_as("feed"), "feed", _feed, {"parts": parts}, True)
+
+
+def _export(context: Mapping[str, Any]) -> bytes:
+    return context["export"].make(context["parts"].project, context["parts"].views)
+
+
+def _feed(context: Mapping[str, Any]) -> bytes:
+    return feed_xml(context["parts"].project, context["parts"].views)
+
+
+def preview_images(parts: Parts) -> Iterator[Entry]:
+    """The PNG preview card of each dossier, entity and timeline page, unless site.yaml turns them off."""
+    if not parts.project.site.preview_images:
+        return
+    for page_url, card in preview_cards(parts.views, parts.project.site.title).items():
+        yield Entry(save_as("card", page=page_url), f"preview image of {page_url}/", _card, {"card": card})
+
+
+def _card(context: Mapping[str, Any]) -> bytes:
+    card: Card = context["card"]
+    return card_png(card)
+
+
+def static_entries(parts: Parts) -> Iterator[Entry]:
+    """templates/static/ copied under assets/, and the GitHub Pages marker: their bytes are their context."""
+    for path, content, source in static_files(parts.templates):
+        yield Entry(path, source, _given, {"content": content})
+
+
+def _given(context: Mapping[str, Any]) -> bytes:
+    return context["content"]
+
+
+def sitemap_entry(parts: Parts, entries: list[Entry]) -> Entry:
+    listed = [e.path for e in entries if e.path.endswith(".html") and e.path != save_as("not_found")]
+    return Entry(save_as("sitemap"), "sitemap", _sitemap, {"base_url": parts.project.site.base_url, "paths": listed})
+
+
+def _sitemap(context: Mapping[str, Any]) -> bytes:
+    return sitemap_xml(context["base_url"], context["paths"])

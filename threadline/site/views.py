@@ -1,0 +1,370 @@
+"""The typed template context: everything a template may use, built once per build.
+
+Template authors: each page template receives `site` (model.Site), `root` (the relative
+prefix back to the site root: write links as `{{ root }}{{ thing.url }}`), `page` (PageMeta)
+and the page's own objects (see the entries of plan.py). URLs here are relative to the site root.
+Besides the page's variables, every template may call `event_items(events, root)`,
+`mention_groups(groups, root)` and `status_badge(status)` (fragments.py: the lists that repeat
+by the thousand, written in Python), `network_svg`, `dossier_ld`, `entity_ld` and `dataset_ld`. What search
+indexes is not read from the templates: search.py writes it from the model.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from threadline.inputs.dates import FuzzyDate
+from threadline.inputs.model import KIND_TITLES, KINDS, Dossier, Entity, Event, Project
+from threadline.site.cards import Card
+from threadline.site.graph import Connection, Network, Overview, connections, ego_network, overview, whole_network
+from threadline.site.urls import url
+from threadline.text.annotate import Annotated
+from threadline.text.crossref import CrossRef, Mention
+from threadline.text.prose import Prose
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    path: str  # output path, e.g. people/elon-musk/index.html
+    url: str  # relative to the site root
+    canonical: str  # absolute, from base_url
+    description: str = ""
+    kind: str = "page"
+    image: str = ""  # the absolute URL of its preview image, if it has one
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    id: str
+    kind: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class DossierRef:
+    slug: str
+    headline: str
+    url: str
+    outlet: str | None
+    published: str  # in words
+    published_edtf: str
+    published_iso: str
+    published_datetime: str | None = None  # a valid HTML date, or None when the date is a span
+
+
+@dataclass(frozen=True)
+class SourceView:
+    dossier: DossierRef
+    url: str  # the dossier URL with the quote's #anchor
+    quote: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: str
+    edtf: str
+    date: str  # in words, at its own precision
+    year: int
+    title: str
+    status: str
+    entities: list[EntityRef]
+    note: Markup
+    date_basis: str
+    sources: list[SourceView]
+    precision: str = "day"  # day | month | part (of a year) | year | span: how much the date leaves open
+    datetime: str | None = None  # a valid HTML date (see html_datetime)
+    url: str = ""  # the event on the timeline, relative to the site root: "timeline/#id" or "timeline/2021/#id"
+
+
+TIMELINE_PAGE_EVENTS = 400  # more events than this and the timeline is a page per year, a long year in parts
+
+
+@dataclass(frozen=True)
+class TimelinePart:
+    """One page of a timeline too long for one: a year, or a part of a long year, in date order."""
+
+    key: str  # "2021", or "2021-2" for the second part of 2021
+    year: int
+    number: int  # of the part within its year, from 1
+    parts: int  # in its year
+    events: list[EventView]
+
+    @property
+    def url(self) -> str:
+        return url("timeline_part", part=self.key)
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.parts == 1 else f"{self.year} ({self.number} of {self.parts})"
+
+
+def timeline_pages(events: list[tuple[str, int]], limit: int | None = None) -> dict[str, str]:
+    """Each event's timeline page ("2021", "2021-2"), from (id, year) in date order; {} when one page holds them all."""
+    limit = limit or TIMELINE_PAGE_EVENTS
+    if len(events) <= limit:
+        return {}
+    pages, seen = {}, Counter()
+    for ident, year in events:
+        part = seen[year] // limit + 1
+        seen[year] += 1
+        pages[ident] = str(year) if part == 1 else f"{year}-{part}"
+    return pages
+
+
+def timeline_parts(events: list[EventView], pages: dict[str, str]) -> list[TimelinePart]:
+    """The timeline's pages, each with its events in date order (none when one page holds them all)."""
+    held: dict[str, list[EventView]] = {}
+    for event in events:
+        if event.id in pages:
+            held.setdefault(pages[event.id], []).append(event)
+    parts_of = Counter(items[0].year for items in held.values())
+    return [TimelinePart(key, items[0].year, int(key.partition("-")[2] or 1), parts_of[items[0].year], items)
+            for key, items in held.items()]
+
+
+@dataclass(frozen=True)
+class Counted:
+    entity: EntityRef
+    count: int
+
+
+@dataclass
+class MentionGroup:
+    dossier: DossierRef
+    mentions: list[Mention]
+
+
+@dataclass
+class EntityView:
+    ref: EntityRef
+    kind_title: str
+    aliases: list[str]
+    description: Markup
+    wikidata: str | None
+    dossier_count: int
+    mention_count: int
+    groups: list[MentionGroup]
+    events: list[EventView]
+    together: list[Counted]
+    network: Network | None = None  # the entity and those most often named with it
+    connections: list[Connection] = field(default_factory=list)  # entities it takes part in events with
+
+    @property
+    def first_seen(self) -> DossierRef | None:
+        """The earliest dossier that names it (groups are in order of publication)."""
+        return self.groups[0].dossier if self.groups else None
+
+    @property
+    def last_seen(self) -> DossierRef | None:
+        return self.groups[-1].dossier if self.groups else None
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date as a reader sees it and as a `datetime` attribute (None for a span)."""
+
+    words: str
+    datetime: str | None
+
+
+@dataclass
+class DossierView:
+    ref: Dossier
+    link: DossierRef
+    markdown_url: str
+    entities: dict[str, list[Counted]]  # kind title -> entities named, most often first
+    events: list[EventView]
+    notes: list[tuple[int, Markup]]
+    annotated: Annotated
+    words: int = 0  # of the text shown, for the reading time
+    updated: Dated | None = None  # when the editors last revised the annotation, if they said
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.words)
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file of the published data, as the Data page lists it."""
+
+    name: str  # e.g. "events.csv"
+    url: str  # relative to the site root
+    format: str  # e.g. "CSV"
+    media_type: str
+    size: int  # bytes
+    contents: str  # what it holds, in one sentence
+    howto: tuple[str, ...]  # how to open or use a file of its format
+
+
+@dataclass
+class Views:
+    """Every view of the investigation, keyed by id or slug."""
+
+    dossiers: dict[str, DossierView] = field(default_factory=dict)
+    entities: dict[str, EntityView] = field(default_factory=dict)
+    events: list[EventView] = field(default_factory=list)  # in date order
+    by_kind: dict[str, list[EntityView]] = field(default_factory=dict)
+    network: Network | None = None  # who is named with whom, across the investigation
+    overview: Overview | None = None  # the key entities and the strongest connections among them
+    timeline_parts: list[TimelinePart] = field(default_factory=list)  # empty when the timeline is one page
+    event_urls: dict[str, str] = field(default_factory=dict)  # each event's place on the timeline, from the site root
+
+
+def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Views:
+    style = project.site.date_style
+    refs = {e.id: entity_ref(e) for e in project.entities.values()}
+    drefs = {slug: dossier_ref(d, style) for slug, d in project.dossiers.items()}
+    views = Views()
+    ordered = sorted(project.events.values(), key=lambda e: e.date.sort_key)
+    pages = timeline_pages([(e.id, e.date.year) for e in ordered])
+    views.events = [_event_view(e, refs, drefs, xref, prose, style, pages.get(e.id)) for e in ordered]
+    views.timeline_parts = timeline_parts(views.events, pages)
+    views.event_urls = {e.id: e.url for e in views.events}
+    by_entity: dict[str, list[EventView]] = {}
+    for event in views.events:
+        for ref in event.entities:
+            by_entity.setdefault(ref.id, []).append(event)
+    for entity in project.entities.values():
+        views.entities[entity.id] = _entity_view(entity, refs, drefs, by_entity.get(entity.id, []), xref, prose)
+    for kind in KINDS:
+        members = [v for v in views.entities.values() if v.ref.kind == kind]
+        views.by_kind[kind] = sorted(members, key=lambda v: (-v.dossier_count, -v.mention_count, v.ref.name))
+    position = {e.id: i for i, e in enumerate(views.events)}
+    for slug, doc in docs.items():
+        views.dossiers[slug] = _dossier_view(doc, drefs[slug], refs, views.events, position, prose)
+    for view in views.dossiers.values():
+        if view.ref.updated is not None:
+            view.updated = Dated(view.ref.updated.display(style), html_datetime(view.ref.updated.edtf))
+    views.network = whole_network(xref, refs)
+    linked = connections(views.events)
+    views.overview = overview(linked, refs)
+    for entity_id, view in views.entities.items():
+        view.network = ego_network(xref, refs, entity_id)
+        view.connections = linked.get(entity_id, [])
+    return views
+
+
+CARDED = ("dossier", "entity", "timeline")  # the kinds of page that get a preview image
+
+
+def preview_cards(views: Views, site_title: str) -> dict[str, Card]:
+    """The preview card of every dossier, entity and timeline page, by the page's URL (without its slash)."""
+    cards = {d.link.url.rstrip("/"): _dossier_card(d, site_title) for d in views.dossiers.values()}
+    for v in views.entities.values():
+        facts = f"Named {v.mention_count} time{'s' if v.mention_count != 1 else ''} in {v.dossier_count} dossier" \
+                f"{'s' if v.dossier_count != 1 else ''} · {len(v.events)} event{'s' if len(v.events) != 1 else ''}"
+        cards[v.ref.url.rstrip("/")] = Card(v.kind_title, v.ref.name, facts, site_title)
+    span = f"{views.events[0].date} to {views.events[-1].date}" if views.events else "no events yet"
+    cards[url("timeline").rstrip("/")] = Card("Timeline", site_title, f"{len(views.events)} events, {span}", site_title)
+    for part in views.timeline_parts:
+        facts = f"{len(part.events)} events, {part.events[0].date} to {part.events[-1].date}"
+        cards[part.url.rstrip("/")] = Card("Timeline", f"{site_title}: {part.label}", facts, site_title)
+    return cards
+
+
+def _dossier_card(d: DossierView, site_title: str) -> Card:
+    events = len(d.events)
+    facts = f"Published {d.link.published} · {events} event{'s' if events != 1 else ''} · {d.reading_minutes} min read"
+    return Card(" · ".join(["Dossier", *([d.link.outlet] if d.link.outlet else [])]), d.ref.headline, facts, site_title)
+
+
+@pass_context
+def template_url(context: Context, pattern: str, /, **parts: str) -> str:
+    """`url("timeline")` in a template: the page's URL from the one table (urls.py), relative to the page."""
+    return context["root"] + url(pattern, **parts)
+
+
+_HTML_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?[~?%]?")
+
+
+def html_datetime(edtf: str) -> str | None:
+    """The EDTF date as a valid HTML `datetime` value at the precision it has, or None for a span.
+
+    "2021-05-21?" is "2021-05-21" (the text says "uncertain"); a season or a quarter is its year.
+    """
+    match = _HTML_DATE.fullmatch(edtf)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if month is None or int(month) > 12:
+        return year
+    return f"{year}-{month}" if day is None else f"{year}-{month}-{day}"
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read that many words, at 230 a minute, never less than one."""
+    return max(1, round(words / 230))
+
+
+def entity_ref(entity: Entity) -> EntityRef:
+    return EntityRef(entity.id, entity.kind, entity.name, url("entity", kind=entity.kind, id=entity.id))
+
+
+def dossier_ref(dossier: Dossier, style: str) -> DossierRef:
+    return DossierRef(dossier.slug, dossier.headline, url("dossier", slug=dossier.slug), dossier.outlet,
+                      dossier.published.display(style), dossier.published.edtf, dossier.published.iso_lower,
+                      html_datetime(dossier.published.edtf))
+
+
+def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: str, page: str | None) -> EventView:
+    sources = [SourceView(drefs[s.slug], f"{drefs[s.slug].url}#{s.anchor}", s.quote) for s in xref.sources.get(event.id, [])]
+    return EventView(
+        id=event.id, edtf=event.date.edtf, date=event.date.display(style), year=event.date.year,
+        title=event.title, status=event.status, entities=[refs[i] for i in event.entities if i in refs],
+        note=prose.inline(event.note) if event.note else Markup(""), date_basis=event.date_basis, sources=sources,
+        precision=precision(event.date), datetime=html_datetime(event.date.edtf),
+        url=f"{url('timeline_part', part=page) if page else url('timeline')}#{event.id}",
+    )
+
+
+def precision(fuzzy: FuzzyDate) -> str:
+    """How much a date leaves open, from the length of its bounds: a timeline groups the coarse ones."""
+    days = (date(*fuzzy.upper) - date(*fuzzy.lower)).days if fuzzy.upper[0] < 9999 and fuzzy.lower[0] > 1 else 10**6
+    for name, most in (("day", 0), ("month", 30), ("part", 183), ("year", 365)):
+        if days <= most:
+            return name
+    return "span"
+
+
+def _entity_view(entity: Entity, refs, drefs, events: list[EventView], xref: CrossRef, prose: Prose) -> EntityView:
+    groups = [MentionGroup(drefs[slug], mentions) for slug, mentions in xref.mentions.get(entity.id, {}).items()]
+    groups.sort(key=lambda g: (g.dossier.published_iso, g.dossier.slug))
+    partners = heapq.nsmallest(12, xref.together.get(entity.id, {}).items(), key=lambda p: (-p[1], p[0]))
+    together = [Counted(refs[i], n) for i, n in partners]
+    return EntityView(
+        ref=refs[entity.id], kind_title=KIND_TITLES[entity.kind],
+        aliases=list(entity.other_spellings),
+        description=prose.html(entity.description), wikidata=entity.wikidata,
+        dossier_count=xref.dossier_count(entity.id), mention_count=xref.mention_count(entity.id),
+        groups=groups, events=events,
+        together=together,
+    )
+
+
+def _dossier_view(doc: Annotated, dref: DossierRef, refs, events: list[EventView], position: dict[str, int],
+                  prose: Prose) -> DossierView:
+    counts: dict[str, int] = {}
+    for _, span in doc.spans("mention"):
+        counts[span.target] = counts.get(span.target, 0) + 1
+    entities: dict[str, list[Counted]] = {}
+    for entity_id, n in sorted(counts.items(), key=lambda p: (-p[1], refs[p[0]].name)):
+        entities.setdefault(KIND_TITLES[refs[entity_id].kind], []).append(Counted(refs[entity_id], n))
+    cited = sorted({c.event for c in doc.dossier.citations if c.event in position}, key=position.get)
+    return DossierView(
+        ref=doc.dossier, link=dref, markdown_url=url("dossier_md", slug=dref.slug),
+        entities={title: entities[title] for title in KIND_TITLES.values() if title in entities},
+        events=[events[position[i]] for i in cited],
+        notes=[(n, prose.inline(note.text)) for n, note in enumerate(doc.dossier.notes, 1)],
+        annotated=doc, words=sum(len(b.text.split()) for b in doc.blocks),
+    )

@@ -1,0 +1,194 @@
+"""`build.py new seeds/<file>`: draft the annotation of a seed, every guess marked for the editor to confirm.
+
+The draft is a sidecar that cites a stub event for every date expression (quoting the sentence it
+stands in), a file of stub events, and a file of stub entities for every name no entity claims.
+Each guess carries a TODO marker, and `build` and `check` refuse any TODO left in content (todo.py),
+so an unread draft can never be published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from threadline.errors import Problems, Where, relpath
+from threadline.inputs.load import MAX_SEED_BYTES, load_entity, read_yaml
+from threadline.inputs.reading import decode, read_input
+from threadline.inputs.yamlio import where_of
+from threadline.text.annotate import AliasIndex, seed_lines
+from threadline.tools import guess
+from threadline.tools.draft_text import entities_text, events_text, schema_ref, sidecar_text
+
+BOILERPLATE = re.compile(
+    r"^(source link|related articles?|advertisement|read more.*|share this.*|sign up.*|subscribe.*|click here.*"
+    r"|\d+\s*min(ute)?s?\s+read|.*\bcomments?\b.*\?|leave a comment.*|join the conversation.*|become a .* member.*)$",
+    re.IGNORECASE)
+resolve = guess.resolve  # the tests and the draft's comments resolve expressions the same way
+
+
+class DraftError(Exception):
+    """`new` cannot draft: the message says why."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A date expression, the sentence it stands in (the quote to cite) and the names in that sentence."""
+
+    words: str
+    line: int
+    sentence: str
+    entities: tuple[str, ...]  # ids of known entities and of stubs named in the sentence
+
+
+@dataclass
+class Findings:
+    """What the seed suggests, each with the line it was found on."""
+
+    slug: str
+    headline: str | None = None
+    published: tuple[dt.date, str, int] | None = None  # date, the words, line
+    boilerplate: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)  # date tokens that open a line of text
+    entities: Counter = field(default_factory=Counter)
+    names: dict[str, guess.Name] = field(default_factory=dict)
+    stubs: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # id -> (name, aliases)
+    dates: list[Mention] = field(default_factory=list)
+
+
+def slug_for(seed: str) -> str:
+    """A valid slug from a seed's file name: lower case, runs of other characters become one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", Path(seed).stem.lower()).strip("-") or "dossier"
+
+
+def new_sidecar(root: Path, seed_arg: str) -> Path:
+    """Write the sidecar (and stub entities and events) for the seed; DraftError if it cannot or must not."""
+    seed = _seed_path(root, seed_arg)
+    refused = Problems()
+    raw = read_input(seed, root, refused, limit=MAX_SEED_BYTES)  # as the build reads a seed
+    text = None if raw is None else decode(raw, Where(relpath(seed, root)), refused)
+    if raw is None or text is None:
+        raise DraftError("; ".join(str(problem) for problem in refused.items))
+    slug = slug_for(seed.name)
+    targets = {kind: root / "content" / kind / f"{slug}.yaml" for kind in ("dossiers", "entities", "events")}
+    _refuse_existing(root, seed.name, targets)
+    found = find(text, slug, known_entities(root))
+    files = {"dossiers": sidecar_text(seed.name, hashlib.sha256(raw).hexdigest(), found, schema_ref(root, targets["dossiers"])),
+             "entities": entities_text(found, schema_ref(root, targets["entities"], "entities")),
+             "events": events_text(found, schema_ref(root, targets["events"], "events"))}
+    for kind, content in files.items():
+        if content:
+            targets[kind].parent.mkdir(parents=True, exist_ok=True)
+            targets[kind].write_text(content, encoding="utf-8")
+    return targets["dossiers"]
+
+
+def _seed_path(root: Path, seed_arg: str) -> Path:
+    path = root / "seeds" / Path(seed_arg).name
+    if Path(seed_arg).parent.name not in ("", "seeds") or not path.is_file():
+        raise DraftError(f"{seed_arg}: no such seed; put the file in seeds/ and give its name, e.g. seeds/report.txt")
+    return path
+
+
+def _refuse_existing(root: Path, seed: str, targets: dict[str, Path]) -> None:
+    for kind, target in targets.items():
+        if target.exists():
+            raise DraftError(f"{target.relative_to(root).as_posix()} already exists; `new` never overwrites "
+                             f"{'a sidecar' if kind == 'dossiers' else 'a file'}")
+    for sidecar in sorted(p for p in (root / "content" / "dossiers").glob("*.yaml") if p.is_file()):  # never a FIFO
+        if re.search(rf"^seed:\s*[\"']?{re.escape(seed)}[\"']?\s*$", sidecar.read_text(encoding="utf-8"), re.MULTILINE):
+            raise DraftError(f"{sidecar.relative_to(root).as_posix()} already annotates seeds/{seed}")
+
+
+def known_entities(root: Path) -> list:
+    """The project's entities, read leniently: a broken entity file only means fewer suggestions."""
+    entities = []
+    for path in sorted((root / "content" / "entities").glob("*.yaml")):
+        items = read_yaml(path, root, "entities", Problems()) or []
+        entities += [load_entity(item, where_of(items, i, None), Problems()) for i, item in enumerate(items)]
+    return entities
+
+
+def find(text: str, slug: str, entities: list) -> Findings:
+    """Headline, stated date, boilerplate, known entities, unclaimed names and date expressions."""
+    found = Findings(slug)
+    index, known = AliasIndex(entities), {a for e in entities for a in e.spellings}
+    lines = [line.strip() for line in seed_lines(text)]
+    first = next((line for line in lines if line), "")
+    if 3 <= len(first.split()) <= 25 and not first.endswith((".", ":", ";")):
+        found.headline = first
+    for number, line in enumerate(lines, 1):
+        _scan_line(_without_prefix(line, number, found), number, index, known, found)
+    _stub_entities(found, {e.id for e in entities})
+    for number, line in enumerate(lines, 1):
+        _scan_dates(_without_prefix(line, number, found), number, index, found)
+    return found
+
+
+def _without_prefix(line: str, number: int, found: Findings) -> str:
+    """The line less a leading date token, which becomes boilerplate by prefix (the site drops it)."""
+    match = guess.LEADING_DATE.match(line)
+    if not match:
+        return line
+    if match.group() not in found.prefixes:
+        found.prefixes.append(match.group())
+        _note_published(match.group(), number, found)
+    return line[match.end():]
+
+
+def _scan_line(line: str, number: int, index: AliasIndex, known: set[str], found: Findings) -> None:
+    _note_published(line, number, found)
+    if BOILERPLATE.match(line) or guess.DATELINE.fullmatch(line):
+        found.boilerplate += [line] if line not in found.boilerplate else []
+        return
+    mentions = index.find(line)
+    found.entities.update(entity for _, _, entity in mentions)
+    for name in guess.names(line, number, [(s, e) for s, e, _ in mentions], known):
+        found.names.setdefault(name.text, name)
+
+
+def _note_published(line: str, number: int, found: Findings) -> None:
+    if found.published is None:
+        match = guess.STATED.search(line)
+        day = guess.stated_date(match.group()) if match else None
+        if day:
+            found.published = (day, match.group(), number)
+
+
+def _stub_entities(found: Findings, taken: set[str]) -> None:
+    """An entity stub per unknown name; a lone word that ends a longer stub's name is its alias ('Teixeira')."""
+    longer = [n for n in found.names if " " in n]
+    owners = {n: next((m for m in longer if m.endswith(" " + n)), None) for n in found.names if " " not in n}
+    for name in found.names.values():
+        if owners.get(name.text):
+            continue
+        ident = _unique(guess.slug(name.text) or name.kind, taken)
+        found.stubs[ident] = (name.text, [n for n, owner in owners.items() if owner == name.text])
+
+
+def _unique(ident: str, taken: set[str]) -> str:
+    n, candidate = 1, ident
+    while candidate in taken:
+        n += 1
+        candidate = f"{ident}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _scan_dates(line: str, number: int, index: AliasIndex, found: Findings) -> None:
+    """A stub event per date expression in the article's own lines (not the headline, dateline or clutter)."""
+    if not line or line == found.headline or line in found.boilerplate or (found.published and number == found.published[2]
+                                                                          and len(line) < len(found.published[1]) + 12):
+        return
+    for words in guess.date_expressions(line):
+        if found.published and (number, words) == (found.published[2], found.published[1]):
+            continue  # the report's own date, in its dateline: not an event
+        sentence = guess.sentence_around(line, line.find(words))
+        stubs = [(i, sentence.find(n), len(n)) for i, (n, _) in found.stubs.items() if n in sentence]
+        # A known name inside a stub's name ('Washington' in 'The Washington Post') is not named here.
+        known = [e for s, end, e in index.find(sentence) if not any(at <= s and end <= at + size for _, at, size in stubs)]
+        named = known + [i for i, _, _ in stubs]
+        found.dates.append(Mention(words, number, sentence, tuple(dict.fromkeys(named))))
