@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,12 +84,21 @@ def start(project: Path) -> Server:
     return server
 
 
+@contextmanager
+def serving(project: Path) -> Iterator[Server]:
+    """The preview of `project`, stopped when the block ends."""
+    running = start(project)
+    try:
+        yield running
+    finally:
+        running.proc.terminate()
+        running.proc.wait(timeout=10)
+
+
 @pytest.fixture
 def server(scratch: Path) -> Iterator[Server]:
-    running = start(scratch)
-    yield running
-    running.proc.terminate()
-    running.proc.wait(timeout=10)
+    with serving(scratch) as running:
+        yield running
 
 
 def edit(project: Path, name: str, old: str, new: str) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, fixture_project, tree
-from tests.test_serve import Server, start, wait_until
+from tests.test_serve import Server, serving, wait_until
 from threadline.cli import main
 from threadline.pipeline import build
 from threadline.preview.workbench.api import is_loopback
@@ -53,10 +53,8 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(project: Path) -> Iterator[Server]:
-    running = start(project)
-    yield running
-    running.proc.terminate()
-    running.proc.wait(timeout=10)
+    with serving(project) as running:
+        yield running
 
 
 def token_of(server: Server) -> str:
@@ -116,15 +114,11 @@ def test_a_write_needs_the_pages_origin_the_token_and_json(server: Server, proje
 
 def test_each_server_has_its_own_token(project: Path, server: Server) -> None:
     first = token_of(server)
-    other = start(project)
-    try:
+    with serving(project) as other:
         assert token_of(other) != first
         status, _ = post(other, "action", {"action": "alias", "entity": "varnholm", "alias": "X"},
                          {"X-Threadline-Token": first})
         assert status == 403
-    finally:
-        other.proc.terminate()
-        other.proc.wait(timeout=10)
 
 
 def test_a_citation_writes_the_seeds_own_text_in_two_added_lines(server: Server, project: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_browser import CHROMIUM_ARGS, artifacts, chromium_path, unavailable  # noqa: F401 (a fixture)
-from tests.test_serve import Server, start
+from tests.test_serve import Server, serving
 from tests.test_workbench_api import PAGE, SIDECAR, SLUG, drafted_project, post
 
 pytestmark = pytest.mark.browser
@@ -53,10 +53,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
     project = drafted_project(tmp_path / "project")
-    running = start(project)
-    yield running, project
-    running.proc.terminate()
-    running.proc.wait(timeout=10)
+    with serving(project) as running:
+        yield running, project
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ import yaml
 
 from tests.conftest import REPO, write_project
 from tests.test_browser import browser  # noqa: F401 (the Chromium fixture)
-from tests.test_serve import Server, start
+from tests.test_serve import Server, serving
 from threadline.cli import main
 
 pytestmark = pytest.mark.browser
@@ -480,10 +480,8 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(project: Path) -> Iterator[Server]:
-    running = start(project)
-    yield running
-    running.proc.terminate()
-    running.proc.wait(timeout=10)
+    with serving(project) as running:
+        yield running
 
 
 def annotated(browser, server: Server) -> dict[str, Tally]:  # noqa: F811 (browser is the fixture's value)
