@@ -37,6 +37,8 @@ def copy_project(source: Path, target: Path) -> Path:
             shutil.copytree(source / name, target / name)
         elif (source / name).exists():
             shutil.copy2(source / name, target / name)
+    if not (target / "templates").exists():  # the tests' fixture has none: the repository's, as the tests use
+        shutil.copytree(REPO / "templates", target / "templates")
     return target
 
 
