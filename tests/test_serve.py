@@ -31,7 +31,7 @@ from tornado.websocket import websocket_connect
 
 from tests.conftest import REPO, SEED, fixture_project, scratch_files, sidecar, tree, write_project
 from threadline.cli import main
-from threadline.pipeline import build
+from threadline.pipeline import Session, build, build_in_memory
 from threadline.preview.serve import Preview, Redirect, Watcher, inject, resolve
 
 SIDECAR = "content/dossiers/example-report.yaml"
@@ -385,6 +385,24 @@ def test_a_fresh_draft_previews_with_its_banner_and_the_rest_works(tmp_path: Pat
     finally:
         running.proc.terminate()
         running.proc.wait(timeout=10)
+
+
+def test_the_previews_first_pass_keeps_the_open_data_and_the_second_completes_it(tmp_path: Path) -> None:
+    """After an edit the pages come first; the open data (made from everything) follows in a second pass."""
+    project = fixture_project(tmp_path / "project")
+    session = Session(drafts="preview")
+    _, before = build_in_memory(project, session)
+    edit(project, "content/events/events.yaml", "first proposes the terminal site", "first proposes the terminal")
+    session.defer_data = True
+    _, first = build_in_memory(project, session)
+    session.defer_data = False
+    _, second = build_in_memory(project, session)
+    _, full = build_in_memory(project, Session(drafts="preview"))
+    data = {path for path in full if path.startswith("data/")}
+    assert data and any(before[path] != full[path] for path in data)  # the edit changes the open data
+    assert {path: first[path] for path in data} == {path: before[path] for path in data}
+    assert {path: first[path] for path in full if path not in data} == {path: full[path] for path in full if path not in data}
+    assert second == full
 
 
 # ---- measurement (not a test): python -m tests.test_serve ----

@@ -105,12 +105,13 @@ class Preview:
     def __post_init__(self) -> None:
         self.workbench = self.workbench or Workbench(self.root)
 
-    def build_once(self) -> tuple[dict[str, bytes] | None, list[Problem], Investigation | None]:
+    def build_once(self, defer_data: bool = False) -> tuple[dict[str, bytes] | None, list[Problem], Investigation | None]:
         """One build, in memory: (files, [], investigation) or (None, problems, None). Runs in a worker thread.
 
         The site is served from memory, so a request sees either the last build or the new one
         whole, and the preview never waits on the disk.
         """
+        self.session.defer_data = defer_data
         try:
             inv, files = build_in_memory(self.root, self.session)
         except BuildError as error:
@@ -120,8 +121,16 @@ class Preview:
                                   "please report it with what you changed")], None
         return with_banners(files, inv.problems.drafts), [], inv
 
-    def apply(self, files: dict[str, bytes] | None, problems: list[Problem], inv: Investigation | None) -> None:
-        """Switch to a finished build (or keep the last good one and show the problems); tell browsers."""
+    def apply(self, files: dict[str, bytes] | None, problems: list[Problem], inv: Investigation | None,
+              reload: bool = True) -> None:
+        """Switch to a finished build (or keep the last good one and show the problems); tell browsers.
+
+        Without `reload`, the second pass of a rebuild (the open data): its files replace the first
+        pass's quietly, and a failure there is left to the rebuild that the change behind it starts.
+        """
+        if not reload:
+            self.current = files if files is not None else self.current
+            return
         self.builds += 1
         self.problems = problems
         if files is not None:
@@ -177,10 +186,13 @@ class Watcher:
         self.building = True
         started, self.changed_at = self.changed_at or time.perf_counter(), 0.0
         try:
-            result = await IOLoop.current().run_in_executor(None, self.preview.build_once)
+            result = await IOLoop.current().run_in_executor(None, self.preview.build_once, True)
             self.preview.last_ms = (time.perf_counter() - started) * 1000
             self.preview.apply(*result)
             announce(self.preview)
+            if result[0] is not None:  # the open data, after the browser was told: its pages come first
+                complete = await IOLoop.current().run_in_executor(None, self.preview.build_once, False)
+                self.preview.apply(*complete, reload=False)
         finally:
             self.building = False
 

@@ -131,9 +131,19 @@ class Preview(Mode):
     prose: Prose = field(default_factory=Prose)
     workers: int = 1
     progress: Progress | None = None
+    # The dev server's first pass after an edit: the open-data files and the Data page (made from
+    # everything, a third of a rebuild) keep their last bytes until a second pass (serve.Watcher).
+    defer_data: bool = False
 
     def map(self, function: Callable[[Any, Any], Any], context: Any, items: Sequence, **options: Any) -> list:
         return [function(context, item) for item in items]
+
+    def deferred(self, entries: list[Entry]) -> set[str]:
+        """The paths this pass leaves as they were: the open data, when there is a last build of it."""
+        if not self.defer_data:
+            return set()
+        data = {path for e in entries for path in e.needs} | {e.path for e in entries if e.needs}
+        return data if data <= self.contents.keys() else set()
 
     def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
         docs = {d.slug: self._annotate(d, index, problems) for d in dossiers}
@@ -164,11 +174,12 @@ class Preview(Mode):
         return Keys(templates, None)
 
     def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
-        results, new = super().execute(entries, keys, None)
+        later = self.deferred(entries)
+        results, new = super().execute([e for e in entries if e.path not in later], keys, None)
         for output in results:
             self.contents[output.path] = output.content
         self.contents = {e.path: self.contents[e.path] for e in entries}
-        self.kept = new
+        self.kept = new  # a deferred entry has no key here: the next full pass renders it
         return [Output(e.path, self.contents[e.path], e.source) for e in entries], new
 
 
