@@ -79,7 +79,7 @@ UNN = Report(
     },
     boilerplate=((3, 3), (13, 13), (19, 19)),
     removed=("kirill-budanov", "diu", "arab"),  # Kirill is Kyrylo's other spelling: an alias, below
-    not_entities=("soviet",),
+    not_entities=(),
     entities={
         "kyrylo-budanov": ("person", "Kyrylo Budanov", "Lieutenant general, head of Ukraine's military intelligence."),
         "wall-street-journal": ("organisation", "The Wall Street Journal",

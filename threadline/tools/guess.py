@@ -61,6 +61,12 @@ RANKS = set("""Mr Mrs Ms Dr President Minister Senator Sir Lord Lady Secretary G
 Spokesman Spokeswoman Governor Ambassador Premier Lieutenant Colonel Major Captain Brigadier Admiral Commander
 Sergeant Marshal Retired Mayor Chancellor Spokesperson Envoy Commissioner Judge Justice Professor Prof Rev
 Reverend Pope Cardinal Bishop King Queen Prince Princess Emperor Sheikh""".split())
+# Words for people of a place that no suffix gives away ('Soviet', 'Saudi'): adjectives, not names.
+DEMONYMS = set("""Soviet Thai Dutch French Greek Swiss Czech Iraqi Israeli Pakistani Saudi Kuwaiti Yemeni Afghan Kazakh
+Uzbek Tajik Kyrgyz Turkmen Qatari Omani Emirati Bangladeshi Nepali Somali Welsh Scots Irish""".split())
+# Single-word institutions that are organisations, not people.
+INSTITUTIONS = set("""Pentagon Kremlin Congress Senate Parliament Duma Rada Bundestag Knesset Politburo NATO Interpol
+Europol Vatican""".split())
 ORGANISATION_WORDS = set("""Agency Association Authority Bank Board Bureau Club Commission Committee Company Corp Corporation
 Council Court Department Foundation Fund Group Inc Institute Journal League Ltd Media Ministry News Office Organisation
 Organization Parliament Party Police Post Press Reuters Service Society Telegraph Times Tribune Union University""".split())
@@ -251,7 +257,8 @@ def _inside(start: int, end: int, claimed: list[tuple[int, int]], line: str) -> 
 
 def _common(text: str, line: str, start: int) -> bool:
     """A common word, or a lone word that only opens a sentence, is not a name."""
-    if text in COMMON or (text.isascii() and text.endswith(("ian", "ean", "ese", "ish")) and " " not in text):
+    if text in COMMON or text in DEMONYMS or (text.isascii() and text.endswith(("ian", "ean", "ese", "ish"))
+                                              and " " not in text):
         return True  # a common word, or a word for people of a place ('Russian', 'Chinese')
     if " " in text or "-" in text or not text.isascii() or text.isupper():
         return False
@@ -261,7 +268,8 @@ def _common(text: str, line: str, start: int) -> bool:
 def guess_kind(text: str, before: str) -> str:
     """person, organisation, place or product, from the words of the name and the words before it."""
     words = text.split()
-    if (text.isupper() and len(text) <= 6) or ORGANISATION_WORDS.intersection(words) or words[0] == "The":
+    if (text.isupper() and len(text) <= 6) or ORGANISATION_WORDS.intersection(words) or words[0] == "The" \
+            or INSTITUTIONS.intersection(words):
         return "organisation"
     if words[-1] in PLACE_WORDS or (len(words) == 1 and PLACE_BEFORE.search(before)):
         return "place"
