@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,9 @@ def schema_ref(root: Path, target: Path, name: str = "dossier") -> str:
 
 def event_id(found: Findings, n: int) -> str:
     return f"{found.slug}-event-{n}"
+
+
+DRAFTED_EVENT_ID = re.compile(r"[a-z0-9-]+-event-[0-9]+")  # what event_id makes: a stub no editor has named
 
 
 def sidecar_text(seed: str, digest: str, found: Findings, schema_line: str) -> str:

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from threadline.inputs.model import KINDS
-from threadline.inputs.todo import CONFIRM_KEY, MARKER
+from threadline.inputs.todo import CONFIRM_KEY, MARKER, markers
 from threadline.preview.workbench import yamledit
 from threadline.preview.workbench.pending import (
     FOLDER,
-    PLURAL,
     SETTABLE,
     ActionError,
     Pending,
@@ -34,7 +33,7 @@ from threadline.preview.workbench.pending import (
     slug_param,
     verbatim,
 )
-from threadline.tools.draft_text import stub_date
+from threadline.tools.draft_text import DRAFTED_EVENT_ID, stub_date
 
 # --- the actions -------------------------------------------------------------------------------------------
 
@@ -88,8 +87,8 @@ def new_entity(pending: Pending, params: dict) -> str:
     entity["description"] = param(params, "description")
     if wikidata := param(params, "wikidata", optional=True):
         entity["wikidata"] = wikidata
-    rel = f"content/entities/{PLURAL[kind]}.yaml"
-    append_item(pending, rel, entity, f"# {PLURAL[kind].capitalize()} added with the workbench of `build.py serve`.\n")
+    rel = f"content/entities/{KINDS[kind]}.yaml"
+    append_item(pending, rel, entity, f"# {KINDS[kind].capitalize()} added with the workbench of `build.py serve`.\n")
     return f"added the {kind} {entity['id']!r}"
 
 
@@ -190,13 +189,10 @@ def set_fields(pending: Pending, params: dict) -> str:
 SECTIONS = ("boilerplate", "events", "notes", "quotes", "unlinked", "subheadings")
 
 
-DRAFTED_EVENT = re.compile(r"[a-z0-9-]+-event-[0-9]+")
-
-
 def _named_by_new(target: str, ident: str, fields: dict) -> bool:
     """A stub event confirmed with its title and the id `new` gave it (`<slug>-event-N`): it is named after its title."""
     title = fields.get("title")
-    return (target == "event" and fields.get("id", ident) == ident and DRAFTED_EVENT.fullmatch(ident) is not None
+    return (target == "event" and fields.get("id", ident) == ident and DRAFTED_EVENT_ID.fullmatch(ident) is not None
             and isinstance(title, str) and bool(title.strip()) and not MARKER.search(title))
 
 
@@ -250,7 +246,7 @@ def _target(pending: Pending, target: str, ident: str) -> tuple[str, tuple]:
 def _drop_confirm_key(pending: Pending, rel: str) -> None:
     """The draft's "confirm every guess, then delete this line" goes with its last other TODO."""
     text = pending.text(rel) or ""
-    left = [line for line in text.splitlines() if MARKER.search(line) and not line.startswith(CONFIRM_KEY)]
+    left = [words for _, _, words in markers(text) if not words.startswith(CONFIRM_KEY)]
     if not left and CONFIRM_KEY in text:
         pending.edit(rel, lambda t: yamledit.remove_key(t, (), CONFIRM_KEY))
 

@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from threadline.errors import Problems, Where, relpath
-from threadline.inputs.load import SLUG
+from threadline.inputs.load import SLUG, read_seed
 from threadline.inputs.reading import decode, read_input
 from threadline.preview.workbench import yamledit
 from threadline.preview.workbench.yamledit import EditError, data
 from threadline.text.annotate import seed_lines
 from threadline.tools.guess import slug
 
-PLURAL = {"person": "people", "organisation": "organisations", "place": "places", "product": "products"}
 SETTABLE = {
     "dossier": ("headline", "headline_by", "outlet", "outlet_basis", "author", "author_basis", "author_entity",
                 "published", "published_basis"),
@@ -119,10 +118,10 @@ def file_data(text: str, rel: str) -> Any:
 def seed_line(pending: Pending, dossier: str, number: Any) -> str:
     """Line `number` of the dossier's seed, as the build numbers lines."""
     doc = sidecar_data(pending, dossier)
-    path = pending.root / "seeds" / str(doc.get("seed") if isinstance(doc, dict) else "")
+    if not isinstance(doc, dict) or not isinstance(doc.get("seed"), str) or not isinstance(doc.get("sha256"), str):
+        raise ActionError(f"{sidecar(dossier)} names no seed and its sha256")
     problems = Problems()
-    raw = read_input(path, pending.root, problems)
-    text = None if raw is None else decode(raw, Where(relpath(path, pending.root)), problems)
+    text = read_seed(pending.root, doc, Where(sidecar(dossier)), problems)  # as the build reads it: limits, sha256
     if text is None:
         raise ActionError(str(problems.items[0]))
     lines = seed_lines(text)

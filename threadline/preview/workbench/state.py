@@ -9,6 +9,7 @@ from typing import Any
 from threadline.errors import Problem
 from threadline.inputs.dates import DateError, parse_date
 from threadline.inputs.model import KINDS, STATUSES, Dossier, Project
+from threadline.inputs.todo import MARKER
 from threadline.pipeline import Investigation
 from threadline.preview.workbench.actions import SECTIONS
 from threadline.preview.workbench.pending import SETTABLE
@@ -18,8 +19,6 @@ from threadline.text.annotate import AliasIndex
 from threadline.tools.draft import find
 from threadline.tools.draft_text import stub_date
 from threadline.tools.guess import date_expressions
-
-TODO = "TODO"
 
 
 def page_of(path: str, files: dict[str, bytes]) -> str:
@@ -89,7 +88,7 @@ def _todo_at(yt: YamlText | None, key: str, whole: bool = True) -> bool:
         return False
     line, col = key_at(yt.root, key)
     last = yt.end_of(line, col) if whole else line
-    return any(TODO in yt.lines[n] for n in range(line, last + 1))
+    return any(MARKER.search(yt.lines[n]) for n in range(line, last + 1))
 
 
 def _event(event, project: Project) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from threadline.tools.draft_text import q
+
 COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STRINGS = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # every scalar a string: ids and names as written
 
@@ -39,7 +41,7 @@ def scalar(value: Any) -> str:
     text = str(value)
     if PLAIN.fullmatch(text) and text == text.strip() and text.lower() not in WORDS_NOT_PLAIN and " -" not in text:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return q(text)
 
 
 def flow(values: list[Any]) -> str:
