@@ -395,8 +395,10 @@ def test_the_previews_first_pass_keeps_the_open_data_and_the_second_completes_it
     edit(project, "content/events/events.yaml", "first proposes the terminal site", "first proposes the terminal")
     session.defer_data = True
     _, first = build_in_memory(project, session)
+    assert session.waiting  # a second pass is due
     session.defer_data = False
     _, second = build_in_memory(project, session)
+    assert not session.waiting
     _, full = build_in_memory(project, Session(drafts="preview"))
     data = {path for path in full if path.startswith("data/")}
     assert data and any(before[path] != full[path] for path in data)  # the edit changes the open data

@@ -190,7 +190,7 @@ class Watcher:
             self.preview.last_ms = (time.perf_counter() - started) * 1000
             self.preview.apply(*result)
             announce(self.preview)
-            if result[0] is not None:  # the open data, after the browser was told: its pages come first
+            if result[0] is not None and self.preview.session.waiting:  # the open data, after the browser was told
                 complete = await IOLoop.current().run_in_executor(None, self.preview.build_once, False)
                 self.preview.apply(*complete, reload=False)
         finally:

@@ -134,6 +134,7 @@ class Preview(Mode):
     # The dev server's first pass after an edit: the open-data files and the Data page (made from
     # everything, a third of a rebuild) keep their last bytes until a second pass (serve.Watcher).
     defer_data: bool = False
+    waiting: set[str] = field(default_factory=set)  # what the last pass deferred: a second pass is due
 
     def map(self, function: Callable[[Any, Any], Any], context: Any, items: Sequence, **options: Any) -> list:
         return [function(context, item) for item in items]
@@ -174,7 +175,7 @@ class Preview(Mode):
         return Keys(templates, None)
 
     def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
-        later = self.deferred(entries)
+        later = self.waiting = self.deferred(entries)
         results, new = super().execute([e for e in entries if e.path not in later], keys, None)
         for output in results:
             self.contents[output.path] = output.content
