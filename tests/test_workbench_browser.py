@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM_ARGS, artifacts, chromium_path, unavailable  # noqa: F401 (a fixture)
+from tests.test_browser import artifacts, browser  # noqa: F401 (fixtures)
 from tests.test_serve import Server, serving
 from tests.test_workbench_api import PAGE, SIDECAR, SLUG, drafted_project, post
 
@@ -20,34 +20,25 @@ pytestmark = pytest.mark.browser
 
 # Selects `text` in the element `id` as a mouse does, skipping what the site adds to the source's text
 # (note marks, status labels, [sic] marks: the workbench's NOT_SEED), then lets go of the button.
-SELECT = """([id, text]) => {
-  const p = document.getElementById(id), skip = "sup, .ev-link, .tl-suggest-badge, [data-not-seed]";
-  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, {acceptNode: n =>
+# Selects `text` inside line `line` of the source as a mouse does (skipping footnote marks and links to the
+# timeline, as the workbench does), then lets go of the button. Returns the line's text when `text` is not in it.
+SELECT = """([line, text]) => {
+  const p = document.getElementById("line-" + line), skip = "sup, .ev-link, .tl-suggest-badge, [data-not-seed]";
+  const walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, {acceptNode: n =>
     n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
   const nodes = []; let all = "";
-  while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
-  const at = all.indexOf(text), end = at + text.length, range = document.createRange();
-  if (at < 0) return false;
-  for (const [node, offset] of nodes) {
-    if (offset <= at && at < offset + node.data.length) range.setStart(node, at - offset);
-    if (offset < end && end <= offset + node.data.length) range.setEnd(node, end - offset);
-  }
-  const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
-  document.dispatchEvent(new MouseEvent("mouseup"));
-  return true;
+  while (walk.nextNode()) { nodes.push([walk.currentNode, all.length]); all += walk.currentNode.data; }
+  const at = all.indexOf(text);
+  if (at < 0) return all;
+  const point = offset => {
+    for (const [node, start] of nodes) if (offset <= start + node.data.length) return [node, offset - start];
+  };
+  const range = document.createRange();
+  range.setStart(...point(at)); range.setEnd(...point(at + text.length));
+  getSelection().removeAllRanges(); getSelection().addRange(range);
+  document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+  return null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium_path()
-    if executable is None:
-        unavailable("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -58,7 +49,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
 
 
 @pytest.fixture
-def page(browser, served: tuple[Server, Path]) -> Iterator[object]:
+def page(browser, served: tuple[Server, Path]) -> Iterator[object]:  # noqa: F811 (browser is the fixture)
     server, _ = served
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
@@ -79,7 +70,8 @@ def reloads(page, action) -> None:
 
 
 def select(page, line: int, text: str) -> None:
-    assert page.evaluate(SELECT, [f"line-{line}", text]), text
+    missed = page.evaluate(SELECT, [line, text])
+    assert missed is None, f"{text!r} is not in line {line}: {missed!r}"
     page.wait_for_selector("#tl-wb-toolbar:not([hidden])")
 
 

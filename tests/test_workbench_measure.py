@@ -29,6 +29,7 @@ import yaml
 from tests.conftest import REPO, write_project
 from tests.test_browser import browser  # noqa: F401 (the Chromium fixture)
 from tests.test_serve import Server, serving
+from tests.test_workbench_browser import SELECT
 from threadline.cli import main
 
 pytestmark = pytest.mark.browser
@@ -202,25 +203,6 @@ MT = Report(
                 (23, "about a year and a half ago they had a telephone conversation", "Dmitry Peskov")),
 )
 
-# Selects `text` inside line `line` of the source as a mouse does (skipping footnote marks and links to the
-# timeline, as the workbench does), then lets go of the button. Returns the line's text when `text` is not in it.
-SELECT = """([line, text]) => {
-  const p = document.getElementById("line-" + line), skip = "sup, .ev-link, .tl-suggest-badge, [data-not-seed]";
-  const walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, {acceptNode: n =>
-    n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
-  const nodes = []; let all = "";
-  while (walk.nextNode()) { nodes.push([walk.currentNode, all.length]); all += walk.currentNode.data; }
-  const at = all.indexOf(text);
-  if (at < 0) return all;
-  const point = offset => {
-    for (const [node, start] of nodes) if (offset <= start + node.data.length) return [node, offset - start];
-  };
-  const range = document.createRange();
-  range.setStart(...point(at)); range.setEnd(...point(at + text.length));
-  getSelection().removeAllRanges(); getSelection().addRange(range);
-  document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-  return null;
-}"""
 # Selects lines `first` to `last` of the source whole, from the start of one to the end of the other.
 SELECT_LINES = """([first, last]) => {
   const start = document.getElementById("line-" + first), end = document.getElementById("line-" + last);
