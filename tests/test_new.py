@@ -296,3 +296,39 @@ def test_names_lose_the_titles_glued_to_them_and_single_letters(line: str, found
 ])
 def test_institutions_are_organisations_and_demonyms_are_no_names(line: str, found: list[tuple[str, str]]) -> None:
     assert [(name.text, name.kind) for name in names(line, 1, [], set())] == found
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ("Dmitry Peskov, the Kremlin’s spokesman, backed the account.",
+     [("Dmitry Peskov", "the Kremlin’s spokesman"), ("Kremlin", "")]),
+    ("According to retired British Army Brigadier Ben Barry, it is so.", [("Ben Barry", "retired British Army Brigadier")]),
+    ("Russian President Vladimir Putin, who rarely speaks to the press, said so.",
+     [("Vladimir Putin", "Russian President; who rarely speaks to the press")]),
+    ("According to Maria Teixeira, the port is open.", [("Maria Teixeira", "")]),  # an opener is no title
+    ("Maria Teixeira, Tom Dale and Ann Roe signed.", [("Maria Teixeira", ""), ("Tom Dale", ""), ("Ann Roe", "")]),
+])
+def test_a_names_description_is_drafted_from_the_words_around_it(line: str, found: list[tuple[str, str]]) -> None:
+    assert [(name.text, name.description) for name in names(line, 1, [], set())] == found
+
+
+def test_the_draft_describes_names_titles_stub_events_and_says_when_there_is_no_byline(project: Path) -> None:
+    _, data = draft_of(project)
+    entities = {e["id"]: e["description"] for e in stubs(project, "entities")}
+    assert entities == {"lisbon": "TODO: who or what this is, from what the sources say",
+                        "maria-teixeira": "TODO confirm: the port's director"}
+    assert stubs(project, "events")[3]["title"] == "TODO confirm: Officials said a second phase could follow in May"
+    assert (data["author"], data["author_basis"]) == (None, "TODO confirm: The text carries no byline.")
+
+
+def test_a_byline_is_drafted_as_the_author(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", scratch_files(**{"seeds/b.txt": "Port talks stall\n\nBy Ana Lima\n\nTalks stalled."}))
+    assert main(["new", "--project", str(root), "seeds/b.txt"]) == 0
+    data = yaml.safe_load((root / "content/dossiers/b.yaml").read_text(encoding="utf-8"))
+    assert (data["author"], data["author_basis"]) == ("Ana Lima", "TODO confirm: The byline, on line 3.")
+
+
+def test_a_long_passage_drafts_a_title_of_its_first_words() -> None:
+    from threadline.tools.suggest import title
+    assert title("  The deal\nwas signed.  ") == "The deal was signed"
+    long = " ".join(f"w{n}" for n in range(30)) + "."
+    assert title(long) == " ".join(f"w{n}" for n in range(25)) + " …"

@@ -307,7 +307,11 @@ def test_a_new_events_date_is_guessed_from_the_passage(server: Server) -> None:
     def guess(text: str, line: int) -> dict:
         query = urllib.parse.urlencode({"dossier": SLUG, "line": line, "text": text})
         return json.loads(server.get(f"__threadline__/workbench/guess?{query}")[1])
-    assert guess("questions raised in March", 6) == {
-        "ok": True, "date": "2024-03", "date_basis": "'in March' on line 6, in a report published on Friday 12 July 2024."}
+    assert guess("questions raised in March.", 6) == {
+        "ok": True, "title": "questions raised in March", "date": "2024-03",
+        "date_basis": "'in March' on line 6, in a report published on Friday 12 July 2024."}
     assert guess("postponed on Friday its vote", 4)["date"] == "2024-07-12"
-    assert guess("Critics said the company", 6) == {"ok": True}
+    # No date expression: on or before the report's day.
+    assert guess("Critics said the\ncompany  lied.", 6) == {
+        "ok": True, "title": "Critics said the company lied", "date": "../2024-07-12",
+        "date_basis": "Undated in the text: before the report of 12 July 2024."}

@@ -16,6 +16,7 @@ from threadline.errors import short
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # EDTF level 1 seasons and level 2 quarters and halves, as a reader would say them.
 SUBYEARS = {
     21: "spring {y}", 22: "summer {y}", 23: "autumn {y}", 24: "winter {y}",

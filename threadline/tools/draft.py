@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from threadline.errors import Problems, Where, relpath
@@ -50,6 +50,7 @@ class Findings:
 
     slug: str
     headline: str | None = None
+    byline: tuple[str, int] | None = None  # the author's name, line
     published: tuple[dt.date, str, int] | None = None  # date, the words, line
     boilerplate: list[str] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)  # date tokens that open a line of text
@@ -120,6 +121,8 @@ def find(text: str, slug: str, entities: list) -> Findings:
     first = next((line for line in lines if line), "")
     if 3 <= len(first.split()) <= 25 and not first.endswith((".", ":", ";")):
         found.headline = first
+    found.byline = next(((m.group(1), n) for n, line in enumerate(lines[:12], 1) if (m := guess.BYLINE.match(line))),
+                        None)
     for number, line in enumerate(lines, 1):
         _scan_line(_without_prefix(line, number, found), number, index, known, found)
     _stub_entities(found, {e.id for e in entities})
@@ -147,7 +150,9 @@ def _scan_line(line: str, number: int, index: AliasIndex, known: set[str], found
     mentions = index.find(line)
     found.entities.update(entity for _, _, entity in mentions)
     for name in guess.names(line, number, [(s, e) for s, e, _ in mentions], known):
-        found.names.setdefault(name.text, name)
+        seen = found.names.setdefault(name.text, name)
+        if name.description and not seen.description:  # the first mention that says what it is
+            found.names[name.text] = replace(seen, description=name.description)
 
 
 def _note_published(line: str, number: int, found: Findings) -> None:

@@ -9,10 +9,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from threadline.inputs.dates import MONTHS
 from threadline.inputs.schema import SCHEMA_DIR
 from threadline.inputs.todo import CONFIRM_KEY
-from threadline.tools.guess import WEEKDAYS
+from threadline.tools.suggest import NO_BYLINE, day_words, title
 
 if TYPE_CHECKING:  # draft imports this module
     from threadline.tools.draft import Findings, Mention
@@ -46,9 +45,16 @@ def sidecar_text(seed: str, digest: str, found: Findings, schema_line: str) -> s
     out += _headline(found) + _published(found)
     out += ["outlet: null  # TODO confirm: which outlet published it?\n",
             "outlet_basis: \"TODO: how we know (masthead, URL, dateline), or why it cannot be known\"\n",
-            "author: null  # TODO confirm\n", "author_basis: \"TODO: the byline, or why there is none\"\n"]
+            *_author(found)]
     out += [*_boilerplate(found), "notes: []\nquotes: []\n", *_citations(found)]
     return "".join(out + _unlinked(found) + _entities(found))
+
+
+def _author(found: Findings) -> list[str]:
+    if found.byline:
+        name, line = found.byline
+        return [f"author: {q(name)}  # TODO confirm\n", f"author_basis: {q(f'TODO confirm: The byline, on line {line}.')}\n"]
+    return ["author: null  # TODO confirm: no byline was found\n", f"author_basis: {q(f'TODO confirm: {NO_BYLINE}')}\n"]
 
 
 def _headline(found: Findings) -> list[str]:
@@ -109,7 +115,9 @@ def entities_text(found: Findings, schema_line: str) -> str:
         out += [f"- id: {ident}  # TODO confirm\n", f"  kind: {kind}  # TODO confirm: person, organisation, place or product\n",
                 f"  name: {q(name)}  # line {found.names[name].line}\n"]
         out += [f"  aliases: [{', '.join(q(a) for a in aliases)}]\n"] if aliases else []
-        out += ["  description: \"TODO: who or what this is, from what the sources say\"\n"]
+        said = found.names[name].description
+        out += [f"  description: {q(f'TODO confirm: {said}')}\n" if said else
+                "  description: \"TODO: who or what this is, from what the sources say\"\n"]
     return "".join(out)
 
 
@@ -132,8 +140,7 @@ def stub_date(words: str, line: int, published: dt.date | None) -> tuple[str | N
     date = resolve(words, published) if published or words[-4:].isdigit() else None
     if published is None and date is not None and not date[:1].isdigit():
         date = None
-    when = (f", in a report published on {WEEKDAYS[published.weekday()]} {published.day} {MONTHS[published.month - 1]} "
-            f"{published.year}" if published else "")
+    when = f", in a report published on {day_words(published, weekday=True)}" if published else ""
     return date, f"TODO confirm: {words!r} on line {line}{when}."
 
 
@@ -146,6 +153,6 @@ def _event(found: Findings, n: int, mention: Mention) -> list[str]:
             f"  date: {shown}  # TODO confirm\n" if date else "  date: TODO  # an EDTF date; the report's date was not found\n",
             f"  date_basis: {q(basis)}"
             f"{'  # TODO after the report: an event cannot start later; date what was announced instead' if later else ''}\n",
-            "  title: \"TODO: what happened, in a few words\"\n",
+            f"  title: {q(f'TODO confirm: {title(mention.sentence)}')}\n",
             "  status: reported  # TODO confirm: reported, alleged, denied, confirmed or disputed\n",
             f"  entities: [{', '.join(mention.entities)}]  # TODO confirm\n"]

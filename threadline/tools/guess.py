@@ -12,9 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from threadline.inputs.dates import MONTHS
+from threadline.inputs.dates import MONTHS, WEEKDAYS
+from threadline.tools import suggest
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH = "|".join(MONTHS)
 _SHORT_MONTH = "|".join(m[:3] for m in MONTHS) + "|Sept"
 _DAY = "|".join(WEEKDAYS)
@@ -44,6 +44,8 @@ LEADING_DATE = re.compile(
 # A line that is nothing but a date (and time): the report's dateline, not its text.
 DATELINE = re.compile(rf"(?:date\s+)?(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTH}) \d{{4}}|(?:{_MONTH}) \d{{1,2}}, \d{{4}})"
                       rf"(?:,? \d{{1,2}}:\d{{2}})?")
+# A byline on a line of its own near the top: "By Jane Doe", "By Jane Doe and John Roe".
+BYLINE = re.compile(r"^By\s+([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|and|de|van|von|da))*)$")
 TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,8}")
 # Lower-case words that may stand inside a name: 'Bank of England', 'Leonardo da Vinci'.
@@ -83,6 +85,7 @@ class Name:
     text: str
     line: int
     kind: str
+    description: str = ""  # what the words around it say it is (suggest.description), or ''
 
 
 def _month(word: str) -> int:
@@ -185,10 +188,12 @@ def names(line: str, number: int, claimed: list[tuple[int, int]], known: set[str
     """
     runs = [*_capitalised_runs(line), *((m.start(), m.group()) for m in HAN.finditer(line))]
     found = []
-    for start, run in runs:
-        text, start = _trim(run, start)
+    for run_start, run in runs:
+        text, start = _trim(run, run_start)
         if len(text) > 1 and _unclaimed(text, start, line, claimed, known):  # never 'U' and 'S' of 'U.S.'
-            found.append(Name(text, number, guess_kind(text, line[:start])))
+            title = suggest.title_before(line, run_start, run[:start - run_start].split(), RANKS, COMMON)
+            found.append(Name(text, number, guess_kind(text, line[:start]),
+                              suggest.description(line, title, start + len(text))))
     return found
 
 

@@ -100,7 +100,7 @@ class DateHandler(_Handler):
 
 
 class GuessHandler(_Handler):
-    """GET guess?dossier=SLUG&line=N&text=PASSAGE: a new event's date and basis from a date expression in it."""
+    """GET guess?dossier=SLUG&line=N&text=PASSAGE: a new event's title, date and basis drafted from the passage."""
 
     def get(self) -> None:
         if self.preview.inv is None:

@@ -16,6 +16,7 @@ from threadline.preview.workbench.pending import SETTABLE
 from threadline.preview.workbench.yamledit import EditError, YamlText, child, key_at
 from threadline.site.urls import save_as
 from threadline.text.annotate import AliasIndex
+from threadline.tools import suggest
 from threadline.tools.draft import find
 from threadline.tools.draft_text import stub_date
 from threadline.tools.guess import date_expressions
@@ -40,15 +41,23 @@ def date_preview(value: str, style: str) -> dict[str, str]:
 
 
 def date_guess(inv: Investigation, slug: str, text: str, line: int) -> dict[str, str]:
-    """The date of a new event guessed from a date expression in the selected passage, as `new` would guess it."""
+    """A new event's title, date and basis drafted from the selected passage, as `new` drafts a stub event's.
+
+    The date comes from a date expression in the passage; without one, an event the report tells of
+    happened on or before the report's own day.
+    """
     dossier = inv.project.dossiers.get(slug)
-    found = date_expressions(text)
-    if dossier is None or not found:
+    if dossier is None:
         return {}
     lower = dossier.published.lower
     day = dt.date(*lower) if dossier.published.edtf[:10] == dossier.published.iso_lower else None
-    date, basis = stub_date(found[0], line, day)
-    return {"date": date or "", "date_basis": basis.removeprefix("TODO confirm: ")}
+    found = date_expressions(text)
+    if found:
+        date, basis = stub_date(found[0], line, day)
+        date, basis = date or "", basis.removeprefix("TODO confirm: ")
+    else:
+        date, basis = suggest.undated(day) if day else ("", "")
+    return {"title": suggest.title(text), "date": date, "date_basis": basis}
 
 
 def workbench_state(inv: Investigation, slug: str, sidecar_text: str, problems: list[Problem],

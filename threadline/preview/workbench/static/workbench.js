@@ -338,9 +338,11 @@
     var form = eventForm({entities: selection.inside || [], near: selection.entities, status: "reported", date: "",
                           title: "", date_basis: ""}, "new");
     body.appendChild(form);
-    // A date expression in the passage ("on Friday", "in March") gives the date, as `new` guesses it.
+    // The passage drafts the title; a date expression in it ("on Friday", "in March") gives the date, as
+    // `new` guesses it, and without one the event is dated on or before the report. The editor edits them.
     api("/guess?dossier=" + encodeURIComponent(DOSSIER) + "&line=" + selection.line + "&text=" +
         encodeURIComponent(selection.text)).then(function (guess) {
+      if (guess.title && !form.elements.title.value) form.elements.title.value = guess.title;
       if (!guess.date || form.elements.date.value) return;
       form.elements.date.value = guess.date;
       form.elements.date_basis.value = guess.date_basis;
@@ -369,7 +371,7 @@
     body.appendChild(el("p", {text: "Another spelling of an entity:"}));
     entityPicker("Search entities", function (e) {
       act({action: "alias", entity: e.id, alias: name}, {tab: "dossier"});
-    }).forEach(function (node) { body.appendChild(node); });
+    }, likelyNamed(name)).forEach(function (node) { body.appendChild(node); });
     var found = state.suggestions.find(function (s) { return s.name === name; });
     body.appendChild(el("p", {text: "Or a new entity:"}));
     body.appendChild(entityForm({name: name, kind: found ? found.kind : "person", description: ""}));
@@ -377,7 +379,13 @@
       onclick: function () { act({action: "not-entity", dossier: DOSSIER, name: name}, {tab: "dossier"}); }}));
   }
 
-  function entityPicker(label, onPick) {
+  function entityItem(e, onPick) {
+    return el("li", {}, [el("button", {type: "button", "class": "tl-link", text: e.name,
+      onclick: function () { onPick(e); }}), el("small", {text: " " + e.kind})]);
+  }
+
+  // The entities listed first, before any search: `likely` (those the name or passage points at).
+  function entityPicker(label, onPick, likely) {
     var search = input("entity-search", "", {type: "search", placeholder: "Search entities", "aria-label": label});
     var list = el("ul", {"class": "tl-results"});
     function refresh() {
@@ -385,14 +393,37 @@
       list.replaceChildren();
       state.entities.filter(function (e) {
         return (e.name + " " + e.aliases.join(" ") + " " + e.id).toLowerCase().indexOf(word) >= 0;
-      }).slice(0, 20).forEach(function (e) {
-        list.appendChild(el("li", {}, [el("button", {type: "button", "class": "tl-link", text: e.name,
-          onclick: function () { onPick(e); }}), el("small", {text: " " + e.kind})]));
-      });
+      }).slice(0, 20).forEach(function (e) { list.appendChild(entityItem(e, onPick)); });
     }
     search.addEventListener("input", refresh);
     refresh();
-    return [search, list];
+    if (!likely || !likely.length) return [search, list];
+    var first = el("ul", {"class": "tl-likely"});
+    likely.forEach(function (e) { first.appendChild(entityItem(e, onPick)); });
+    return [el("p", {"class": "tl-hint", text: "Likely:"}), first, search, list];
+  }
+
+  var STOPWORDS = ["the", "and", "for", "von", "van", "der"];
+  function words(text) {
+    return (text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) || []).filter(function (w) { return STOPWORDS.indexOf(w) < 0; });
+  }
+  // Entities a name may be another spelling of: a word in common ("Kirill Budanov", "Kyrylo Budanov")
+  // or the initials of a spelling ("UN", "United Nations").
+  function likelyNamed(name) {
+    var mine = words(name);
+    return state.entities.filter(function (e) {
+      return [e.name].concat(e.aliases).some(function (spelling) {
+        var initials = (spelling.match(/\p{Lu}/gu) || []).join("");
+        return (name.length > 1 && initials === name) || words(spelling).some(function (w) { return mine.indexOf(w) >= 0; });
+      });
+    }).slice(0, 5);
+  }
+
+  // Who may have said the words: the people named in the paragraph, outside the words themselves.
+  function likelySpeakers(selection) {
+    return state.entities.filter(function (e) {
+      return e.kind === "person" && selection.entities.indexOf(e.id) >= 0 && selection.inside.indexOf(e.id) < 0;
+    });
   }
 
   function quotationView(view) {
@@ -403,7 +434,7 @@
     entityPicker("Search the speaker", function (e) {
       act({action: "quotation", dossier: DOSSIER, speaker: e.id, text: selection.text, line: selection.line},
           {tab: "dossier"});
-    }).forEach(function (node) { body.appendChild(node); });
+    }, likelySpeakers(selection)).forEach(function (node) { body.appendChild(node); });
   }
 
   function leftView() {
@@ -526,7 +557,7 @@
   function showName(name, node) {
     return function () {
       var p = paragraphOf(node);
-      selection = {text: name, line: p ? Number(p.id.slice(5)) : 0, entities: []};
+      selection = {text: name, line: p ? Number(p.id.slice(5)) : 0, entities: [], inside: []};
       toggle(true);
       show({tab: "name", name: name});
     };
