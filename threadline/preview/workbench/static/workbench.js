@@ -408,11 +408,12 @@
     return (text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) || []).filter(function (w) { return STOPWORDS.indexOf(w) < 0; });
   }
   // Entities a name may be another spelling of: a word in common ("Kirill Budanov", "Kyrylo Budanov")
-  // or the initials of a spelling ("UN", "United Nations").
+  // or the initials of a spelling ("UN", "United Nations"); never one that already has that spelling.
   function likelyNamed(name) {
     var mine = words(name);
     return state.entities.filter(function (e) {
-      return [e.name].concat(e.aliases).some(function (spelling) {
+      var spellings = [e.name].concat(e.aliases);
+      return spellings.indexOf(name) < 0 && spellings.some(function (spelling) {
         var initials = (spelling.match(/\p{Lu}/gu) || []).join("");
         return (name.length > 1 && initials === name) || words(spelling).some(function (w) { return mine.indexOf(w) >= 0; });
       });
