@@ -332,3 +332,20 @@ def test_a_long_passage_drafts_a_title_of_its_first_words() -> None:
     assert title("  The deal\nwas signed.  ") == "The deal was signed"
     long = " ".join(f"w{n}" for n in range(30)) + "."
     assert title(long) == " ".join(f"w{n}" for n in range(25)) + " …"
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ("Kremlin and Musk Both Say No Talks Preceded His Disputed Ukraine Peace Tweet", []),
+    ("He met the Bank of England and The Wall Street Journal.", ["Bank of England", "The Wall Street Journal"]),
+])
+def test_a_headline_in_title_case_is_no_name(line: str, found: list[str]) -> None:
+    assert [name.text for name in names(line, 1, [], set())] == found
+
+
+def test_a_caption_credit_is_drafted_as_boilerplate(tmp_path: Path) -> None:
+    seed = "Port talks stall\n\n25 October 2024\n\nElon Musk. Photo: NORAD and Harbour Pictures\n\nTalks stalled."
+    root = write_project(tmp_path / "p", scratch_files(**{"seeds/c.txt": seed}))
+    assert main(["new", "--project", str(root), "seeds/c.txt"]) == 0
+    data = yaml.safe_load((root / "content/dossiers/c.yaml").read_text(encoding="utf-8"))
+    assert "Elon Musk. Photo: NORAD and Harbour Pictures" in data["boilerplate"]
+    assert not (root / "content/entities/c.yaml").exists()  # no stub for the credit's names

@@ -25,7 +25,8 @@ from threadline.tools.draft_text import entities_text, events_text, schema_ref, 
 
 BOILERPLATE = re.compile(
     r"^(source link|related articles?|advertisement|read more.*|share this.*|sign up.*|subscribe.*|click here.*"
-    r"|\d+\s*min(ute)?s?\s+read|.*\bcomments?\b.*\?|leave a comment.*|join the conversation.*|become a .* member.*)$",
+    r"|\d+\s*min(ute)?s?\s+read|.*\bcomments?\b.*\?|leave a comment.*|join the conversation.*|become a .* member.*"
+    r"|(?:\S+\s+){0,12}(?:photo|photograph|image|picture)(?: credit)?:\s.{1,120})$",  # a caption's credit
     re.IGNORECASE)
 resolve = guess.resolve  # the tests and the draft's comments resolve expressions the same way
 

@@ -66,6 +66,9 @@ Reverend Pope Cardinal Bishop King Queen Prince Princess Emperor Sheikh""".split
 # Words for people of a place that no suffix gives away ('Soviet', 'Saudi'): adjectives, not names.
 DEMONYMS = set("""Soviet Thai Dutch French Greek Swiss Czech Iraqi Israeli Pakistani Saudi Kuwaiti Yemeni Afghan Kazakh
 Uzbek Tajik Kyrgyz Turkmen Qatari Omani Emirati Bangladeshi Nepali Somali Welsh Scots Irish""".split())
+# Words that a name does not hold but a headline in title case does: verbs, pronouns, negation.
+PHRASE_WORDS = set("""His Her Its Their Our My No Not Is Are Was Were Has Have Had Will Would Can Could Say Says Said
+Be Been To Than""".split())
 # Single-word institutions that are organisations, not people.
 INSTITUTIONS = set("""Pentagon Kremlin Congress Senate Parliament Duma Rada Bundestag Knesset Politburo NATO Interpol
 Europol Vatican""".split())
@@ -198,10 +201,16 @@ def names(line: str, number: int, claimed: list[tuple[int, int]], known: set[str
 
 
 def _unclaimed(text: str, start: int, line: str, claimed: list[tuple[int, int]], known: set[str]) -> bool:
-    """A run with a letter that is not a known name, nor inside one, nor a common word."""
-    if not any(c.isalpha() for c in text) or text in known:
+    """A run with a letter that is not a known name, nor inside one, nor a common word, nor a title-case phrase."""
+    if not any(c.isalpha() for c in text) or text in known or _title_case_phrase(text):
         return False
     return not _inside(start, start + len(text), claimed, line) and not _common(text, line, start)
+
+
+def _title_case_phrase(text: str) -> bool:
+    """A headline in title case ('Musk Both Say No Talks Preceded His Tweet'): a verb or pronoun inside the run."""
+    words = text.split()
+    return len(words) >= 4 and any(word in PHRASE_WORDS for word in words[1:])
 
 
 def _capitalised_runs(line: str) -> list[tuple[int, str]]:
