@@ -152,6 +152,21 @@ def test_entities_in_one_event_are_connected_by_it_strongest_first_and_escaped()
         assert tree.get("aria-label") == "Label <i>"
 
 
+def test_a_long_name_fits_in_the_connections_pictures() -> None:
+    """The picture is as wide as its longest name needs (estimated generously), so none is cut off."""
+    long = EntityRef("long", "organisation", "Indonesian Internet Providers Association of Jakarta", "organisations/long/")
+    short = EntityRef("short", "person", "Ann Roe", "people/short/")
+    linked = connections([event_view("one", "reported", [short, long])])
+    for drawn in (overview_svg(overview(linked, {"long": long, "short": short}), "../", "L"),
+                  fan_svg(short, linked["short"], "../", "L")):
+        tree = ET.fromstring(str(drawn))
+        width = float(tree.get("viewBox").split()[2])
+        for text in tree.iter("{http://www.w3.org/2000/svg}text"):
+            x, size = float(text.get("x")), 0.55 * 22 * len(text.text)
+            start, end = (x - size, x) if text.get("text-anchor") == "end" else (x, x + size)
+            assert 0 <= start and end <= width, (text.text, start, end, width)
+
+
 # --- Search, metadata, weight ----------------------------------------------------------------
 
 def test_search_indexes_dossiers_entities_and_pages_only(site: Path) -> None:

@@ -227,19 +227,22 @@ def overview_svg(view: Overview, root: str, label: str) -> Markup:
     y = {ref.id: 36 + k * ROW for k, ref in enumerate(view.nodes)}
     top = max((len(c.events) for _, c in view.links), default=1)
     span = max((abs(y[a.id] - y[c.ref.id]) for a, c in view.links), default=ROW)
-    width, height = LABEL + 24 + span // 2 + 12, 36 + len(view.nodes) * ROW - ROW // 2
+    # The names end at `names_end`: wide enough for the longest, so that none is cut off at the left.
+    names_end = max([LABEL] + [math.ceil(text_width(ref.name, FONT)) + 8 for ref in view.nodes])
+    width, height = names_end + 24 + span // 2 + 12, 36 + len(view.nodes) * ROW - ROW // 2
     parts = [f'<svg class="connections-svg" viewBox="0 0 {width} {height}" role="group" aria-label="{escape(label)}" '
              'xmlns="http://www.w3.org/2000/svg">']
     for a, c in view.links:
         y1, y2 = sorted((y[a.id], y[c.ref.id]))
+        x, r = names_end + 12, (y2 - y1) / 2
         stroke = 2 + 6 * (len(c.events) - 1) / max(top - 1, 1)
-        parts.append(f'<path class="arc" d="M {LABEL + 12} {y1} A {(y2 - y1) / 2} {(y2 - y1) / 2} 0 0 1 {LABEL + 12} {y2}" '
+        parts.append(f'<path class="arc" d="M {x} {y1} A {r} {r} 0 0 1 {x} {y2}" '
                      f'stroke-width="{stroke:.1f}"><title>{escape(a.name)} and {escape(c.ref.name)}: '
                      f"{_events(len(c.events))}</title></path>")
     for ref in view.nodes:
         parts.append(f'<a href="{escape(root + ref.url)}" class="node kind-{escape(ref.kind)}">'
-                     f'<circle cx="{LABEL + 12}" cy="{y[ref.id]}" r="8"/>'
-                     f'<text x="{LABEL}" y="{y[ref.id]}" dy="0.35em" text-anchor="end">{escape(ref.name)}</text></a>')
+                     f'<circle cx="{names_end + 12}" cy="{y[ref.id]}" r="8"/>'
+                     f'<text x="{names_end}" y="{y[ref.id]}" dy="0.35em" text-anchor="end">{escape(ref.name)}</text></a>')
     parts.append("</svg>")
     return Markup("\n".join(parts))
 
@@ -248,8 +251,9 @@ def fan_svg(center: EntityRef, linked: list[Connection], root: str, label: str, 
     """One entity on the left, the entities it is connected to in a column on the right, a line to each."""
     shown = linked[:most]
     height = max(2, len(shown)) * 44 + 20
+    width = max([560] + [math.ceil(264 + text_width(c.ref.name, FONT)) + 8 for c in shown])  # no name cut off
     top = max((len(c.events) for c in shown), default=1)
-    parts = [f'<svg class="connections-svg fan" viewBox="0 0 560 {height}" role="group" aria-label="{escape(label)}" '
+    parts = [f'<svg class="connections-svg fan" viewBox="0 0 {width} {height}" role="group" aria-label="{escape(label)}" '
              'xmlns="http://www.w3.org/2000/svg">']
     mid = height / 2
     for k, c in enumerate(shown):
@@ -262,6 +266,11 @@ def fan_svg(center: EntityRef, linked: list[Connection], root: str, label: str, 
     parts.append(f'<g class="node center kind-{escape(center.kind)}"><circle cx="24" cy="{mid}" r="11"/></g>')
     parts.append("</svg>")
     return Markup("\n".join(parts))
+
+
+def text_width(text: str, font: float) -> float:
+    """A generous estimate of a line of text's width in a sans-serif font of size `font` (no font is measured)."""
+    return 0.6 * font * len(text)
 
 
 def _events(n: int) -> str:
