@@ -349,3 +349,33 @@ def test_a_caption_credit_is_drafted_as_boilerplate(tmp_path: Path) -> None:
     data = yaml.safe_load((root / "content/dossiers/c.yaml").read_text(encoding="utf-8"))
     assert "Elon Musk. Photo: NORAD and Harbour Pictures" in data["boilerplate"]
     assert not (root / "content/entities/c.yaml").exists()  # no stub for the credit's names
+
+
+WIRE = """\
+Musk wins a pledge on Starlink after Jakarta talks
+
+By Maya Sutanto
+JAKARTA, November 24, 2026 (Meridian Wire) - Elon Musk met Indonesia's communications minister, Rina Hartono, on Tuesday.
+
+Hartono said the review would take weeks. The Jakarta Port Group said nothing; the Group rarely does.
+"""
+
+
+def test_a_wire_report_drafts_its_dateline_byline_surnames_and_appositions(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", scratch_files(**{"seeds/wire.txt": WIRE}))
+    assert main(["new", "--project", str(root), "seeds/wire.txt"]) == 0
+    data = yaml.safe_load((root / "content/dossiers/wire.yaml").read_text(encoding="utf-8"))
+    assert data["boilerplate"] == [{"prefix": "JAKARTA, November 24, 2026 (Meridian Wire) - "}]
+    assert (str(data["published"]), data["author"]) == ("2026-11-24", "Maya Sutanto")
+    assert data["events"][0]["quote"].startswith("Elon Musk met")  # the quote starts after the dateline
+    stubs = {e["name"]: e for e in yaml.safe_load((root / "content/entities/wire.yaml").read_text(encoding="utf-8"))}
+    assert stubs["Rina Hartono"]["aliases"] == ["Hartono"]  # alone at a sentence's start, still hers
+    assert stubs["Rina Hartono"]["description"] == "TODO confirm: Indonesia's communications minister"
+    assert "aliases" not in stubs["The Jakarta Port Group"]  # 'the Group' is not its spelling
+    assert "JAKARTA" not in stubs and "Maya Sutanto" not in stubs  # the dateline and the byline are no names
+
+
+@pytest.mark.parametrize("line", ["US - China talks resume.", "NATO said - yes - it would."])
+def test_a_capitalised_word_before_a_dash_is_no_dateline(line: str) -> None:
+    from threadline.tools.guess import LEADING_DATE
+    assert LEADING_DATE.match(line) is None

@@ -164,7 +164,7 @@ def test_a_long_name_fits_in_the_connections_pictures() -> None:
         for text in tree.iter("{http://www.w3.org/2000/svg}text"):
             x, size = float(text.get("x")), 0.55 * 22 * len(text.text)
             start, end = (x - size, x) if text.get("text-anchor") == "end" else (x, x + size)
-            assert 0 <= start and end <= width, (text.text, start, end, width)
+            assert start >= 0 and end <= width, (text.text, start, end, width)
 
 
 # --- Search, metadata, weight ----------------------------------------------------------------

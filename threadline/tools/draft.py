@@ -125,8 +125,10 @@ def find(text: str, slug: str, entities: list) -> Findings:
     found.byline = next(((m.group(1), n) for n, line in enumerate(lines[:12], 1) if (m := guess.BYLINE.match(line))),
                         None)
     for number, line in enumerate(lines, 1):
+        if found.byline and number == found.byline[1]:
+            continue  # the author is the sidecar's, not a name of the text
         _scan_line(_without_prefix(line, number, found), number, index, known, found)
-    _stub_entities(found, {e.id for e in entities})
+    _stub_entities(found, {e.id for e in entities}, text, known)
     for number, line in enumerate(lines, 1):
         _scan_dates(_without_prefix(line, number, found), number, index, found)
     return found
@@ -164,15 +166,31 @@ def _note_published(line: str, number: int, found: Findings) -> None:
             found.published = (day, match.group(), number)
 
 
-def _stub_entities(found: Findings, taken: set[str]) -> None:
+def _stub_entities(found: Findings, taken: set[str], text: str, known: set[str]) -> None:
     """An entity stub per unknown name; a lone word that ends a longer stub's name is its alias ('Teixeira')."""
-    longer = [n for n in found.names if " " in n]
-    owners = {n: next((m for m in longer if m.endswith(" " + n)), None) for n in found.names if " " not in n}
+    people = [n for n in found.names if " " in n and found.names[n].kind == "person"]  # 'Group' is no one's surname
+    owners = {n: next((m for m in people if m.endswith(" " + n)), None) for n in found.names if " " not in n}
+    owners |= _surnames(people, text, known | set(found.names))
     for name in found.names.values():
         if owners.get(name.text):
             continue
         ident = _unique(guess.slug(name.text) or name.kind, taken)
         found.stubs[ident] = (name.text, [n for n, owner in owners.items() if owner == name.text])
+
+
+def _surnames(longer: list[str], text: str, taken: set[str]) -> dict[str, str]:
+    """A person's last name standing alone in the text ('Hartono said'), even where it opens a sentence.
+
+    Only a last name that one stub alone ends with, and that no entity or other name already is.
+    """
+    last = Counter(name.rsplit(" ", 1)[1] for name in longer)
+    found = {}
+    for name in longer:
+        word = name.rsplit(" ", 1)[1]
+        alone = re.search(rf"(?<![\w’'-])(?<!{re.escape(name[:-len(word)])}){re.escape(word)}(?![\w’'-]| [A-Z])", text)
+        if last[word] == 1 and len(word) > 2 and word[0].isupper() and word not in taken and alone:
+            found[word] = name
+    return found
 
 
 def _unique(ident: str, taken: set[str]) -> str:

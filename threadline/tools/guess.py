@@ -38,8 +38,13 @@ SPAN = re.compile(r"(?:from|between) (\d{4}) (?:to|until|and) (\d{4})")
 # A date the seed states outright, anywhere in the text.
 STATED = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in STATED_DATES))
 # A token of date and time at the start of a line, before the article's words: boilerplate by prefix.
+# Or a news agency's dateline, with a date or the agency: "JAKARTA, November 24, 2026 (Meridian Wire) - ",
+# "LONDON (Reuters) — " (a bare "US - " is not one).
+_ANY_DATE = rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTH}) \d{{4}}|(?:{_MONTH}|(?:{_SHORT_MONTH})\.?) \d{{1,2}},? \d{{4}}"
 LEADING_DATE = re.compile(
-    rf"^\s*(?:date\s+)?(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTH}) \d{{4}})(?:,? \d{{1,2}}:\d{{2}})?\s+(?=[^\W\d_]|[\"“‘])")
+    rf"^\s*(?:date\s+)?(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTH}) \d{{4}})(?:,? \d{{1,2}}:\d{{2}})?\s+(?=[^\W\d_]|[\"“‘])"
+    rf"|^\s*[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){{0,3}}(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
+    rf"(?:,? (?:{_ANY_DATE})(?: ?\([^()]{{1,60}}\))?| ?\([^()]{{1,60}}\)) ?[-–—]+ (?=[^\W\d_]|[\"“‘])")
 
 # A line that is nothing but a date (and time): the report's dateline, not its text.
 DATELINE = re.compile(rf"(?:date\s+)?(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTH}) \d{{4}}|(?:{_MONTH}) \d{{1,2}}, \d{{4}})"
@@ -196,7 +201,7 @@ def names(line: str, number: int, claimed: list[tuple[int, int]], known: set[str
         if len(text) > 1 and _unclaimed(text, start, line, claimed, known):  # never 'U' and 'S' of 'U.S.'
             title = suggest.title_before(line, run_start, run[:start - run_start].split(), RANKS, COMMON)
             found.append(Name(text, number, guess_kind(text, line[:start]),
-                              suggest.description(line, title, start + len(text))))
+                              suggest.description(line, title, start, start + len(text))))
     return found
 
 

@@ -17,6 +17,9 @@ APPOSITION = re.compile(r",\s+((?:the|a|an|who|which|whose|its|his|her|their|hea
                         r"(?=([,.]))")
 # A phrase that ends its sentence and has a verb goes on with the sentence ("According to X, the port is open.").
 VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|said|says|did|does)\b")
+# An apposition before a name that one after closes: "Indonesia's communications minister, Rina Hartono,".
+APPOSITION_BEFORE = re.compile(r"(?:^|[,;:(]\s+|\b(?:met|with|and|by|to|from)\s+)((?:[A-Z][\w-]*['’]s|the)"
+                               r"(?:\s+[a-z][\w-]*(?:['’]s)?){1,4}),\s+$")
 # Words before a title that belong to it ("retired British Army Brigadier Ben Barry").
 TITLE_BEFORE = re.compile(r"\b(retired|former|acting|deputy|late)\s+$", re.IGNORECASE)
 TITLE_WORDS = 25  # a title longer than this is a sentence, not a title: the editor writes one instead
@@ -29,12 +32,14 @@ def day_words(day: dt.date, weekday: bool = False) -> str:
     return f"{WEEKDAYS[day.weekday()]} {words}" if weekday else words
 
 
-def description(line: str, title: str, name_end: int) -> str:
-    """What the seed says a name is: the title before it and an apposition after it, or ''."""
+def description(line: str, title: str, name_start: int, name_end: int) -> str:
+    """What the seed says a name is: the title or apposition before it and an apposition after it, or ''."""
     after = APPOSITION.match(line, name_end)
     if after and after.group(2) == "." and VERB.search(after.group(1)):
         after = None
-    return "; ".join(part for part in (title, after.group(1).strip() if after else "") if part)
+    before = APPOSITION_BEFORE.search(line[:name_start]) if line.startswith(",", name_end) else None
+    said = (title or (before.group(1) if before else ""), after.group(1).strip() if after else "")
+    return "; ".join(part for part in said if part)
 
 
 def title_before(line: str, run_start: int, removed: list[str], ranks: set[str], openers: set[str]) -> str:
