@@ -163,3 +163,14 @@ def test_names_become_entities_aliases_or_are_set_aside(page, served: tuple[Serv
     organisations = (project / "content/entities/organisations.yaml").read_text(encoding="utf-8")
     assert "inspects its quay.\n  aliases:\n    - harbour board\n" in organisations
     assert page.errors == []
+
+
+def test_the_toolbar_stays_in_the_window_for_a_passage_at_its_bottom_edge(page) -> None:
+    bottom = page.evaluate("() => window.scrollY + document.getElementById('line-6').getBoundingClientRect().bottom")
+    page.set_viewport_size({"width": 1280, "height": int(bottom) + 4})  # the line ends at the window's bottom edge
+    select(page, 6, "questions raised in March")
+    box = page.evaluate("() => { const r = document.getElementById('tl-wb-toolbar').getBoundingClientRect();"
+                        " return [r.top, r.bottom, r.left, r.right, window.innerHeight, window.innerWidth]; }")
+    top, bottom, left, right, height, width = box
+    assert 0 <= top and bottom <= height and 0 <= left and right <= width, box
+    assert page.errors == []

@@ -523,9 +523,11 @@
     toolbar.querySelector("[data-do=boilerplate]").textContent = found.lines.length > 1 ? "Boilerplate lines" : "Boilerplate line";
     selection = found;
     var rect = found.rect || window.getSelection().getRangeAt(0).getBoundingClientRect();
-    toolbar.style.top = (window.scrollY + rect.bottom + 6) + "px";
-    toolbar.style.left = Math.max(8, window.scrollX + rect.left) + "px";
     toolbar.hidden = false;
+    // Below the selection, or above it where the window has no room below; never past the right edge.
+    var below = rect.bottom + 6 + toolbar.offsetHeight <= window.innerHeight;
+    toolbar.style.top = (window.scrollY + (below ? rect.bottom + 6 : Math.max(0, rect.top - toolbar.offsetHeight - 6))) + "px";
+    toolbar.style.left = (window.scrollX + Math.max(8, Math.min(rect.left, window.innerWidth - toolbar.offsetWidth - 8))) + "px";
   }
 
   function markSuggestions() {
