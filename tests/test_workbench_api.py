@@ -127,7 +127,7 @@ def test_a_citation_writes_the_seeds_own_text_in_two_added_lines(server: Server,
     # The browser collapses the seed's double space; the seed's own characters are written.
     reply = act(server, action="cite", dossier=SLUG, event="northwind-announces-terminal", line=5,
                 quote="Board chair Olaf Brenner said the delay would last until next week")
-    assert reply == {"ok": True, "said": "cited 'northwind-announces-terminal'", "files": [SIDECAR]}
+    assert reply == {"ok": True, "said": "cited 'northwind-announces-terminal'", "files": [SIDECAR], "warnings": []}
     after = (project / SIDECAR).read_text(encoding="utf-8")
     added = ("  - event: northwind-announces-terminal\n"
              "    quote: Board chair Olaf Brenner said the delay  would last until next week\n")
@@ -301,6 +301,18 @@ def test_confirming_another_publication_day_dates_the_stub_events_again(server: 
     assert ("  date: \"2024-07-19\"  # TODO confirm\n  date_basis: \"TODO confirm: 'on Friday' on line 4, in a report "
             "published on Friday 19 July 2024.\"\n") in events
     assert '  date: "2024-07-22/2024-07-28"  # TODO confirm\n' in events
+
+
+def test_an_action_that_brings_a_warning_is_written_and_says_so(server: Server) -> None:
+    """A new warning does not refuse the action (a draft passes through many), but `check --strict` fails on it."""
+    reply = act(server, action="new-event", dossier=SLUG, line=6, quote="questions raised in March",
+                title="Critics raise questions", date="2025-01", date_basis="Mistyped.", status="reported", entities=[])
+    assert reply["warnings"] == [
+        f"content/dossiers/{SLUG}.yaml:25:5: warning: event 'critics-raise-questions' (2025-01) starts after this seed "
+        "was published (2024-07-12) (check the event's date and the publication date)"]
+    wait_until(lambda: any("'critics-raise-questions'" in item["message"] for item in state(server)["left"]))  # rebuilt
+    again = act(server, action="note", dossier=SLUG, line=5, passage="until next week", text="No date was set.")
+    assert again["warnings"] == []  # known now: only what an action brings is told
 
 
 def test_a_new_events_date_is_guessed_from_the_passage(server: Server) -> None:

@@ -172,5 +172,21 @@ def test_the_toolbar_stays_in_the_window_for_a_passage_at_its_bottom_edge(page) 
     box = page.evaluate("() => { const r = document.getElementById('tl-wb-toolbar').getBoundingClientRect();"
                         " return [r.top, r.bottom, r.left, r.right, window.innerHeight, window.innerWidth]; }")
     top, bottom, left, right, height, width = box
-    assert 0 <= top and bottom <= height and 0 <= left and right <= width, box
+    assert top >= 0 and bottom <= height and left >= 0 and right <= width, box
+    assert page.errors == []
+
+
+def test_an_action_that_brings_a_warning_says_so_after_the_reload(page, artifacts: Path) -> None:  # noqa: F811
+    select(page, 6, "questions raised in March")
+    page.click("#tl-wb-toolbar [data-do=cite]")
+    form = page.locator("#tl-wb form[data-event=new]")
+    page.wait_for_function("document.querySelector('#tl-wb [name=date]').value !== ''")  # the drafted date arrived
+    form.locator("input[name=title]").fill("Critics raise questions")
+    form.locator("input[name=date]").fill("2025-01")
+    reloads(page, lambda: form.locator("button[type=submit]").click())
+    said = page.locator("#tl-wb-said")
+    assert said.get_attribute("class") == "tl-warned"
+    assert "the page shows it\nBut the build now warns (check --strict fails until it is fixed):\n" in said.text_content()
+    assert "'critics-raise-questions' (2025-01) starts after this seed was published" in said.text_content()
+    page.screenshot(path=str(artifacts / "workbench-warned.png"))
     assert page.errors == []

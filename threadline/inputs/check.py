@@ -93,7 +93,8 @@ def _warn_unknown_names(doc: Annotated, known: set[str], problems: Problems) -> 
         mentions = [s for s in block.spans if s.kind == "mention"]
         for match in _NAME.finditer(block.text):
             overlaps = any(s.start < match.end() and s.end > match.start() for s in mentions)
-            if match.group() not in known and match.group() not in unlinked and not overlaps:
+            byline = bool(doc.dossier.author) and match.group().removeprefix("By ") == doc.dossier.author
+            if match.group() not in known and match.group() not in unlinked and not overlaps and not byline:
                 problems.warn(Where(f"seeds/{doc.dossier.seed}", block.line, match.start() + 1),
                               f"{match.group()!r} looks like a name that no entity claims",
                               f"add it to an entity, or to `unlinked:` in {doc.dossier.source}")

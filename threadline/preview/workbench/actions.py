@@ -2,7 +2,7 @@
 
 An action reads the project's files as they are on disk, edits them with yamledit (only the lines
 it must change), and returns the pending texts; the server has them checked by a build before it
-writes them (journal.new_errors), so what an action may do is exactly what an editor may write by hand.
+writes them (journal.new_problems), so what an action may do is exactly what an editor may write by hand.
 """
 
 from __future__ import annotations

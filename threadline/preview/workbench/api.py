@@ -2,7 +2,7 @@
 
 Reads are answered to the editor's own browser only (the server's Host check); every write also
 needs the page's Origin and the per-server token the preview puts in its pages, as JSON. A write
-is checked by a build before it touches a file (journal.new_errors) and can be undone.
+is checked by a build before it touches a file (journal.new_problems) and can be undone.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tornado.ioloop import IOLoop
 from threadline.errors import Problem
 from threadline.pipeline import Session
 from threadline.preview.workbench.actions import plan
-from threadline.preview.workbench.journal import Journal, WriteRefusedError, new_errors
+from threadline.preview.workbench.journal import CHECKED, Journal, WriteRefusedError, new_problems
 from threadline.preview.workbench.pending import ActionError, Pending, sidecar
 from threadline.preview.workbench.state import date_guess, date_preview, workbench_state
 
@@ -141,7 +141,8 @@ class ActionHandler(_WriteHandler):
         except (ValueError, UnicodeDecodeError):
             return self.reply(400, {"ok": False, "error": "the body is not JSON"})
         preview = self.preview
-        known = [p for p in preview.problems if p.severity == "error"]  # the last build's: [] when it built
+        # The last build's errors and warnings: a failed build's problems, or a good one's warnings.
+        known = [p for p in [*preview.problems, *(preview.inv.problems.items if preview.inv else [])] if p.severity in CHECKED]
         await self.locked(lambda: perform(preview.root, preview.workbench.journal, params, known, preview.session))
 
 
@@ -163,22 +164,24 @@ def is_loopback(address: str | None) -> bool:
 
 def perform(root: Path, journal: Journal, params: Any, known: list[Problem] | None = None,
             kept: Session | None = None) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, reply) of one action: written when the build it leaves has no new error (see journal.new_errors)."""
+    """(HTTP status, reply) of one action: written when the build it leaves has no new error (journal.new_problems).
+
+    The reply names the new warnings the action brings, if any: written, but `check --strict` now fails.
+    """
     try:
         said, changes = plan(root, params)
     except ActionError as exc:
         return 422, {"ok": False, "error": str(exc)}
     if not changes:
-        return 200, {"ok": True, "said": f"{said} (nothing to change)", "files": []}
-    problems = new_errors(root, changes, known, kept)
-    if problems:
-        return 422, {"ok": False, "error": "the build would fail, so nothing was written",
-                     "problems": [str(p) for p in problems]}
+        return 200, {"ok": True, "said": f"{said} (nothing to change)", "files": [], "warnings": []}
+    problems = new_problems(root, changes, known, kept)
+    if errors := [str(p) for p in problems if p.severity == "error"]:
+        return 422, {"ok": False, "error": "the build would fail, so nothing was written", "problems": errors}
     try:
         journal.write(said, changes)
     except (WriteRefusedError, OSError) as exc:
         return 422, {"ok": False, "error": str(exc)}
-    return 200, {"ok": True, "said": said, "files": sorted(changes)}
+    return 200, {"ok": True, "said": said, "files": sorted(changes), "warnings": [str(p) for p in problems]}
 
 
 def undo(journal: Journal) -> tuple[int, dict[str, Any]]:

@@ -4,7 +4,9 @@ A change is checked on a shadow copy of the project (its content/ and site.yaml 
 leaves them, beside copies of its seeds): the same load, validation and annotation as `build`,
 in preview mode (a draft's TODOs are allowed, as in the preview). The action is refused when that
 build has an error the project's own build does not have, so a workbench action never breaks
-the site, while an error the editor made by hand elsewhere does not block every action.
+the site, while an error the editor made by hand elsewhere does not block every action. A new
+warning does not refuse it (a draft passes through many), but the editor is told of it at once:
+`check --strict` fails on it.
 """
 
 from __future__ import annotations
@@ -25,24 +27,27 @@ class WriteRefusedError(Exception):
     """A change the workbench must not write (outside content/, over a link, or changed since)."""
 
 
-def errors_of(root: Path, session: Session | None = None) -> list[Problem]:
-    """The errors of the project's build (drafts and warnings are not errors here)."""
+CHECKED = ("error", "warning")  # what the check compares: a draft's TODOs are neither, in the preview
+
+
+def problems_of(root: Path, session: Session | None = None) -> list[Problem]:
+    """The errors and warnings of the project's build."""
     try:
         inv = analyse(root, mode=session or Session(drafts="preview"))
     except BuildError as error:
-        return [p for p in error.problems if p.severity == "error"]
-    return [p for p in inv.problems.items if p.severity == "error"]
+        return [p for p in error.problems if p.severity in CHECKED]
+    return [p for p in inv.problems.items if p.severity in CHECKED]
 
 
-def new_errors(root: Path, changes: dict[str, str], known: list[Problem] | None = None,
-               kept: Session | None = None) -> list[Problem]:
-    """The errors the project's build would have after `changes` that it does not have now.
+def new_problems(root: Path, changes: dict[str, str], known: list[Problem] | None = None,
+                 kept: Session | None = None) -> list[Problem]:
+    """The errors and warnings the project's build would have after `changes` that it does not have now.
 
-    `known` are the errors the project has now, when the caller knows them (the preview does, from
-    its last build); `kept` is the preview's session, whose reads and annotations of unchanged
-    files the check reuses: the copy keeps their times and sizes.
+    `known` are the errors and warnings the project has now, when the caller knows them (the preview
+    does, from its last build); `kept` is the preview's session, whose reads and annotations of
+    unchanged files the check reuses: the copy keeps their times and sizes.
     """
-    before = {(p.path, p.message) for p in (errors_of(root) if known is None else known)}
+    before = {(p.path, p.message) for p in (problems_of(root) if known is None else known)}
     with tempfile.TemporaryDirectory(prefix="threadline-check-") as folder:
         shadow = Path(folder) / "project"
         _copy_project(root, shadow)
@@ -52,7 +57,7 @@ def new_errors(root: Path, changes: dict[str, str], known: list[Problem] | None 
         session = Session(drafts="preview")
         if kept is not None:
             session.files, session.annotations = kept.files.moved(root, shadow), dict(kept.annotations)
-        return [p for p in errors_of(shadow, session) if (p.path, p.message) not in before]
+        return [p for p in problems_of(shadow, session) if (p.path, p.message) not in before]
 
 
 def _copy_project(root: Path, shadow: Path) -> None:

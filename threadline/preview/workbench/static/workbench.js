@@ -67,10 +67,16 @@
     if (open && !body.firstChild) show(view.tab ? view : {tab: DOSSIER ? "dossier" : "left"});
   }
 
-  function say(text, failed) {
+  function say(text, failed, warned) {
     var line = document.getElementById("tl-wb-said");
     line.textContent = text || "";
-    line.className = failed ? "tl-failed" : "";
+    line.className = failed ? "tl-failed" : warned ? "tl-warned" : "";
+  }
+
+  // The new warnings an action brought: written, but `check --strict` fails until they are seen to.
+  function warningsOf(reply) {
+    return (reply.warnings || []).length ?
+      "\nBut the build now warns (check --strict fails until it is fixed):\n" + reply.warnings.join("\n") : "";
   }
 
   function show(view) {
@@ -106,10 +112,12 @@
         say(reply.error + (reply.problems ? "\n" + reply.problems.join("\n") : ""), true);
         return reply;
       }
-      say(reply.said + (reply.files.length ? " — written to " + reply.files.join(", ") : ""));
+      var warned = warningsOf(reply);
+      say(reply.said + (reply.files.length ? " — written to " + reply.files.join(", ") : "") + warned, false, warned);
       var view = recalled() || {};
       if (done) remember(Object.assign(view, done));
       sessionStorage.setItem(KEEP + "-said", reply.said);
+      if (warned) sessionStorage.setItem(KEEP + "-warned", warned);
       return reply;
     });
   }
@@ -576,9 +584,11 @@
       });
       document.addEventListener("keyup", function (e) { if (e.shiftKey) onSelect(); });
     }
-    var said = sessionStorage.getItem(KEEP + "-said");
+    var said = sessionStorage.getItem(KEEP + "-said"), warned = sessionStorage.getItem(KEEP + "-warned") || "";
     load().then(function () {
-      if (said) { say(said + " — the page shows it"); sessionStorage.removeItem(KEEP + "-said"); }
+      if (said) say(said + " — the page shows it" + warned, false, warned);
+      sessionStorage.removeItem(KEEP + "-said");
+      sessionStorage.removeItem(KEEP + "-warned");
     });
   }
 
