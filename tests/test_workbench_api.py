@@ -233,6 +233,9 @@ def test_a_draft_annotated_through_the_endpoints_alone_passes_check_strict(serve
     content = "".join(p.read_text(encoding="utf-8") for p in (project / "content").rglob("*.yaml"))
     assert "TODO" not in content and f"{SLUG}-event-" not in content  # a confirmed stub is named after its title
     assert "- id: harbour-board-postpones-its-vote-on\n" in content
+    sidecar = (project / SIDECAR).read_text(encoding="utf-8")  # the draft's notes to its editor went with it
+    assert "# Drafted by" not in sidecar and "# Names no entity claimed" not in sidecar and "# Known" not in sidecar
+    assert sidecar.endswith("\nunlinked:\n  - Varnholm Port Authority Review\n")
 
 
 def test_writes_go_only_to_yaml_files_under_content(tmp_path: Path) -> None:

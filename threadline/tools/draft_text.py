@@ -38,9 +38,24 @@ def event_id(found: Findings, n: int) -> str:
 DRAFTED_EVENT_ID = re.compile(r"[a-z0-9-]+-event-[0-9]+")  # what event_id makes: a stub no editor has named
 
 
+# The draft's notes to its editor, in comments: the first line, and the openings of the closing block.
+DRAFTED = "# Drafted by `build.py new`. Check every line against the seed, then delete the next line.\n"
+CLOSING_NOTES = ("# Names no entity claimed have stubs in ", "# No known entity occurs in this seed.",
+                 "# Known entities found (linked automatically")
+
+
+def without_draft_notes(text: str) -> str:
+    """A sidecar without the notes `new` wrote to its editor, once the draft is confirmed: they would mislead."""
+    lines = [line for line in text.splitlines(keepends=True) if line != DRAFTED]
+    for n, line in enumerate(lines):
+        if line.startswith(CLOSING_NOTES) and all(rest.startswith("#") or not rest.strip() for rest in lines[n:]):
+            return "".join(lines[:n])
+    return "".join(lines)
+
+
 def sidecar_text(seed: str, digest: str, found: Findings, schema_line: str) -> str:
     """The sidecar, citing each stub event with the sentence its date expression stands in."""
-    out = [schema_line, "# Drafted by `build.py new`. Check every line against the seed, then delete the next line.\n",
+    out = [schema_line, DRAFTED,
            f"{CONFIRM_KEY}: true\n", f"seed: {q(seed)}\n", f"sha256: {digest}\n"]
     out += _headline(found) + _published(found)
     out += ["outlet: null  # TODO confirm: which outlet published it?\n",
@@ -92,15 +107,15 @@ def _citations(found: Findings) -> list[str]:
 def _unlinked(found: Findings) -> list[str]:
     if not found.stubs:
         return []
-    return [f"# Names no entity claimed have stubs in content/entities/{found.slug}.yaml. If one is not a person,\n",
+    return [f"{CLOSING_NOTES[0]}content/entities/{found.slug}.yaml. If one is not a person,\n",
             "# organisation, place or product, delete its stub and list the name here instead:\n", "# unlinked:\n",
             *(f"#   - {q(name)}\n" for name, _ in found.stubs.values())]
 
 
 def _entities(found: Findings) -> list[str]:
     if not found.entities:
-        return ["# No known entity occurs in this seed.\n"]
-    return ["# Known entities found (linked automatically; times mentioned):\n"] + [
+        return [f"{CLOSING_NOTES[1]}\n"]
+    return [f"{CLOSING_NOTES[2]}; times mentioned):\n"] + [
         f"#   {entity}: {count}\n" for entity, count in sorted(found.entities.items())]
 
 

@@ -33,7 +33,7 @@ from threadline.preview.workbench.pending import (
     slug_param,
     verbatim,
 )
-from threadline.tools.draft_text import DRAFTED_EVENT_ID, stub_date
+from threadline.tools.draft_text import DRAFTED_EVENT_ID, stub_date, without_draft_notes
 
 # --- the actions -------------------------------------------------------------------------------------------
 
@@ -244,11 +244,11 @@ def _target(pending: Pending, target: str, ident: str) -> tuple[str, tuple]:
 
 
 def _drop_confirm_key(pending: Pending, rel: str) -> None:
-    """The draft's "confirm every guess, then delete this line" goes with its last other TODO."""
+    """The draft's "confirm every guess, then delete this line" goes with its last other TODO, and its notes with it."""
     text = pending.text(rel) or ""
     left = [words for _, _, words in markers(text) if not words.startswith(CONFIRM_KEY)]
     if not left and CONFIRM_KEY in text:
-        pending.edit(rel, lambda t: yamledit.remove_key(t, (), CONFIRM_KEY))
+        pending.edit(rel, lambda t: without_draft_notes(yamledit.remove_key(t, (), CONFIRM_KEY)))
 
 
 def remove(pending: Pending, params: dict) -> str:
