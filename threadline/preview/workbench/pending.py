@@ -162,6 +162,10 @@ def all_ids(pending: Pending, target: str) -> set[str]:
     return ids
 
 
+# Words an id made from a title's first words does not end with.
+TRAILING = set("the a an of on in to for and or with by at its his her their from as that is was very about".split())
+
+
 def new_id(pending: Pending, target: str, text: str, wanted: str | None) -> str:
     """The id asked for, or one made from the name or title (a few words), not taken yet."""
     if wanted:
@@ -172,7 +176,10 @@ def new_id(pending: Pending, target: str, text: str, wanted: str | None) -> str:
         return wanted
     words = slug(text).split("-")
     words = words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words  # ids do not start with an article
-    base = "-".join(words[:6]) or target
+    words = words[:6]
+    while len(words) > 1 and words[-1] in TRAILING:  # 'postpones-its-vote', not 'postpones-its-vote-on'
+        words = words[:-1]
+    base = "-".join(words) or target
     taken = all_ids(pending, target)
     return next(f"{base}-{n}" if n > 1 else base for n in range(1, len(taken) + 2)
                 if (f"{base}-{n}" if n > 1 else base) not in taken)
