@@ -157,6 +157,8 @@ def test_a_citation_writes_the_seeds_own_text_in_two_added_lines(server: Server,
      "the workbench does not set seed of an dossier", None),
     ({"action": "alias", "entity": "../../etc", "alias": "x"}, "'entity' must be an id such as elon-musk, not '../../etc'", None),
     ({"action": "note", "dossier": SLUG, "line": 4, "passage": "Varnholm"}, "missing 'text'", None),
+    ({"action": "new-entity", "kind": "place", "name": "Varnholm", "description": "A port."},
+     "'Varnholm' is already a spelling of 'Varnholm' (varnholm): choose that entity instead of a new one", None),
 ])
 def test_a_refused_action_writes_nothing_and_says_why(server: Server, project: Path, params: dict, error: str,
                                                       problems: list | None) -> None:

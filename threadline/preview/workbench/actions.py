@@ -31,6 +31,7 @@ from threadline.preview.workbench.pending import (
     sidecar,
     sidecar_data,
     slug_param,
+    spelling_owner,
     verbatim,
 )
 from threadline.tools.draft_text import DRAFTED_EVENT_ID, stub_date, without_draft_notes
@@ -81,6 +82,9 @@ def new_entity(pending: Pending, params: dict) -> str:
     if kind not in KINDS:
         raise ActionError(f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
     name = param(params, "name")
+    if owner := spelling_owner(pending, name):
+        raise ActionError(f"{name!r} is already a spelling of {owner.get('name')!r} ({owner.get('id')}): "
+                          "choose that entity instead of a new one")
     entity = {"id": new_id(pending, "entity", name, param(params, "id", optional=True)), "kind": kind, "name": name}
     if aliases := [a for a in param(params, "aliases", optional=True) or [] if a != name]:
         entity["aliases"] = aliases

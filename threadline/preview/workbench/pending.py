@@ -154,12 +154,23 @@ def find_item(pending: Pending, target: str, ident: str) -> tuple[str, int]:
     raise ActionError(f"no {target} {ident!r}")
 
 
-def all_ids(pending: Pending, target: str) -> set[str]:
-    ids = set()
+def all_items(pending: Pending, target: str) -> list[dict]:
+    """Every entity's or event's mapping, as the pending files hold them."""
+    items = []
     for rel in pending.files(FOLDER[target]):
         doc = file_data(pending.text(rel) or "", rel)
-        ids |= {item.get("id") for item in (doc if isinstance(doc, list) else []) if isinstance(item, dict)}
-    return ids
+        items += [item for item in (doc if isinstance(doc, list) else []) if isinstance(item, dict)]
+    return items
+
+
+def all_ids(pending: Pending, target: str) -> set[str]:
+    return {item.get("id") for item in all_items(pending, target)}
+
+
+def spelling_owner(pending: Pending, name: str) -> dict | None:
+    """The entity that already has `name` as its name or an alias, if any."""
+    return next((item for item in all_items(pending, "entity")
+                 if name == item.get("name") or name in (item.get("aliases") or [])), None)
 
 
 # Words an id made from a title's first words does not end with.
