@@ -190,3 +190,16 @@ def test_an_action_that_brings_a_warning_says_so_after_the_reload(page, artifact
     assert "'critics-raise-questions' (2025-01) starts after this seed was published" in said.text_content()
     page.screenshot(path=str(artifacts / "workbench-warned.png"))
     assert page.errors == []
+
+
+def test_a_new_event_cannot_be_sent_while_its_date_is_no_date(page) -> None:
+    select(page, 6, "questions raised in March")
+    page.click("#tl-wb-toolbar [data-do=cite]")
+    form = page.locator("#tl-wb form[data-event=new]")
+    form.locator("input[name=date]").fill("2024-13")
+    page.wait_for_function("document.querySelector('#tl-wb form[data-event=new] button[type=submit]').disabled")
+    assert "is not a valid EDTF date" in form.locator(".tl-date").text_content()
+    form.locator("input[name=date]").fill("2024-03")
+    page.wait_for_function("!document.querySelector('#tl-wb form[data-event=new] button[type=submit]').disabled")
+    assert form.locator(".tl-date").text_content() == "Readers see: March 2024"
+    assert page.errors == []

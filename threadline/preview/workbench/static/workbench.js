@@ -212,14 +212,20 @@
     return form;
   }
 
+  // The date as readers will see it, as it is typed; the form cannot be sent while the date is no date.
   function attachDatePreview(box, form) {
-    var shown = el("small", {"class": "tl-date", "aria-live": "polite"});
+    var shown = el("small", {"class": "tl-date", "aria-live": "polite"}), asked = 0;
+    var submit = form.querySelector("button[type=submit]");
     box.after(shown);
     function update() {
+      var mine = ++asked;
+      submit.disabled = false;
       if (!box.value.trim()) { shown.textContent = ""; return; }
       api("/date?value=" + encodeURIComponent(box.value.trim())).then(function (r) {
+        if (mine !== asked) return;  // an answer to what was typed before
         shown.textContent = r.shown ? "Readers see: " + r.shown : r.error;
         shown.className = "tl-date" + (r.error ? " tl-failed" : "");
+        submit.disabled = !!r.error;
       });
     }
     box.addEventListener("input", update);
