@@ -379,3 +379,10 @@ def test_a_wire_report_drafts_its_dateline_byline_surnames_and_appositions(tmp_p
 def test_a_capitalised_word_before_a_dash_is_no_dateline(line: str) -> None:
     from threadline.tools.guess import LEADING_DATE
     assert LEADING_DATE.match(line) is None
+
+
+def test_new_names_every_file_it_wrote(project: Path, capsys: pytest.CaptureFixture) -> None:
+    draft_of(project)
+    written = ", ".join(str(project / f"content/{kind}/lisbon-port-2024.yaml") for kind in ("dossiers", "entities", "events"))
+    assert capsys.readouterr().out == (f"drafted {written}: confirm every TODO (`build.py todo` lists them, and the "
+                                       "workbench of `build.py serve` shows them on the page), then run `build.py check`\n")

@@ -156,11 +156,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     from threadline.tools.draft import DraftError, new_sidecar
 
     try:
-        path = new_sidecar(args.project, args.seed)
+        written = new_sidecar(args.project, args.seed)
     except DraftError as error:
         print(f"new: {error}", file=sys.stderr)
         return 1
-    print(f"drafted {path}: confirm every TODO (`build.py todo` lists them), then run `build.py check`")
+    print(f"drafted {', '.join(str(path) for path in written)}: confirm every TODO (`build.py todo` lists them, and "
+          "the workbench of `build.py serve` shows them on the page), then run `build.py check`")
     return 0
 
 

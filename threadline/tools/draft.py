@@ -66,8 +66,8 @@ def slug_for(seed: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", Path(seed).stem.lower()).strip("-") or "dossier"
 
 
-def new_sidecar(root: Path, seed_arg: str) -> Path:
-    """Write the sidecar (and stub entities and events) for the seed; DraftError if it cannot or must not."""
+def new_sidecar(root: Path, seed_arg: str) -> list[Path]:
+    """Write the sidecar (and stub entities and events) for the seed, and say which; DraftError if it cannot or must not."""
     seed = _seed_path(root, seed_arg)
     refused = Problems()
     raw = read_input(seed, root, refused, limit=MAX_SEED_BYTES)  # as the build reads a seed
@@ -81,11 +81,12 @@ def new_sidecar(root: Path, seed_arg: str) -> Path:
     files = {"dossiers": sidecar_text(seed.name, hashlib.sha256(raw).hexdigest(), found, schema_ref(root, targets["dossiers"])),
              "entities": entities_text(found, schema_ref(root, targets["entities"], "entities")),
              "events": events_text(found, schema_ref(root, targets["events"], "events"))}
+    written = [targets[kind] for kind, content in files.items() if content]
     for kind, content in files.items():
         if content:
             targets[kind].parent.mkdir(parents=True, exist_ok=True)
             targets[kind].write_text(content, encoding="utf-8")
-    return targets["dossiers"]
+    return written
 
 
 def _seed_path(root: Path, seed_arg: str) -> Path:
