@@ -203,3 +203,15 @@ def test_a_new_event_cannot_be_sent_while_its_date_is_no_date(page) -> None:
     page.wait_for_function("!document.querySelector('#tl-wb form[data-event=new] button[type=submit]').disabled")
     assert form.locator(".tl-date").text_content() == "Readers see: March 2024"
     assert page.errors == []
+
+
+def test_the_panel_keeps_its_place_after_an_action(page) -> None:
+    """Confirming the draft's stubs one after another, the editor is not sent back to the top each time."""
+    form = page.locator("#tl-wb form[data-entity]").last
+    form.scroll_into_view_if_needed()
+    top = page.evaluate("document.querySelector('.tl-wb-body').scrollTop")
+    assert top > 100  # the panel was scrolled down to the stub
+    reloads(page, lambda: form.locator("button[type=submit]").click())
+    page.wait_for_function("document.querySelector('.tl-wb-body').scrollTop > 0")
+    assert abs(page.evaluate("document.querySelector('.tl-wb-body').scrollTop") - top) < 60
+    assert page.errors == []

@@ -102,6 +102,9 @@
       if (DOSSIER) markSuggestions();
       var view = recalled();
       if (view && view.open) { panel.hidden = false; document.body.classList.add("tl-wb-open"); show(view); }
+      var scrolled = JSON.parse(sessionStorage.getItem(KEEP + "-scroll") || "null");
+      sessionStorage.removeItem(KEEP + "-scroll");
+      if (scrolled && view && scrolled.tab === view.tab) body.scrollTop = scrolled.top;
     });
   }
 
@@ -115,6 +118,8 @@
       var warned = warningsOf(reply);
       say(reply.said + (reply.files.length ? " — written to " + reply.files.join(", ") : "") + warned, false, warned);
       var view = recalled() || {};
+      // Where the panel was scrolled, to come back to after the reload when it shows the same tab.
+      sessionStorage.setItem(KEEP + "-scroll", JSON.stringify({tab: view.tab, top: body.scrollTop}));
       if (done) remember(Object.assign(view, done));
       sessionStorage.setItem(KEEP + "-said", reply.said);
       if (warned) sessionStorage.setItem(KEEP + "-warned", warned);
