@@ -201,6 +201,17 @@ def test_the_state_suggests_names_and_never_links_one_holding_a_known_name(serve
     assert found["Varnholm Port Authority Review"] == (6, "varnholm-port-authority")
 
 
+def test_the_state_says_which_drafted_events_and_entities_are_left_to_confirm(server: Server) -> None:
+    def todo(kind: str) -> dict[str, bool]:
+        return {item["id"]: item["todo"] for item in state(server)[kind]}
+    stub = f"{SLUG}-event-1"
+    assert todo("events")[stub] and not todo("events")["northwind-announces-terminal"]
+    assert todo("entities")["olaf-brenner"] and not todo("entities")["varnholm"]
+    act(server, action="set", target="entity", id="olaf-brenner", confirm=True, fields={"description": "Board chair."})
+    wait_until(lambda: not todo("entities")["olaf-brenner"])
+    assert todo("entities")["baltic-survey-group"] and todo("events")[stub]  # its neighbours are still drafts
+
+
 def test_the_date_preview_says_what_readers_see() -> None:
     from threadline.preview.workbench.state import date_preview
     assert date_preview("2023-12~", "day-month-year") == {"shown": "December 2023 (approx.)"}

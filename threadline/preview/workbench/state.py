@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -64,16 +65,32 @@ def workbench_state(inv: Investigation, slug: str, sidecar_text: str, problems: 
                     files: dict[str, bytes], prefix: str) -> dict[str, Any]:
     """Everything the panel of one dossier's page needs, as JSON-ready data."""
     project, dossier = inv.project, inv.project.dossiers.get(slug)
+    todo = unconfirmed([*project.events.values(), *project.entities.values()], problems)
     return {
         "dossier": _dossier(dossier, sidecar_text) if dossier else None,
-        "events": [_event(e, project) for e in sorted(project.events.values(), key=lambda e: e.date.sort_key)],
+        "events": [_event(e, project) | {"todo": e.id in todo}
+                   for e in sorted(project.events.values(), key=lambda e: e.date.sort_key)],
         "entities": [{"id": e.id, "name": e.name, "kind": e.kind, "aliases": list(e.aliases),
-                      "description": e.description, "file": e.where.path}
+                      "description": e.description, "file": e.where.path, "todo": e.id in todo}
                      for e in sorted(project.entities.values(), key=lambda e: e.name.lower())],
         "suggestions": suggestions(project, dossier) if dossier else [],
         "statuses": STATUSES, "kinds": list(KINDS),
         "left": [_left(p, files, prefix) for p in problems],
     }
+
+
+def unconfirmed(items: list, problems: list[Problem]) -> set[str]:
+    """The ids of the events or entities that still hold a TODO: a draft's problem lies among their lines."""
+    marked = {(p.path, p.line) for p in problems if p.severity == "draft"}
+    by_file: dict[str, list] = {}
+    for item in sorted(items, key=lambda i: i.where.line):
+        by_file.setdefault(item.where.path, []).append(item)
+    found = set()
+    for path, group in by_file.items():
+        ends = [item.where.line for item in group[1:]] + [sys.maxsize]  # an item's lines end where the next begins
+        found |= {item.id for item, end in zip(group, ends, strict=True)
+                  if any(at == path and item.where.line <= line < end for at, line in marked)}
+    return found
 
 
 def _dossier(dossier: Dossier, text: str) -> dict[str, Any]:

@@ -178,13 +178,23 @@
   }
   function input(name, value, extra) { return fill(el("input", Object.assign({name: name}, extra || {})), value); }
   function textarea(name, value) { return fill(el("textarea", {name: name, rows: "2"}), value); }
+  // A box of several lines for a long line of text (a title): Enter sends the form, as in a one-line box.
+  function oneLine(box) {
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); box.form.requestSubmit(); }
+    });
+    return box;
+  }
   function todoMark(todo) { return todo ? el("span", {"class": "tl-todo", text: "to confirm"}) : null; }
+  function cardHead(title, todo) {
+    return el("div", {"class": "tl-card-head"}, [el("strong", {text: title}), todoMark(todo)]);
+  }
 
   function metadataForm(d, spec) {
     var key = spec[0], basis = spec[2], value = d.fields[key];
     var todo = value.todo || (basis && d.fields[basis].todo);
     var form = el("form", {"class": "tl-card", "data-field": key}, [
-      el("div", {"class": "tl-card-head"}, [el("strong", {text: spec[1]}), todoMark(todo)]),
+      cardHead(spec[1], todo),
       field("Value" + (key === "headline" ? "" : " (empty: unknown)"), input(key, value.value)),
       basis ? field("Basis", textarea(basis, d.fields[basis].value)) : null,
       el("button", {type: "submit", text: "Confirm"})
@@ -206,7 +216,7 @@
   function sectionsForm(keys) {
     var list = el("ul", {}, keys.map(function (key) { return el("li", {text: SECTION_NAMES[key] || key}); }));
     var form = el("form", {"class": "tl-card", "data-sections": keys.join(" ")}, [
-      el("div", {"class": "tl-card-head"}, [el("strong", {text: "Drafted lists"}), todoMark(true)]),
+      cardHead("Drafted lists", true),
       el("p", {text: "Check these in the sidecar's guesses, as the page shows them:"}), list,
       el("button", {type: "submit", text: "Confirm them"})
     ]);
@@ -266,8 +276,9 @@
 
   function eventForm(event, mode) {
     var form = el("form", {"class": "tl-card", "data-event": event.id || "new"}, [
+      mode === "set" ? cardHead(event.id, event.todo) : null,
       mode === "set" ? field("Id (renaming updates every reference)", input("id", event.id)) : null,
-      field("Title", input("title", event.title)),
+      field("Title", oneLine(textarea("title", event.title))),
       field("Date (EDTF)", input("date", event.date)),
       field("Date basis", textarea("date_basis", event.date_basis)),
       field("Status", statusSelect(event.status || "reported")),
@@ -279,7 +290,7 @@
     attachDatePreview(form.elements.date, form);
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var fields = {title: form.elements.title.value.trim(), date: form.elements.date.value.trim(),
+      var fields = {title: form.elements.title.value.replace(/\s+/g, " ").trim(), date: form.elements.date.value.trim(),
                     date_basis: form.elements.date_basis.value.trim(), status: form.elements.status.value,
                     entities: Array.from(form.querySelectorAll("[name=entities]:checked")).map(function (c) { return c.value; })};
       if (mode === "set") {
@@ -296,6 +307,7 @@
     var kind = el("select", {name: "kind"});
     state.kinds.forEach(function (k) { var o = el("option", {value: k, text: k}); o.selected = k === entity.kind; kind.appendChild(o); });
     var form = el("form", {"class": "tl-card", "data-entity": entity.id || "new"}, [
+      entity.id ? cardHead(entity.id, entity.todo) : null,
       entity.id ? field("Id (renaming updates every reference)", input("id", entity.id)) : null,
       field("Kind", kind), field("Name", input("name", entity.name)),
       field("Description", textarea("description", entity.description)),
