@@ -386,3 +386,14 @@ def test_new_names_every_file_it_wrote(project: Path, capsys: pytest.CaptureFixt
     written = ", ".join(str(project / f"content/{kind}/lisbon-port-2024.yaml") for kind in ("dossiers", "entities", "events"))
     assert capsys.readouterr().out == (f"drafted {written}: confirm every TODO (`build.py todo` lists them, and the "
                                        "workbench of `build.py serve` shows them on the page), then run `build.py check`\n")
+
+
+def test_kinds_come_from_the_clearest_mention_and_the_names_own_words(tmp_path: Path) -> None:
+    seed = ("Musk wins pledge after Jakarta talks\n\n25 October 2024\n\n"
+            "Elon Musk met officials of Indonesia in Jakarta, Meridian Wire reports, and Kazakhstan was not told.\n")
+    root = write_project(tmp_path / "p", scratch_files(**{"seeds/k.txt": seed}))
+    assert main(["new", "--project", str(root), "seeds/k.txt"]) == 0
+    stubs = yaml.safe_load((root / "content/entities/k.yaml").read_text(encoding="utf-8"))
+    assert {e["name"]: e["kind"] for e in stubs} == {
+        "Jakarta": "place",  # 'after Jakarta talks' says nothing; 'in Jakarta' does
+        "Indonesia": "place", "Meridian Wire": "organisation", "Kazakhstan": "place"}

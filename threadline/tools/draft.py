@@ -156,7 +156,9 @@ def _scan_line(line: str, number: int, index: AliasIndex, known: set[str], found
     for name in guess.names(line, number, [(s, e) for s, e, _ in mentions], known):
         seen = found.names.setdefault(name.text, name)
         if name.description and not seen.description:  # the first mention that says what it is
-            found.names[name.text] = replace(seen, description=name.description)
+            seen = found.names[name.text] = replace(seen, description=name.description)
+        if seen.kind == "person" and name.kind == "place":  # 'person' is the guess without a cue; 'in Jakarta' is one
+            found.names[name.text] = replace(seen, kind="place")
 
 
 def _note_published(line: str, number: int, found: Findings) -> None:

@@ -79,7 +79,11 @@ INSTITUTIONS = set("""Pentagon Kremlin Congress Senate Parliament Duma Rada Bund
 Europol Vatican""".split())
 ORGANISATION_WORDS = set("""Agency Association Authority Bank Board Bureau Club Commission Committee Company Corp Corporation
 Council Court Department Foundation Fund Group Inc Institute Journal League Ltd Media Ministry News Office Organisation
-Organization Parliament Party Police Post Press Reuters Service Society Telegraph Times Tribune Union University""".split())
+Organization Parliament Party Police Post Press Reuters Service Society Telegraph Times Tribune Union University
+Wire Network Radio Television TV Broadcasting Herald Gazette Magazine Daily Review Institute Airlines Motors Systems
+Technologies Holdings""".split())
+# Endings of one-word names of countries and regions ('Indonesia', 'Finland', 'Kazakhstan').
+PLACE_ENDINGS = ("ia", "land", "stan", "lands")
 PLACE_WORDS = set("Airport Bay City County Island Islands Lake Mountain Port Province Region Republic River Sea Square Street"
                   .split())
 PLACE_BEFORE = re.compile(r"\b(?:in|to|from|near|across|visited|visits|visit|outside|toured|tours)\s+$")
@@ -290,7 +294,7 @@ def guess_kind(text: str, before: str) -> str:
     if (text.isupper() and len(text) <= 6) or ORGANISATION_WORDS.intersection(words) or words[0] == "The" \
             or INSTITUTIONS.intersection(words):
         return "organisation"
-    if words[-1] in PLACE_WORDS or (len(words) == 1 and PLACE_BEFORE.search(before)):
+    if words[-1] in PLACE_WORDS or (len(words) == 1 and (PLACE_BEFORE.search(before) or text.endswith(PLACE_ENDINGS))):
         return "place"
     if any(ch.isdigit() for ch in text):
         return "product"
