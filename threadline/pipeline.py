@@ -18,8 +18,6 @@ from threadline.publish import record
 from threadline.publish.files import refuse_links_out
 from threadline.publish.modes import Mode, Preview
 from threadline.publish.search import BUNDLE, Indexer
-from threadline.publish.search_api import ApiIndexer
-import os
 from threadline.publish.stamp import code_digest
 from threadline.publish.write import Discard, Staging, refuse_output_folder, writing
 from threadline.site.plan import Entry, Parts, make_plan
@@ -140,7 +138,7 @@ def _build(root: Path, out: Path, base_url: str | None, mode: Mode, search: bool
         if mode.recorded:
             mode.kept = record_of(root, out, stage, code)
         kept_index = (mode.kept or {}).get(SEARCH_INDEX)
-        with (ApiIndexer if os.environ.get('TL_API') else Indexer)(project, docs, stage.folder, kept_index) if search else nullcontext() as indexer:
+        with Indexer(project, docs, stage.folder, kept_index) if search else nullcontext() as indexer:
             inv = cross_checked(project, docs, problems)
             clock.mark("cross-reference and warn")
             outputs, keys = render_site(inv, root / "templates", mode, stage)
