@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
@@ -183,6 +184,88 @@ def test_a_build_killed_mid_write_leaves_the_previous_site(scratch: Path) -> Non
     build(scratch, out)  # the next build clears what the killed one left
     assert sorted(p.name for p in scratch.iterdir()) == [*KEPT, "content", "public", "seeds", "site.yaml", "templates"]
     assert b"Changed." in (out / "about/index.html").read_bytes()
+
+
+# Pagefind's stand-in says who it is and who runs it (written whole, then renamed), and stays.
+INDEXING_KILLED = """
+import sys
+from pathlib import Path
+from threadline.publish import search
+from threadline.pipeline import build
+said = sys.argv[3]
+search.PAGEFIND = [sys.executable, "-c", (
+    "import os, time; open(%r, 'w').write(f'{os.getpid()} {os.getppid()}'); os.replace(%r, %r); time.sleep(120)"
+    % (said + ".part", said + ".part", said))]
+build(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+# Each worker says who it is, then stays.
+RENDERING_KILLED = """
+import os, sys, time
+from pathlib import Path
+from threadline.publish.parallel import parallel_map
+def stay(folder, item):
+    (Path(folder) / str(os.getpid())).touch()
+    time.sleep(120)
+parallel_map(stay, sys.argv[1], range(2), 2, min_items=1)
+"""
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie has ended: only its exit status is left)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def kill_left(pids: list[int]) -> None:
+    """Kill what still runs of `pids`, so that a failed test leaves nothing behind."""
+    for pid in filter(running, pids):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def wait_until(condition, what: str, limit: float = 60.0) -> None:
+    """Poll `condition` until it holds; fail saying `what` did not happen (the limit is for a stuck test, not a speed)."""
+    end = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > end:
+            pytest.fail(f"{what} did not happen within {limit:.0f} s")
+        time.sleep(0.05)
+
+
+@linux_only
+def test_search_indexing_ends_with_a_build_killed_by_sigkill(scratch: Path, tmp_path: Path) -> None:
+    said = tmp_path / "pids"
+    proc = subprocess.Popen([sys.executable, "-c", INDEXING_KILLED, str(scratch), str(scratch / "public"), str(said)],
+                            cwd=REPO)
+    wait_until(said.exists, "Pagefind's start")
+    pagefind, indexer = map(int, said.read_text().split())
+    try:
+        assert running(pagefind) and running(indexer) and indexer != proc.pid
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        wait_until(lambda: not running(indexer) and not running(pagefind), "the end of the indexing processes")
+    finally:
+        kill_left([proc.pid, indexer, pagefind])
+
+
+@linux_only
+def test_render_workers_end_with_a_build_killed_by_sigkill(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", RENDERING_KILLED, str(tmp_path)], cwd=REPO)
+    wait_until(lambda: len(list(tmp_path.iterdir())) == 2, "both workers' start")
+    workers = [int(p.name) for p in tmp_path.iterdir()]
+    try:
+        assert all(map(running, workers))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        wait_until(lambda: not any(map(running, workers)), "the end of the workers")
+    finally:
+        kill_left([proc.pid, *workers])
 
 
 def test_pages_rendered_on_worker_processes_equal_serial_ones(tmp_path: Path) -> None:

@@ -7,13 +7,17 @@ and platforms without fork, run in this process.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 # Below this many items, starting workers costs more than it saves.
 PARALLEL_FROM = 400
+PR_SET_DEATHSIG = 1  # prctl's option, from <linux/prctl.h>
 _inherited: dict[str, Any] = {}  # in a worker: what it inherited at fork (set once, read only)
 
 
@@ -24,7 +28,7 @@ def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Seque
         results = [function(context, item) for item in items]
     else:
         results = []
-        with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, context)) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, context, os.getpid())) as pool:
             for result in pool.imap(_call, items, chunksize=max(1, min(32, len(items) // (4 * workers)))):
                 results.append(result)
                 if progress and len(results) % 100 == 0:
@@ -34,7 +38,23 @@ def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Seque
     return results
 
 
-def _adopt(function: Callable, context: Any) -> None:
+def end_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this process (SIGKILL) when its parent, `parent`, ends.
+
+    A build killed with SIGKILL cannot stop its children itself: a render worker or Pagefind left
+    running would write into the staging folder after the next build cleared it, and make it
+    anew. Where there is no prctl, a build ends its children only when it can leave properly.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DEATHSIG) refused")
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
+
+
+def _adopt(function: Callable, context: Any, parent: int) -> None:
+    end_with_parent(parent)
     # Ctrl-C reaches every process of the terminal's group: only the parent stops (and says so, once);
     # it ends the pool's workers as it leaves.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
