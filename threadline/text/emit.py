@@ -153,7 +153,8 @@ def _html_open(span: Span, first: bool, links: Links, reading: Reading) -> str:
         status = links.events[span.target].status
         return f'<mark class="evidence {status}"{ident} data-event="{span.target}">'
     if span.kind == "speech":
-        return f'<span class="speech"{ident} data-speaker="{span.target}">'
+        said = escape(f"Said by {links.entities[span.target].name}")
+        return f'<span class="speech"{ident} data-speaker="{span.target}" title="{said}">'
     if span.kind == "sic":
         return f'<span class="sic"{ident}>'
     return '<span class="noted">'
