@@ -112,6 +112,14 @@ def test_a_write_needs_the_pages_origin_the_token_and_json(server: Server, proje
     assert tree(project / "content") == before
 
 
+def test_an_action_that_changes_nothing_says_so_and_writes_nothing(server: Server, project: Path) -> None:
+    before = tree(project / "content")
+    reply = act(server, action="set", target="entity", id="varnholm", fields={"kind": "place"})
+    assert reply == {"ok": True, "said": "nothing to change: the files already say so (kind set)",
+                     "files": [], "warnings": []}
+    assert tree(project / "content") == before
+
+
 def test_each_server_has_its_own_token(project: Path, server: Server) -> None:
     first = token_of(server)
     with serving(project) as other:

@@ -173,7 +173,8 @@ def perform(root: Path, journal: Journal, params: Any, known: list[Problem] | No
     except ActionError as exc:
         return 422, {"ok": False, "error": str(exc)}
     if not changes:
-        return 200, {"ok": True, "said": f"{said} (nothing to change)", "files": [], "warnings": []}
+        return 200, {"ok": True, "said": f"nothing to change: the files already say so ({said})", "files": [],
+                     "warnings": []}
     problems = new_problems(root, changes, known, kept)
     if errors := [str(p) for p in problems if p.severity == "error"]:
         return 422, {"ok": False, "error": "the build would fail, so nothing was written", "problems": errors}

@@ -112,7 +112,8 @@
     say("Checking with a build…");
     return api("/action", payload).then(function (reply) {
       if (!reply.ok) {
-        say(reply.error + (reply.problems ? "\n" + reply.problems.join("\n") : ""), true);
+        say(reply.error + (reply.problems ? "\nIn the files as the action would have left them:\n" +
+                                            reply.problems.join("\n") : ""), true);
         return reply;
       }
       var warned = warningsOf(reply);
