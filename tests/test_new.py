@@ -293,6 +293,7 @@ def test_names_lose_the_titles_glued_to_them_and_single_letters(line: str, found
 @pytest.mark.parametrize(("line", "found"), [
     ("The Pentagon paid for it, a Soviet design.", [("Pentagon", "organisation")]),
     ("A Saudi fund and the Kremlin agreed.", [("Kremlin", "organisation")]),
+    ("The billionaire angered many Ukrainians and Americans, not the Vatican.", [("Vatican", "organisation")]),
 ])
 def test_institutions_are_organisations_and_demonyms_are_no_names(line: str, found: list[tuple[str, str]]) -> None:
     assert [(name.text, name.kind) for name in names(line, 1, [], set())] == found

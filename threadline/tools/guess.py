@@ -74,6 +74,8 @@ Uzbek Tajik Kyrgyz Turkmen Qatari Omani Emirati Bangladeshi Nepali Somali Welsh 
 # Words that a name does not hold but a headline in title case does: verbs, pronouns, negation.
 PHRASE_WORDS = set("""His Her Its Their Our My No Not Is Are Was Were Has Have Had Will Would Can Could Say Says Said
 Be Been To Than""".split())
+# Endings of words for the people of a place, one or many ('Russian', 'Ukrainians', 'American', 'Chinese').
+DEMONYM_ENDINGS = ("ian", "ians", "ean", "eans", "ese", "ish", "ican", "icans")
 # Single-word institutions that are organisations, not people.
 INSTITUTIONS = set("""Pentagon Kremlin Congress Senate Parliament Duma Rada Bundestag Knesset Politburo NATO Interpol
 Europol Vatican""".split())
@@ -280,9 +282,9 @@ def _inside(start: int, end: int, claimed: list[tuple[int, int]], line: str) -> 
 
 def _common(text: str, line: str, start: int) -> bool:
     """A common word, or a lone word that only opens a sentence, is not a name."""
-    if text in COMMON or text in DEMONYMS or (text.isascii() and text.endswith(("ian", "ean", "ese", "ish"))
-                                              and " " not in text):
-        return True  # a common word, or a word for people of a place ('Russian', 'Chinese')
+    if text in COMMON or text in DEMONYMS or (text.isascii() and text.endswith(DEMONYM_ENDINGS) and " " not in text
+                                              and text not in INSTITUTIONS):
+        return True  # a common word, or a word for people of a place ('Russian', 'Chinese', 'Americans')
     if " " in text or "-" in text or not text.isascii() or text.isupper():
         return False
     return start == 0 or bool(re.search(r"[.!?:;“\"‘]\s*$", line[:start]))
