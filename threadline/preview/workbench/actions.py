@@ -8,6 +8,7 @@ writes them (journal.new_problems), so what an action may do is exactly what an 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -165,6 +166,14 @@ def headline(pending: Pending, params: dict) -> str:
     return f"line {params['line']} is the headline"
 
 
+def _check_field(key: str, value: Any) -> None:
+    """A field is written as text, empty (null) or, for an event's entities, a list of ids: never a stringified object."""
+    listed = key == "entities" and isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if not (isinstance(value, str) or value is None or listed):
+        wanted = "a list of ids" if key == "entities" else "text"
+        raise ActionError(f"{key!r} must be {wanted}, not {json.dumps(value)}")
+
+
 def set_fields(pending: Pending, params: dict) -> str:
     """Fields of the sidecar, an entity or an event set, and their TODO comments gone: the editor confirms them."""
     target, fields = param(params, "target"), param(params, "fields")
@@ -174,6 +183,8 @@ def set_fields(pending: Pending, params: dict) -> str:
         raise ActionError("'fields' must name at least one field")
     if unknown := sorted(set(fields) - set(SETTABLE[target])):
         raise ActionError(f"the workbench does not set {', '.join(unknown)} of an {target}")
+    for key, value in fields.items():
+        _check_field(key, value)
     ident = slug_param(params, "id")
     rel, path = _target(pending, target, ident)
     if params.get("confirm") and _named_by_new(target, ident, fields):

@@ -125,7 +125,7 @@ def seed_line(pending: Pending, dossier: str, number: Any) -> str:
     if text is None:
         raise ActionError(str(problems.items[0]))
     lines = seed_lines(text)
-    if not isinstance(number, int) or not 1 <= number <= len(lines):
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= len(lines):
         raise ActionError(f"the seed has no line {number!r}")
     return lines[number - 1]
 
