@@ -168,8 +168,8 @@ def headline(pending: Pending, params: dict) -> str:
 
 def _check_field(key: str, value: Any) -> None:
     """A field is written as text, empty (null) or, for an event's entities, a list of ids: never a stringified object."""
-    listed = key == "entities" and isinstance(value, list) and all(isinstance(item, str) for item in value)
-    if not (isinstance(value, str) or value is None or listed):
+    listed = isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if not (listed if key == "entities" else isinstance(value, str) or value is None):
         wanted = "a list of ids" if key == "entities" else "text"
         raise ActionError(f"{key!r} must be {wanted}, not {json.dumps(value)}")
 
