@@ -144,6 +144,19 @@ def test_a_citation_writes_the_seeds_own_text_in_two_added_lines(server: Server,
     assert 'data-event="northwind-announces-terminal"' in server.get(PAGE)[1]
 
 
+def test_a_citation_is_shortened_in_place_by_the_passage_that_replaces_its_quote(server: Server, project: Path) -> None:
+    before = (project / SIDECAR).read_text(encoding="utf-8")
+    whole = "The Varnholm harbour board postponed on Friday its vote on the Northwind Freight terminal lease."
+    reply = act(server, action="cite", dossier=SLUG, event=f"{SLUG}-event-1", line=4,
+                quote="postponed on Friday its vote", replaces=whole)
+    assert reply["said"] == f"the quote for '{SLUG}-event-1' changed"
+    after = (project / SIDECAR).read_text(encoding="utf-8")
+    assert after == before.replace(f'quote: "{whole}"', "quote: postponed on Friday its vote")
+    status, refused = post(server, "action", {"action": "cite", "dossier": SLUG, "event": f"{SLUG}-event-1", "line": 4,
+                                              "quote": "its vote", "replaces": whole})
+    assert (status, refused["error"]) == (422, f"{SIDECAR} does not cite '{SLUG}-event-1' with the quote '{whole}'")
+
+
 @pytest.mark.parametrize(("params", "error", "problems"), [
     ({"action": "set", "target": "event", "id": f"{SLUG}-event-1", "fields": {"date": "2024-13"}},
      "the build would fail, so nothing was written",

@@ -216,3 +216,15 @@ def test_the_panel_keeps_its_place_after_an_action(page) -> None:
     page.wait_for_function("document.querySelector('.tl-wb-body').scrollTop > 0")
     assert abs(page.evaluate("document.querySelector('.tl-wb-body').scrollTop") - top) < 60
     assert page.errors == []
+
+
+def test_a_cited_passage_is_shortened_by_selecting_part_of_it(page, served: tuple[Server, Path]) -> None:
+    _, project = served
+    select(page, 4, "postponed on Friday its vote")
+    page.click("#tl-wb-toolbar [data-do=cite]")
+    button = page.locator("#tl-wb button", has_text="Make this passage the quote for")
+    assert button.count() == 1
+    reloads(page, lambda: button.click())
+    assert "    quote: postponed on Friday its vote\n" in sidecar(project)
+    assert page.locator("#line-4 mark.evidence").text_content() == "postponed on Friday its vote"
+    assert page.errors == []

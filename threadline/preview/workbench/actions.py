@@ -41,11 +41,25 @@ from threadline.tools.draft_text import DRAFTED_EVENT_ID, stub_date, without_dra
 
 
 def cite(pending: Pending, params: dict) -> str:
+    """The passage cited for an event; with `replaces`, it takes the place of that quote (a citation shortened)."""
     dossier, event = slug_param(params, "dossier"), slug_param(params, "event")
     quote = verbatim(pending, params)
     find_item(pending, "event", event)
+    if (replaced := param(params, "replaces", optional=True)) is not None:
+        index = _citation(pending, dossier, event, replaced)
+        pending.edit(sidecar(dossier), lambda t: yamledit.set_value(t, ("events", index), "quote", quote))
+        return f"the quote for {event!r} changed"
     pending.edit(sidecar(dossier), lambda t: yamledit.append(t, (), "events", {"event": event, "quote": quote}))
     return f"cited {event!r}"
+
+
+def _citation(pending: Pending, dossier: str, event: str, quote: Any) -> int:
+    """The index of the sidecar's citation of `event` with `quote`."""
+    cited = (sidecar_data(pending, dossier) or {}).get("events") or []
+    found = [n for n, c in enumerate(cited) if isinstance(c, dict) and (c.get("event"), c.get("quote")) == (event, quote)]
+    if not found:
+        raise ActionError(f"{sidecar(dossier)} does not cite {event!r} with the quote {quote!r}")
+    return found[0]
 
 
 def new_event(pending: Pending, params: dict) -> str:

@@ -105,7 +105,7 @@ def _dossier(dossier: Dossier, text: str) -> dict[str, Any]:
         fields[key] = {"value": value, "todo": _todo_at(yt, key)}
     sections = {key: {"todo": _todo_at(yt, key, whole=False)} for key in SECTIONS}
     return {"slug": dossier.slug, "seed": dossier.seed, "fields": fields, "sections": sections,
-            "unlinked": list(dossier.unlinked)}
+            "unlinked": list(dossier.unlinked), "citations": [{"event": c.event, "quote": c.quote} for c in dossier.citations]}
 
 
 def _todo_at(yt: YamlText | None, key: str, whole: bool = True) -> bool:

@@ -342,6 +342,14 @@
     if (!selection) return dossierView();
     body.appendChild(el("h3", {text: "Cite this passage for an event"}));
     body.appendChild(quoteBox(selection.text));
+    requotable(selection).forEach(function (c) {  // a citation the passage overlaps: shorten or lengthen it
+      var event = state.events.find(function (e) { return e.id === c.event; }) || {title: c.event};
+      body.appendChild(el("p", {"class": "tl-row"}, [el("button", {type: "button",
+        text: "Make this passage the quote for “" + event.title + "”", onclick: function () {
+          act({action: "cite", dossier: DOSSIER, event: c.event, quote: selection.text, line: selection.line,
+               replaces: c.quote}, {tab: "dossier"});
+        }})]));
+    });
     var search = input("search", "", {type: "search", placeholder: "Search events by title, entity or date",
                                       "aria-label": "Search events"});
     var list = el("ul", {"class": "tl-results"});
@@ -379,6 +387,15 @@
       form.elements.date.value = guess.date;
       form.elements.date_basis.value = guess.date_basis;
       form.elements.date.dispatchEvent(new Event("input"));
+    });
+  }
+
+  // The dossier's citations that the selection overlaps (in the text and on the page), other than itself.
+  function requotable(selection) {
+    var d = state.dossier;
+    return (d ? d.citations : []).filter(function (c) {
+      return (selection.cited || []).indexOf(c.event) >= 0 && c.quote !== selection.text &&
+        (c.quote.indexOf(selection.text) >= 0 || selection.text.indexOf(c.quote) >= 0);
     });
   }
 
@@ -512,14 +529,17 @@
     }
     var text = seedText(range).trim();
     if (!text) return null;
-    var entities = [], inside = [];
+    var entities = [], inside = [], cited = [];
+    start.querySelectorAll("mark.evidence[data-event]").forEach(function (mark) {
+      if (range.intersectsNode(mark) && cited.indexOf(mark.dataset.event) < 0) cited.push(mark.dataset.event);
+    });
     start.querySelectorAll("a.mention").forEach(function (a) {
       var id = a.getAttribute("href").replace(/\/$/, "").split("/").pop();
       if (entities.indexOf(id) < 0) entities.push(id);
       if (range.intersectsNode(a) && inside.indexOf(id) < 0) inside.push(id);
     });
     return {text: text, line: Number(start.id.slice(5)), lines: lines, entities: entities, inside: inside,
-            rect: range.getBoundingClientRect()};
+            cited: cited, rect: range.getBoundingClientRect()};
   }
 
   function buildToolbar() {
