@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from threadline.data.exports import DataPage
 from threadline.errors import Where
 from threadline.inputs import model
 from threadline.inputs.dates import FuzzyDate
@@ -84,6 +85,16 @@ class Keys:
         return bytes, (found,)
 
 
+def with_needed_keys(entries: list[Entry], found: list[str]) -> dict[str, str]:
+    """Every entry's key by path; one that reads others' sizes (`needs`) keyed by theirs too ("" if one has none)."""
+    new = {e.path: k for e, k in zip(entries, found, strict=True)}
+    for entry in entries:
+        parts = [new[entry.path], *(new[path] for path in entry.needs)]
+        if entry.needs:
+            new[entry.path] = _hash(*parts) if all(parts) else ""
+    return new
+
+
 def _made_from(obj: Any) -> tuple:
     """What an object is made from: its fields; for an annotated dossier, the dossier and the alias index.
 
@@ -108,6 +119,8 @@ def writer_name(writer: Any) -> str:
         return f"template {writer.name}"
     if isinstance(writer, DossierPage):
         return f"dossier page {writer.template.name}"
+    if isinstance(writer, DataPage):
+        return f"data page {writer.template.name}"
     return f"{writer.__module__}.{writer.__qualname__}"
 
 

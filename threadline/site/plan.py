@@ -39,8 +39,8 @@ class Entry:
     writer: Writer
     context: Mapping[str, Any] = field(default_factory=dict)
     everything: bool = False  # made from the whole investigation: it changes with any input (keys.py)
-    # Paths of entries rendered first, whose sizes the writer reads as context["sizes"]. Only for an
-    # entry made from everything: its key does not hash its context, and theirs change with it.
+    # Paths of entries whose sizes the writer reads as context["sizes"]: its key hashes theirs too
+    # (the same keys, the same bytes, the same sizes), and it is rendered after them.
     needs: tuple[str, ...] = ()
 
     def render(self) -> Output:
@@ -120,7 +120,7 @@ def timeline_parts(parts: Parts) -> Iterator[Entry]:
 def data_page(parts: Parts, title: str) -> Entry:
     """The Data page: every export with its size, so rendered after them; it changes whenever they do."""
     writer = DataPage(Template(parts.env, OVERVIEWS["data"]))
-    return page(parts, OVERVIEWS["data"], save_as("data"), title, "data", writer, everything=True,
+    return page(parts, OVERVIEWS["data"], save_as("data"), title, "data", writer,
                 needs=tuple(export.path for export in EXPORTS), columns=COLUMNS)
 
 
@@ -156,14 +156,15 @@ def markdown_dossiers(parts: Parts) -> Iterator[Entry]:
 
 
 def data_entries(parts: Parts) -> Iterator[Entry]:
-    """Every file of the published data (exports.EXPORTS) and the Atom feed: made from everything."""
+    """Every file of the published data (exports.EXPORTS), given what each reads, and the Atom feed (made from everything)."""
     for export in EXPORTS:
-        yield Entry(export.path, f"data file {export.name}", _export, {"export": export, "parts": parts}, True)
+        project, views = export.given(parts.project, parts.views)
+        yield Entry(export.path, f"data file {export.name}", _export, {"export": export, "project": project, "views": views})
     yield Entry(save_as("feed"), "feed", _feed, {"parts": parts}, True)
 
 
 def _export(context: Mapping[str, Any]) -> bytes:
-    return context["export"].make(context["parts"].project, context["parts"].views)
+    return context["export"].make(context["project"], context["views"])
 
 
 def _feed(context: Mapping[str, Any]) -> bytes:
