@@ -202,14 +202,19 @@ def _tuple_items(data: Any) -> list:
 
 def _object(kind: type) -> Decoder:
     hints = typing.get_type_hints(kind)
-    parts = [decoder(hints[f.name]) for f in fields(kind)]
+    names = [f.name for f in fields(kind)]
+    parts = [decoder(hints[name]) for name in names]
     name = kind.__name__
 
     def made(data: Any) -> Any:
         values = data["fields"]
         if data["type"] != name or type(values) is not list or len(values) != len(parts):
             raise UnusableError(f"not a {name}")
-        return kind(*[part(value) for part, value in zip(parts, values, strict=True)])
+        # Every field set, as __init__ would (none of these types has more to do): a frozen
+        # dataclass's __init__ sets each field through object.__setattr__, at twice the cost.
+        obj = object.__new__(kind)
+        obj.__dict__.update(zip(names, [part(value) for part, value in zip(parts, values, strict=True)], strict=True))
+        return obj
     return made
 
 
