@@ -8,16 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import scratch_files, tree, write_project
+from tests.conftest import fixture_project, scratch_files, tree, write_project
 from tests.test_drafts import ERRORS, TODOS
 from tests.test_incremental import EDITS, incremental
 from threadline.cli import main
-from threadline.errors import Where
+from threadline.errors import Problem, Where
 from threadline.inputs import load
 from threadline.inputs.diskcache import TYPES, UnusableError, decode, encode, hash_of
-from threadline.inputs.model import Dossier
-from threadline.pipeline import build
+from threadline.inputs.model import Dossier, Entity, Event
+from threadline.pipeline import analyse, build
 from threadline.publish import modes, stamp
+from threadline.text.annotate import Block
 
 
 def entries(root: Path) -> list[Path]:
@@ -171,3 +172,15 @@ def test_only_the_models_types_decode_each_field_of_its_type() -> None:
     with pytest.raises(UnusableError, match="Path is not kept"):
         encode(Path("a"))
     assert "Dossier" in TYPES and TYPES["Dossier"] is Dossier
+
+
+def test_every_load_and_annotation_of_the_fixture_comes_back_from_json_equal_and_of_its_types(tmp_path: Path) -> None:
+    inv = analyse(fixture_project(tmp_path / "project"))
+    for kind, values in ((Entity, inv.project.entities), (Event, inv.project.events), (Dossier, inv.project.dossiers)):
+        for value in values.values():
+            assert decode(json.loads(json.dumps(encode(value))), kind) == value
+    for doc in inv.docs.values():
+        blocks = decode(json.loads(json.dumps(encode(doc.blocks))), list[Block])
+        assert blocks == doc.blocks and [type(b) for b in blocks] == [Block] * len(blocks)
+    problem = Problem("content/a.yaml", 2, 3, "a message", "a hint", "draft")
+    assert decode(json.loads(json.dumps(encode([problem]))), list[Problem]) == [problem]

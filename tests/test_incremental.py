@@ -8,6 +8,7 @@ needed: dropping any one of them makes some edit's incremental build differ from
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -359,3 +360,30 @@ def test_dropping_an_input_from_the_keys_makes_an_incremental_build_wrong(projec
     monkeypatch.undo()
     build(project, tmp_path / "full", search=False)
     assert tree(out) != tree(tmp_path / "full")
+
+
+def test_the_values_keyed_by_their_fields_hold_nothing_but_their_fields(project: Path) -> None:
+    """keys.by_fields hashes a value's fields alone: were one of these types to hold more, a key would miss it."""
+    found: dict[type, int] = {}
+    seen: set[int] = set()
+
+    def walk(value: object) -> None:
+        if id(value) in seen or isinstance(value, (str, bytes, int, float, type(None))):
+            return
+        seen.add(id(value))
+        if dataclasses.is_dataclass(value):
+            if type(value) in keys_module.VALUES:
+                assert set(vars(value)) == {f.name for f in dataclasses.fields(value)}, type(value)
+                found[type(value)] = found.get(type(value), 0) + 1
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple, set)):
+            for item in value:
+                walk(item)
+
+    for entry in site_plan(analyse(project), project / "templates", Mode()):
+        walk(dict(entry.context))
+    assert len(found) > 20  # most of them are in the plan's contexts
