@@ -159,8 +159,9 @@ def test_the_dev_servers_rebuild_after_an_edit_equals_a_full_build(project: Path
     assert files != before
 
 
-# Made from the whole investigation.
-EVERYTHING = ["dossiers/index.html", "feed.xml", "index.html", "timeline/index.html"]
+# Made from the whole investigation (the feed), or from the dossiers' views (home page and dossier list: the
+# timeline shows no dossier's note, and is given only the views its template reads, site/reads.py).
+EVERYTHING = ["dossiers/index.html", "feed.xml", "index.html"]
 # The data files that read the dossiers' views, and the Data page, which gives their sizes.
 DOSSIER_DATA = ["data/dossiers.json", "data/entities.ftm.json", "data/connections.gexf", "data/index.html"]
 
@@ -184,8 +185,9 @@ def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendere
     build_in_memory(project, session)
     entity_data = ["data/entities.json", "data/entities.csv", "data/mentions.csv", "data/entities.ftm.json",
                    "data/connections.gexf", "data/index.html"]  # not the events' files: they do not show it
-    assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", *EVERYTHING,
-                                       *entity_data])
+    # The home page and the timeline list people with their views; the dossier list does not.
+    assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", "index.html",
+                                       "timeline/index.html", "feed.xml", *entity_data])
 
 
 def test_the_data_page_is_rendered_with_the_files_it_lists(project: Path, tmp_path: Path, rendered: list[str]) -> None:
@@ -320,13 +322,13 @@ CONTEXT_INPUTS = {
 # Inputs that follow from the path and the site, both in every key, or from the code, in every key:
 # nothing can change them alone (each path has one writer, and so one template or one export: the
 # writer's name is in the key all the same).
-DERIVED = {"root", "page", "entity_kind", "export", "columns"}
-# Not keyed by their context: made from everything, keyed by every input's hash (keys.py). The
-# timeline, home and dossier list are given `views` too, the Data page's `sizes` are added as it renders.
-WHOLE = {"views", "parts", "part"}
+DERIVED = {"root", "page", "entity_kind", "export", "columns", "part"}  # a timeline page's part: in its views
+# Not keyed by their context: made from everything (the feed), keyed by every input's hash (keys.py).
+# The Data page's `sizes` are added as it renders.
+WHOLE = {"parts"}
 # The Data page's key hashes the keys of the files whose sizes it gives (`needs`): a new dossier
 # makes dossiers.json larger, and changes nothing else the Data page shows.
-OTHER_INPUTS = {"templates": "template", "everything": "event title", "needs": "new seed"}
+OTHER_INPUTS = {"templates": "template", "everything": "sidecar outlet", "needs": "new seed"}
 
 
 def test_every_context_variable_of_the_plan_is_held_by_a_test(project: Path) -> None:
@@ -387,3 +389,17 @@ def test_the_values_keyed_by_their_fields_hold_nothing_but_their_fields(project:
     for entry in site_plan(analyse(project), project / "templates", Mode()):
         walk(dict(entry.context))
     assert len(found) > 20  # most of them are in the plan's contexts
+
+
+def test_a_template_that_uses_the_views_whole_gets_them_all_and_is_made_from_everything(project: Path,
+                                                                                       tmp_path: Path) -> None:
+    replace_in(project / "templates/timeline.html", "{% set parts = views.timeline_parts %}",
+               "{% set parts = views.timeline_parts %}{% set everything = views %}")
+    timeline = [e for e in site_plan(analyse(project), project / "templates", Mode()) if e.path == "timeline/index.html"]
+    assert timeline[0].everything and timeline[0].context["views"].dossiers
+    out = tmp_path / "site"
+    built_twice(project, out)
+    EDITS["sidecar note"](project)  # the timeline, made from everything, is rendered again
+    incremental(project, out)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")

@@ -37,7 +37,7 @@ from threadline.text.crossref import Mention
 
 # Shared by many contexts: each hashed once per build, then pickled as its hash. Small objects
 # (names, references, mentions) are cheaper to pickle where they stand.
-SHARED = (Annotated, model.Dossier, views.EventView, views.EntityView)
+SHARED = (Annotated, model.Dossier, views.EventView, views.EntityView, views.Views)
 # Values pickled as (type name, fields). Every field of these is a dataclass field (none sets other
 # attributes), so the fields are the whole value. A type not listed is pickled whole, as exactly.
 VALUES = (Where, FuzzyDate, Card, Block, Span, Mention, graph.Node, graph.Edge, graph.Network, graph.Connection,
