@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import types
 import typing
@@ -37,6 +38,7 @@ MAX_BYTES = 20 * 1024 * 1024  # the largest input file read (a seed)
 
 
 Decoder = Callable[[Any], Any]
+PLAIN = (str, int, float, bool, type(None))  # JSON's own values: checked by their exact type
 
 
 class UnusableError(Exception):
@@ -148,7 +150,7 @@ def decoder(expected: Any) -> Decoder:
         return _tuple([decoder(arg) for arg in args]) if args[-1] is not Ellipsis else _tuple_of(decoder(args[0]))
     if expected in TYPES.values():
         return _object(expected)
-    if expected in (str, int, float, bool, type(None)):
+    if expected in PLAIN:
         return _plain(expected)
     raise UnusableError(f"{expected} is not kept")
 
@@ -203,19 +205,39 @@ def _tuple_items(data: Any) -> list:
 def _object(kind: type) -> Decoder:
     hints = typing.get_type_hints(kind)
     names = [f.name for f in fields(kind)]
-    parts = [decoder(hints[name]) for name in names]
-    name = kind.__name__
+    plain = [n for n, field in enumerate(names) if hints[field] in PLAIN]
+    plain_types = tuple(hints[names[n]] for n in plain)
+    nested = [(n, decoder(hints[field])) for n, field in enumerate(names) if n not in plain]
+    pick = _picker(plain)
+    name, count = kind.__name__, len(names)
 
     def made(data: Any) -> Any:
         values = data["fields"]
-        if data["type"] != name or type(values) is not list or len(values) != len(parts):
+        if data["type"] != name or type(values) is not list or len(values) != count:
             raise UnusableError(f"not a {name}")
+        if tuple(map(type, pick(values))) != plain_types:  # the plain fields checked at once, in C
+            raise UnusableError(_mismatch(pick(values), plain_types))
+        values = list(values)  # not the data's own list: another type of a union may read it next
+        for n, part in nested:
+            values[n] = part(values[n])
         # Every field set, as __init__ would (none of these types has more to do): a frozen
         # dataclass's __init__ sets each field through object.__setattr__, at twice the cost.
         obj = object.__new__(kind)
-        obj.__dict__.update(zip(names, [part(value) for part, value in zip(parts, values, strict=True)], strict=True))
+        obj.__dict__.update(zip(names, values, strict=True))
         return obj
     return made
+
+
+def _picker(positions: list[int]) -> Callable[[list], tuple]:
+    """The values at these positions of a list, as a tuple."""
+    if len(positions) == 1:
+        return lambda values: (values[positions[0]],)
+    return operator.itemgetter(*positions) if positions else lambda values: ()
+
+
+def _mismatch(values: tuple, types: tuple) -> str:
+    wrong = next((v, t) for v, t in zip(values, types, strict=True) if type(v) is not t)
+    return f"a {type(wrong[0]).__name__} where a {wrong[1].__name__} belongs"
 
 
 def hash_of(*parts: str) -> str:
