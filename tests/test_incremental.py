@@ -8,6 +8,7 @@ needed: dropping any one of them makes some edit's incremental build differ from
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -17,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
-from threadline.data.exports import EXPORTS
 from threadline.pipeline import Session, analyse, build, build_in_memory, site_plan
 from threadline.publish import modes, record, stamp
 from threadline.publish.modes import Incremental, Mode
@@ -159,10 +159,11 @@ def test_the_dev_servers_rebuild_after_an_edit_equals_a_full_build(project: Path
     assert files != before
 
 
-# Made from the whole investigation. The Data page too: it gives the size of each data file (of
-# dossiers.json, say, which holds a sidecar's note), so it is rendered again with them.
-EVERYTHING = [*(export.path for export in EXPORTS), "data/index.html", "dossiers/index.html", "feed.xml",
-              "index.html", "timeline/index.html"]
+# Made from the whole investigation (the feed), or from the dossiers' views (home page and dossier list: the
+# timeline shows no dossier's note, and is given only the views its template reads, site/reads.py).
+EVERYTHING = ["dossiers/index.html", "feed.xml", "index.html"]
+# The data files that read the dossiers' views, and the Data page, which gives their sizes.
+DOSSIER_DATA = ["data/dossiers.json", "data/entities.ftm.json", "data/connections.gexf", "data/index.html"]
 
 
 def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Path, rendered: list[str]) -> None:
@@ -172,7 +173,8 @@ def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Pa
     assert rendered == []  # nothing changed
     EDITS["sidecar note"](project)  # the note shows on its dossier page and in its Markdown only
     incremental(project, tmp_path / "site")
-    assert sorted(rendered) == sorted(["dossiers/example-report/index.html", "dossiers/example-report.md", *EVERYTHING])
+    assert sorted(rendered) == sorted(["dossiers/example-report/index.html", "dossiers/example-report.md", *EVERYTHING,
+                                       *DOSSIER_DATA])
 
 
 def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendered: list[str]) -> None:
@@ -181,11 +183,15 @@ def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendere
     rendered.clear()
     EDITS["entity description"](project)  # shown on the entity's page and in the list of people
     build_in_memory(project, session)
-    assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", *EVERYTHING])
+    entity_data = ["data/entities.json", "data/entities.csv", "data/mentions.csv", "data/entities.ftm.json",
+                   "data/connections.gexf", "data/index.html"]  # not the events' files: they do not show it
+    # The home page and the timeline list people with their views; the dossier list does not.
+    assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", "index.html",
+                                       "timeline/index.html", "feed.xml", *entity_data])
 
 
 def test_the_data_page_is_rendered_with_the_files_it_lists(project: Path, tmp_path: Path, rendered: list[str]) -> None:
-    """Were the record to keep the data files but not the Data page, they are made again: it gives their sizes."""
+    """Were the record to keep the data files but not the Data page, it is made again with the sizes of those kept."""
     out = tmp_path / "site"
     built_twice(project, out)
     body = json.loads(record_file(project).read_text())["body"]
@@ -194,7 +200,7 @@ def test_the_data_page_is_rendered_with_the_files_it_lists(project: Path, tmp_pa
     record_file(project).write_text(json.dumps({"check": record._checksum(body), "body": body}))
     rendered.clear()
     incremental(project, out)
-    assert sorted(rendered) == sorted([*(export.path for export in EXPORTS), "data/index.html"])
+    assert rendered == ["data/index.html"]
     build(project, tmp_path / "full", search=False)
     assert tree(out) == tree(tmp_path / "full")
 
@@ -310,13 +316,19 @@ CONTEXT_INPUTS = {
     "site": "site title", "free_pages": "free page title", "dossier": "sidecar outlet", "entity": "entity description",
     "entities": "entity kind", "body": "free page body", "annotated": "sidecar note", "named": "entity kind",
     "content": "static file", "paths": "new seed", "base_url": "site base_url", "card": "sidecar outlet",
+    # A data file is given only the parts of the project and of the views it reads (exports.Export.given).
+    "project": "sidecar outlet", "views": "event title",
 }
-# Inputs that follow from the path and the site, both in every key: nothing can change them alone
-# (each path has one writer, and so one template: the writer's name is in the key all the same).
-DERIVED = {"root", "page", "entity_kind"}
-# Not keyed by their context: made from everything, keyed by every input's hash (keys.py).
-WHOLE = {"views", "parts", "export", "columns", "part"}
-OTHER_INPUTS = {"templates": "template", "everything": "event title"}
+# Inputs that follow from the path and the site, both in every key, or from the code, in every key:
+# nothing can change them alone (each path has one writer, and so one template or one export: the
+# writer's name is in the key all the same).
+DERIVED = {"root", "page", "entity_kind", "export", "columns", "part"}  # a timeline page's part: in its views
+# Not keyed by their context: made from everything (the feed), keyed by every input's hash (keys.py).
+# The Data page's `sizes` are added as it renders.
+WHOLE = {"parts"}
+# The Data page's key hashes the keys of the files whose sizes it gives (`needs`): a new dossier
+# makes dossiers.json larger, and changes nothing else the Data page shows.
+OTHER_INPUTS = {"templates": "template", "everything": "sidecar outlet", "needs": "new seed"}
 
 
 def test_every_context_variable_of_the_plan_is_held_by_a_test(project: Path) -> None:
@@ -328,6 +340,9 @@ def drop(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Keys made without one of their inputs."""
     if name == "templates":
         monkeypatch.setattr(keys_module, "templates_digest", lambda templates: "")
+    elif name == "needs":
+        monkeypatch.setattr(modes, "with_needed_keys",
+                            lambda entries, found: dict(zip((e.path for e in entries), found, strict=True)))
     elif name == "everything":
         monkeypatch.setattr(sys.modules[__name__], "inputs_digest", lambda root: "the same whatever the inputs")
     else:
@@ -347,3 +362,44 @@ def test_dropping_an_input_from_the_keys_makes_an_incremental_build_wrong(projec
     monkeypatch.undo()
     build(project, tmp_path / "full", search=False)
     assert tree(out) != tree(tmp_path / "full")
+
+
+def test_the_values_keyed_by_their_fields_hold_nothing_but_their_fields(project: Path) -> None:
+    """keys.by_fields hashes a value's fields alone: were one of these types to hold more, a key would miss it."""
+    found: dict[type, int] = {}
+    seen: set[int] = set()
+
+    def walk(value: object) -> None:
+        if id(value) in seen or isinstance(value, (str, bytes, int, float, type(None))):
+            return
+        seen.add(id(value))
+        if dataclasses.is_dataclass(value):
+            if type(value) in keys_module.VALUES:
+                assert set(vars(value)) == {f.name for f in dataclasses.fields(value)}, type(value)
+                found[type(value)] = found.get(type(value), 0) + 1
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple, set)):
+            for item in value:
+                walk(item)
+
+    for entry in site_plan(analyse(project), project / "templates", Mode()):
+        walk(dict(entry.context))
+    assert len(found) > 20  # most of them are in the plan's contexts
+
+
+def test_a_template_that_uses_the_views_whole_gets_them_all_and_is_made_from_everything(project: Path,
+                                                                                       tmp_path: Path) -> None:
+    replace_in(project / "templates/timeline.html", "{% set parts = views.timeline_parts %}",
+               "{% set parts = views.timeline_parts %}{% set everything = views %}")
+    timeline = [e for e in site_plan(analyse(project), project / "templates", Mode()) if e.path == "timeline/index.html"]
+    assert timeline[0].everything and timeline[0].context["views"].dossiers
+    out = tmp_path / "site"
+    built_twice(project, out)
+    EDITS["sidecar note"](project)  # the timeline, made from everything, is rendered again
+    incremental(project, out)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")

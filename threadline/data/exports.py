@@ -1,7 +1,10 @@
 """Every file of the published data, registered in one table: EXPORTS.
 
 Each export is a pure function of the loaded project and the views the pages are made from,
-returning the file's bytes: the same input gives the same bytes. The page plan (plan.py) makes
+returning the file's bytes: the same input gives the same bytes. It says which parts of them it
+reads (`reads`) and is given only those, the others empty: so its key, which hashes what it is
+given (keys.py), changes only when what it reads does, and one dossier's edit does not make the
+timeline's files again. The page plan (plan.py) makes
 each an entry under `data/`, and the Data page (DataPage) lists each with its format, size and how
 to use it. To publish a new format, write its function and add one line to EXPORTS (and its format
 to FORMATS if it is new).
@@ -10,7 +13,7 @@ to FORMATS if it is new).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from threadline.data.ftm import ftm_entities
@@ -59,6 +62,15 @@ class Export:
     format: str  # a key of FORMATS
     contents: str  # what it holds, in one sentence
     make: Callable[[Project, Views], bytes]
+    # The parts of the project ("entities", "events", "dossiers", "pages") and of the views
+    # ("views.events", ...) that `make` reads; site.yaml's settings are always given.
+    reads: tuple[str, ...] = ()
+
+    def given(self, project: Project, views: Views) -> tuple[Project, Views]:
+        """The project and views as this export is given them: only the parts it reads, the others empty."""
+        parts = {name: getattr(project, name) for name in PROJECT_PARTS if name in self.reads}
+        seen = {f.name: getattr(views, f.name) for f in fields(Views) if f"views.{f.name}" in self.reads}
+        return Project(project.root, project.site, **parts), Views(**seen)
 
     @property
     def path(self) -> str:
@@ -70,19 +82,26 @@ class Export:
         return Download(self.name, url_of(self.path), form.name, form.media_type, size, self.contents, form.howto)
 
 
+PROJECT_PARTS = ("entities", "events", "dossiers", "pages")
+
 EXPORTS: tuple[Export, ...] = (
-    Export("events.json", "json", "Every event: date, status, who takes part, and each source's quote.", events_json),
+    Export("events.json", "json", "Every event: date, status, who takes part, and each source's quote.", events_json,
+           ("views.events",)),
     Export("entities.json", "json", "Every person, organisation, place and product, with the dossiers that name it.",
-           entities_json),
-    Export("dossiers.json", "json", "Every dossier's metadata and its annotated Markdown.", dossiers_json),
-    Export("events.csv", "csv", "Every event, a row each.", events_csv),
-    Export("entities.csv", "csv", "Every entity, a row each.", entities_csv),
-    Export("mentions.csv", "csv", "Every mention of an entity in a dossier, with the words around it.", mentions_csv),
-    Export("sources.csv", "csv", "Every quote that supports an event, with its place in its dossier.", sources_csv),
-    Export("timelinejs.json", "timelinejs", "The timeline, for TimelineJS.", timelinejs),
+           entities_json, ("entities", "views.entities")),
+    Export("dossiers.json", "json", "Every dossier's metadata and its annotated Markdown.", dossiers_json,
+           ("dossiers",)),
+    Export("events.csv", "csv", "Every event, a row each.", events_csv, ("events", "views.events")),
+    Export("entities.csv", "csv", "Every entity, a row each.", entities_csv, ("entities", "views.entities")),
+    Export("mentions.csv", "csv", "Every mention of an entity in a dossier, with the words around it.", mentions_csv,
+           ("views.entities",)),
+    Export("sources.csv", "csv", "Every quote that supports an event, with its place in its dossier.", sources_csv,
+           ("views.events",)),
+    Export("timelinejs.json", "timelinejs", "The timeline, for TimelineJS.", timelinejs, ("events", "views.events")),
     Export("entities.ftm.json", "ftm", "Entities, dossiers, events and the links between them, as FollowTheMoney.",
-           ftm_entities),
-    Export("connections.gexf", "gexf", "Who takes part in the same events, as a weighted network.", connections_gexf),
+           ftm_entities, ("entities", "events", "views.entities", "views.dossiers", "views.events")),
+    Export("connections.gexf", "gexf", "Who takes part in the same events, as a weighted network.", connections_gexf,
+           ("views.dossiers", "views.entities", "views.events")),
 )
 
 

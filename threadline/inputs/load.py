@@ -45,7 +45,7 @@ def load_project(root: Path, problems: Problems, mode: Mode | None = None) -> Pr
     with _noting_failures(project, "dossiers", problems):
         paths = listed(root, "content/dossiers", "*.yaml", problems)
         if cache is None:
-            loaded = mode.map(_load_one, root, paths)
+            loaded = mode.load_each(root, _load_one, root, paths, Dossier, lambda d: (root / "seeds" / d.seed,))
         else:
             loaded = [(load_dossier(path, root, problems, cache), []) for path in paths]
         for dossier, found in loaded:
@@ -118,8 +118,10 @@ PARALLEL_BYTES = 2 * 1024 * 1024
 def _list_files(root: Path, kind: str, problems: Problems, mode: Mode) -> Iterator[Any]:
     """Every entity or event of every file in content/<kind>/, in file order."""
     paths = listed(root, f"content/{kind}", "*.yaml", problems)
-    if mode.files is None and sum(p.lstat().st_size for p in paths) > PARALLEL_BYTES:
-        done = mode.map(_list_file_alone, (root, kind), paths, min_items=2)
+    if mode.files is None:  # on workers when the files are large, else in this process
+        large = sum(p.lstat().st_size for p in paths) > PARALLEL_BYTES
+        done = mode.load_each(root, _list_file_alone, (root, kind), paths, list[Entity] if kind == "entities" else list[Event],
+                              min_items=2 if large else len(paths) + 1)
     else:  # the cache replays each file's problems itself
         cache = mode.files or FileCache()
         done = [(cache.get((path,), lambda found, path=path: _list_file(root, kind, path, found), problems), [])

@@ -19,18 +19,23 @@ from typing import Any
 
 import jinja2
 
-from threadline.errors import BuildError, Problem, Problems
+from threadline.errors import BuildError, Problem, Problems, relpath
 from threadline.inputs.cache import FileCache
+from threadline.inputs.diskcache import DiskCache, Made, hash_of
 from threadline.inputs.model import Dossier
 from threadline.publish.parallel import parallel_map
-from threadline.site.keys import Keys
+from threadline.publish.stamp import cache_folder, code_digest
+from threadline.publish.write import Staging
+from threadline.site.keys import Keys, with_needed_keys
 from threadline.site.plan import Entry
 from threadline.site.render import Output, environment
 from threadline.site.template_errors import check_templates
-from threadline.text.annotate import AliasIndex, Annotated, annotate
+from threadline.text.annotate import AliasIndex, Annotated, Block, annotate
 from threadline.text.prose import Prose
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
+Loader = Callable[[Any, Path], tuple[Any, list]]  # (context, path) -> (what the file makes, its problems)
+CACHE = "made"  # the disk cache's folder in the project's cache folder
 
 
 class Mode:
@@ -48,6 +53,14 @@ class Mode:
     def map(self, function: Callable[[Any, Any], Any], context: Any, items: Sequence, **options: Any) -> list:
         """[function(context, item) for item in items], on worker processes when this mode has them."""
         return parallel_map(function, context, items, self.workers, **options)
+
+    def load_each(self, root: Path, function: Loader, context: Any, paths: list[Path], expected: Any,
+                  also: Callable[[Any], tuple[Path, ...]] = lambda value: (), **options: Any) -> list[tuple[Any, list]]:
+        """[function(context, path) for path in paths]: what each file makes, of type `expected`, and its problems.
+
+        `also` names the further files a value was made from (a dossier's seed). Incremental keeps them on disk.
+        """
+        return self.map(function, context, paths, **options)
 
     def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
         """Every dossier annotated, by slug: workers inherit the dossiers at fork, only blocks come back."""
@@ -73,12 +86,14 @@ class Mode:
         Entries that need others' sizes (the Data page) are rendered last, with them.
         """
         found = self.map(_key_of, (entries, keys), range(len(entries))) if keys else [""] * len(entries)
-        new = {e.path: k for e, k in zip(entries, found, strict=True)}
+        new = with_needed_keys(entries, found)
         kept = self.kept or {}
-        todo = with_needed(entries, [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]])
+        changed = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
+        sizes = {path: self.kept_size(path, sink) for e in changed for path in e.needs if kept.get(path) == new[path]}
+        todo = with_needed(entries, changed, {path for path, size in sizes.items() if size is not None})
         first = [e for e in todo if not e.needs]
         results = self.map(_render_one, (first, sink), range(len(first)), progress=self._counted(len(todo)))
-        done = dict(zip((e.path for e in first), results, strict=True))
+        done: dict[str, Output | Failed | int] = {**sizes, **dict(zip((e.path for e in first), results, strict=True))}
         results += render_last([e for e in todo if e.needs], done, sink)
         if self.progress and len(first) < len(todo):
             self.progress(len(results), len(todo))
@@ -87,6 +102,10 @@ class Mode:
             raise BuildError(_unique(problems))
         return results, new
 
+
+    def kept_size(self, path: str, sink: Any) -> int | None:
+        """The size of the file the output tree keeps at `path` (its key unchanged), or None if not known."""
+        return sink.size(path) if isinstance(sink, Staging) else None
 
     def _counted(self, total: int) -> Progress | None:
         """The progress callback, counting against every file to render (the last ones are told after)."""
@@ -107,9 +126,44 @@ class Incremental(Mode):
         self.inputs, self.options = inputs, options
         self.kept = {}
         self.recorded = True
+        self.disk: DiskCache | None = None  # what loading and annotating made, on disk (made once the root is known)
+        self.made_from: dict[str, str] = {}  # a sidecar's project-relative path -> the key of its load
 
     def keys(self, templates: Path) -> Keys | None:
         return Keys(templates, self.inputs, self.options)
+
+    def load_each(self, root: Path, function: Loader, context: Any, paths: list[Path], expected: Any,
+                  also: Callable[[Any], tuple[Path, ...]] = lambda value: (), **options: Any) -> list[tuple[Any, list]]:
+        """What each file makes, from the disk cache (diskcache.py) when it has it, else made and kept there."""
+        if self.disk is None:
+            self.disk = DiskCache(root, cache_folder(root) / CACHE, code_digest())
+        keys = [self.disk.key("load", path) for path in paths]
+        found = [self.disk.get(key, expected) if key else None for key in keys]
+        missing = [n for n, made in enumerate(found) if made is None]
+        for n, (value, problems) in zip(missing, self.map(function, context, [paths[n] for n in missing], **options),
+                                        strict=True):
+            found[n] = Made(value, problems)
+            if keys[n] and value is not None:
+                self.disk.put(keys[n], found[n], also(value))
+        self.made_from.update((relpath(path, root), key) for path, key in zip(paths, keys, strict=True) if key)
+        return [(made.value, made.problems) for made in found if made is not None]
+
+    def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
+        """Every dossier annotated: from the disk cache, by the key of its load and the alias index, when it has it."""
+        keys = {d.slug: hash_of(self.made_from[d.source], "annotation", index.key) if d.source in self.made_from else None
+                for d in dossiers}
+        found = {slug: self.disk.get(key, list[Block]) if key and self.disk else None for slug, key in keys.items()}
+        missing = [d for d in dossiers if found[d.slug] is None]
+        for dossier, (blocks, problems_found) in zip(missing, self.map(_annotate_one, ({d.slug: d for d in missing}, index),
+                                                                     [d.slug for d in missing]), strict=True):
+            found[dossier.slug] = Made(blocks, problems_found)
+            if keys[dossier.slug] and self.disk:
+                self.disk.put(keys[dossier.slug], found[dossier.slug])
+        docs = {}
+        for dossier in dossiers:
+            problems.extend(found[dossier.slug].problems)
+            docs[dossier.slug] = Annotated(dossier, found[dossier.slug].value, index.key)
+        return docs
 
 
 @dataclass
@@ -174,6 +228,9 @@ class Preview(Mode):
     def keys(self, templates: Path) -> Keys | None:
         return Keys(templates, None)
 
+    def kept_size(self, path: str, sink: Any) -> int | None:
+        return len(self.contents[path]) if path in self.contents else None
+
     def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
         later = self.waiting = self.deferred(entries)
         results, new = super().execute([e for e in entries if e.path not in later], keys, None)
@@ -184,20 +241,24 @@ class Preview(Mode):
         return [Output(e.path, self.contents[e.path], e.source) for e in entries], new
 
 
-def with_needed(entries: list[Entry], todo: list[Entry]) -> list[Entry]:
-    """The entries to render, with those whose sizes one of them needs (rendered again if kept), in plan order."""
-    chosen = {e.path for e in todo} | {path for e in todo for path in e.needs}
+def with_needed(entries: list[Entry], todo: list[Entry], sized: set[str]) -> list[Entry]:
+    """The entries to render, with those whose sizes one of them needs unless kept and `sized`, in plan order."""
+    chosen = {e.path for e in todo} | {path for e in todo for path in e.needs if path not in sized}
     return [e for e in entries if e.path in chosen]
 
 
-def render_last(dependent: list[Entry], done: dict[str, Output | Failed], sink: Any) -> list[Output | Failed]:
-    """The entries that need others' sizes, given those sizes from this run (`done`, by path), in this process.
+def render_last(dependent: list[Entry], done: dict[str, Output | Failed | int], sink: Any) -> list[Output | Failed]:
+    """The entries that need others' sizes, given those sizes (`done`, by path: made in this run, or kept), in this process.
 
     One whose needed file failed is left out: that file's problem is reported, and it is rendered once fixed.
     """
-    ready = [replace(e, context={**e.context, "sizes": {p: done[p].size for p in e.needs}})
+    ready = [replace(e, context={**e.context, "sizes": {p: _size(done[p]) for p in e.needs}})
              for e in dependent if not any(isinstance(done[p], Failed) for p in e.needs)]
     return [_render_one((ready, sink), n) for n in range(len(ready))]
+
+
+def _size(made: Output | Failed | int) -> int:
+    return made if isinstance(made, int) else made.size
 
 
 def checked_environment(templates: Path) -> jinja2.Environment:

@@ -131,6 +131,13 @@ class Staging:
             return
         target.write_bytes(output.content)
 
+    def size(self, path: str) -> int | None:
+        """The size of the file the folder holds at `path`, or None when it holds none."""
+        try:
+            return (self.folder / path).stat().st_size
+        except OSError:
+            return None
+
     def keep_only(self, paths: set[str]) -> None:
         """Remove every file a reused folder still holds that the new site does not have."""
         if not self.reused:

@@ -22,6 +22,7 @@ from threadline.inputs.model import KIND_TITLES, KINDS, Project
 from threadline.publish.files import feed_xml, sitemap_xml, static_files
 from threadline.publish.write import refuse_bad_paths
 from threadline.site.cards import Card, card_png
+from threadline.site.reads import views_read
 from threadline.site.render import DossierPage, Output, Template, markdown_dossier, named
 from threadline.site.urls import absolute, base_path, root_prefix, save_as, url_of
 from threadline.site.views import CARDED, PageMeta, Views, preview_cards
@@ -39,8 +40,8 @@ class Entry:
     writer: Writer
     context: Mapping[str, Any] = field(default_factory=dict)
     everything: bool = False  # made from the whole investigation: it changes with any input (keys.py)
-    # Paths of entries rendered first, whose sizes the writer reads as context["sizes"]. Only for an
-    # entry made from everything: its key does not hash its context, and theirs change with it.
+    # Paths of entries whose sizes the writer reads as context["sizes"]: its key hashes theirs too
+    # (the same keys, the same bytes, the same sizes), and it is rendered after them.
     needs: tuple[str, ...] = ()
 
     def render(self) -> Output:
@@ -60,6 +61,23 @@ class Parts:
     def __post_init__(self) -> None:
         self.free_pages = [(p.title.split(":")[0], url_of(save_as("page", slug=p.slug)))
                            for p in self.project.pages.values()]
+        self.reads: dict[str, tuple[str, ...] | None] = {}  # template -> the fields of the views it reads
+        self.given: dict[tuple[str, ...], Views] = {}  # the views with only these fields, one object for each
+
+    def views_for(self, template: str) -> dict[str, Any]:
+        """What a page made from the views is given: only the fields its template reads (reads.py), or all of them.
+
+        Given all of them it is made from everything (keyed by every input); given some, it is keyed by them.
+        Pages given the same fields share one object, so its hash is computed once (keys.SHARED).
+        """
+        if template not in self.reads:
+            self.reads[template] = views_read(self.env, template)
+        read = self.reads[template]
+        if read is None:
+            return {"views": self.views, "everything": True}
+        if read not in self.given:
+            self.given[read] = Views(**{name: getattr(self.views, name) for name in read})
+        return {"views": self.given[read], "everything": False}
 
 
 def make_plan(parts: Parts) -> list[Entry]:
@@ -96,14 +114,13 @@ TITLES = {"dossiers": "Dossiers", "timeline": "Timeline", "search": "Search", "d
 
 
 def overview_pages(parts: Parts) -> Iterator[Entry]:
-    """Timeline, home, dossier list (they list everything, so get all the views), search, data, 404."""
+    """Timeline, home, dossier list (they list everything, so get the views their templates read), search, data, 404."""
     for name in ("timeline", "home", "dossiers", "search", "data", "not_found"):
         title = TITLES.get(name, parts.project.site.title)
         if name == "timeline":  # the whole timeline, or with timeline_parts the index of its pages
-            yield page(parts, OVERVIEWS[name], save_as(name), title, name, everything=True, views=parts.views,
-                       part=None)
+            yield page(parts, OVERVIEWS[name], save_as(name), title, name, part=None, **parts.views_for(OVERVIEWS[name]))
         elif name in ("home", "dossiers"):
-            yield page(parts, OVERVIEWS[name], save_as(name), title, name, everything=True, views=parts.views)
+            yield page(parts, OVERVIEWS[name], save_as(name), title, name, **parts.views_for(OVERVIEWS[name]))
         elif name == "data":
             yield data_page(parts, title)
         else:
@@ -111,16 +128,16 @@ def overview_pages(parts: Parts) -> Iterator[Entry]:
 
 
 def timeline_parts(parts: Parts) -> Iterator[Entry]:
-    """A page per year of a timeline too long for one (views.timeline_parts): each lists the years, so all the views."""
+    """A page per year of a timeline too long for one (views.timeline_parts): each lists the years, so gets the views."""
     for part in parts.views.timeline_parts:
         yield page(parts, OVERVIEWS["timeline"], save_as("timeline_part", part=part.key), f"Timeline: {part.label}",
-                   "timeline", everything=True, views=parts.views, part=part)
+                   "timeline", part=part, **parts.views_for(OVERVIEWS["timeline"]))
 
 
 def data_page(parts: Parts, title: str) -> Entry:
     """The Data page: every export with its size, so rendered after them; it changes whenever they do."""
     writer = DataPage(Template(parts.env, OVERVIEWS["data"]))
-    return page(parts, OVERVIEWS["data"], save_as("data"), title, "data", writer, everything=True,
+    return page(parts, OVERVIEWS["data"], save_as("data"), title, "data", writer,
                 needs=tuple(export.path for export in EXPORTS), columns=COLUMNS)
 
 
@@ -156,14 +173,15 @@ def markdown_dossiers(parts: Parts) -> Iterator[Entry]:
 
 
 def data_entries(parts: Parts) -> Iterator[Entry]:
-    """Every file of the published data (exports.EXPORTS) and the Atom feed: made from everything."""
+    """Every file of the published data (exports.EXPORTS), given what each reads, and the Atom feed (made from everything)."""
     for export in EXPORTS:
-        yield Entry(export.path, f"data file {export.name}", _export, {"export": export, "parts": parts}, True)
+        project, views = export.given(parts.project, parts.views)
+        yield Entry(export.path, f"data file {export.name}", _export, {"export": export, "project": project, "views": views})
     yield Entry(save_as("feed"), "feed", _feed, {"parts": parts}, True)
 
 
 def _export(context: Mapping[str, Any]) -> bytes:
-    return context["export"].make(context["parts"].project, context["parts"].views)
+    return context["export"].make(context["project"], context["views"])
 
 
 def _feed(context: Mapping[str, Any]) -> bytes:
