@@ -138,32 +138,33 @@ class Incremental(Mode):
         if self.disk is None:
             self.disk = DiskCache(root, cache_folder(root) / CACHE, code_digest())
         keys = [self.disk.key("load", path) for path in paths]
-        found = [self.disk.get(key, expected) if key else None for key in keys]
-        missing = [n for n, made in enumerate(found) if made is None]
-        for n, (value, problems) in zip(missing, self.map(function, context, [paths[n] for n in missing], **options),
-                                        strict=True):
-            found[n] = Made(value, problems)
-            if keys[n] and value is not None:
-                self.disk.put(keys[n], found[n], also(value))
+        found = self._kept_or_made(keys, expected, lambda missing: self.map(
+            function, context, [paths[n] for n in missing], **options), also)
         self.made_from.update((relpath(path, root), key) for path, key in zip(paths, keys, strict=True) if key)
-        return [(made.value, made.problems) for made in found if made is not None]
+        return [(made.value, made.problems) for made in found]
 
     def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
         """Every dossier annotated: from the disk cache, by the key of its load and the alias index, when it has it."""
-        keys = {d.slug: hash_of(self.made_from[d.source], "annotation", index.key) if d.source in self.made_from else None
-                for d in dossiers}
-        found = {slug: self.disk.get(key, list[Block]) if key and self.disk else None for slug, key in keys.items()}
-        missing = [d for d in dossiers if found[d.slug] is None]
-        for dossier, (blocks, problems_found) in zip(missing, self.map(_annotate_one, ({d.slug: d for d in missing}, index),
-                                                                     [d.slug for d in missing]), strict=True):
-            found[dossier.slug] = Made(blocks, problems_found)
-            if keys[dossier.slug] and self.disk:
-                self.disk.put(keys[dossier.slug], found[dossier.slug])
+        keys = [hash_of(self.made_from[d.source], "annotation", index.key) if d.source in self.made_from else None
+                for d in dossiers]
+        found = self._kept_or_made(keys, list[Block], lambda missing: self.map(
+            _annotate_one, ({dossiers[n].slug: dossiers[n] for n in missing}, index), [dossiers[n].slug for n in missing]))
         docs = {}
-        for dossier in dossiers:
-            problems.extend(found[dossier.slug].problems)
-            docs[dossier.slug] = Annotated(dossier, found[dossier.slug].value, index.key)
+        for dossier, made in zip(dossiers, found, strict=True):
+            problems.extend(made.problems)
+            docs[dossier.slug] = Annotated(dossier, made.value, index.key)
         return docs
+
+    def _kept_or_made(self, keys: list[str | None], expected: Any, make: Callable[[list[int]], list[tuple[Any, list]]],
+                      also: Callable[[Any], tuple[Path, ...]] = lambda value: ()) -> list[Made]:
+        """What each key's entry holds in the disk cache, or else what `make` makes of those missing (by index), kept."""
+        found = [self.disk.get(key, expected) if key and self.disk else None for key in keys]
+        missing = [n for n, made in enumerate(found) if made is None]
+        for n, (value, problems) in zip(missing, make(missing), strict=True):
+            found[n] = Made(value, problems)
+            if keys[n] and self.disk and value is not None:
+                self.disk.put(keys[n], found[n], also(value))
+        return found
 
 
 @dataclass
