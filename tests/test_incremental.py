@@ -232,6 +232,17 @@ def record_file(root: Path) -> Path:
     return root / ".threadline-cache" / record.NAME
 
 
+def edited_and_rendered_in_full(project: Path, tmp_path: Path, rendered: list[str]) -> None:
+    """After an edit, an incremental build that could not trust its record renders everything, as a full build."""
+    EDITS["sidecar note"](project)
+    rendered.clear()
+    incremental(project, tmp_path / "site")
+    count = len(rendered)
+    build(project, tmp_path / "full", search=False)
+    assert tree(tmp_path / "site") == tree(tmp_path / "full")
+    assert count == len(tree(tmp_path / "full"))  # everything rendered again
+
+
 def test_a_corrupted_record_is_ignored(project: Path, tmp_path: Path, rendered: list[str]) -> None:
     """A record whose checksum fails is not trusted, even when what it says would skip the edited page."""
     built_twice(project, tmp_path / "site")
@@ -247,13 +258,7 @@ def test_a_corrupted_record_is_ignored(project: Path, tmp_path: Path, rendered: 
     for recorded in kept["body"]["trees"]:
         recorded["keys"] = future  # as if the tree already held the edited pages; the checksum no longer matches
     record_file(project).write_text(json.dumps(kept))
-    EDITS["sidecar note"](project)
-    rendered.clear()
-    incremental(project, tmp_path / "site")
-    count = len(rendered)
-    build(project, tmp_path / "full", search=False)
-    assert tree(tmp_path / "site") == tree(tmp_path / "full")
-    assert count == len(tree(tmp_path / "full"))  # everything rendered again
+    edited_and_rendered_in_full(project, tmp_path, rendered)
 
 
 @pytest.mark.parametrize("damage", ["truncated", "not json", "empty", "wrong format", "no trees"])
@@ -265,13 +270,7 @@ def test_an_unreadable_record_is_ignored(project: Path, tmp_path: Path, rendered
               "wrong format": json.dumps({"check": record._checksum(body | {"format": 0}), "body": body | {"format": 0}}),
               "no trees": json.dumps({"check": record._checksum(body | {"trees": 3}), "body": body | {"trees": 3}})}
     record_file(project).write_text(broken[damage], encoding="utf-8", errors="surrogateescape")
-    EDITS["sidecar note"](project)
-    rendered.clear()
-    incremental(project, tmp_path / "site")
-    count = len(rendered)
-    build(project, tmp_path / "full", search=False)
-    assert tree(tmp_path / "site") == tree(tmp_path / "full")
-    assert count == len(tree(tmp_path / "full"))  # everything rendered again
+    edited_and_rendered_in_full(project, tmp_path, rendered)
 
 
 def test_a_stale_record_is_ignored_when_the_tree_changed_since(project: Path, tmp_path: Path,
