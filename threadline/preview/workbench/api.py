@@ -141,8 +141,8 @@ class ActionHandler(_WriteHandler):
         except (ValueError, UnicodeDecodeError):
             return self.reply(400, {"ok": False, "error": "the body is not JSON"})
         preview = self.preview
-        # The last build's errors and warnings: a failed build's problems, or a good one's warnings.
-        known = [p for p in [*preview.problems, *(preview.inv.problems.items if preview.inv else [])] if p.severity in CHECKED]
+        # The last build's errors and warnings: a failed build's problems, or what is left in a good one.
+        known = [p for p in [*preview.problems, *preview.left] if p.severity in CHECKED]
         await self.locked(lambda: perform(preview.root, preview.workbench.journal, params, known, preview.session))
 
 
