@@ -81,7 +81,10 @@ def workbench_state(inv: Investigation, slug: str, sidecar_text: str, problems: 
 
 def unconfirmed(items: list, problems: list[Problem]) -> set[str]:
     """The ids of the events or entities that still hold a TODO: a draft's problem lies among their lines."""
-    marked = {(p.path, p.line) for p in problems if p.severity == "draft"}
+    marked: dict[str, set[int]] = {}  # by file: the lines of what is left to confirm
+    for problem in problems:
+        if problem.severity == "draft":
+            marked.setdefault(problem.path, set()).add(problem.line)
     by_file: dict[str, list] = {}
     for item in sorted(items, key=lambda i: i.where.line):
         by_file.setdefault(item.where.path, []).append(item)
@@ -89,7 +92,7 @@ def unconfirmed(items: list, problems: list[Problem]) -> set[str]:
     for path, group in by_file.items():
         ends = [item.where.line for item in group[1:]] + [sys.maxsize]  # an item's lines end where the next begins
         found |= {item.id for item, end in zip(group, ends, strict=True)
-                  if any(at == path and item.where.line <= line < end for at, line in marked)}
+                  if any(item.where.line <= line < end for line in marked.get(path, ()))}
     return found
 
 
