@@ -22,9 +22,9 @@ from threadline.publish.stamp import code_digest
 from threadline.publish.write import Discard, Staging, refuse_output_folder, writing
 from threadline.site.plan import Entry, Parts, make_plan
 from threadline.site.render import Output
-from threadline.site.views import Views, build_views
+from threadline.site.views import Views
 from threadline.text.annotate import AliasIndex, Annotated
-from threadline.text.crossref import CrossRef, cross_reference
+from threadline.text.crossref import CrossRef
 
 
 @dataclass
@@ -76,7 +76,8 @@ def collector_paused() -> Iterator[None]:
 def analyse(root: Path, base_url: str | None = None, mode: Mode | None = None) -> Investigation:
     """Load, check and annotate everything, then cross-reference; raise BuildError on any error."""
     with collector_paused():
-        return cross_checked(*annotated(root, base_url, mode or Mode()))
+        mode = mode or Mode()
+        return cross_checked(*annotated(root, base_url, mode), mode)
 
 
 def annotated(root: Path, base_url: str | None, mode: Mode) -> tuple[Project, dict[str, Annotated], Problems]:
@@ -92,18 +93,18 @@ def annotated(root: Path, base_url: str | None, mode: Mode) -> tuple[Project, di
     return project, docs, problems
 
 
-def cross_checked(project: Project, docs: dict[str, Annotated], problems: Problems) -> Investigation:
+def cross_checked(project: Project, docs: dict[str, Annotated], problems: Problems, mode: Mode) -> Investigation:
     """Index who is named where and which passages support which event; add the editors' warnings."""
-    xref = cross_reference(project, docs)
-    warn_quality(project, docs, xref, problems)
+    xref = mode.cross_reference(project, docs)
+    warn_quality(project, docs, xref, problems, mode)
     return Investigation(project, docs, xref, problems)
 
 
 def site_plan(inv: Investigation, templates: Path, mode: Mode) -> list[Entry]:
     """The page plan of the site: every file as an entry, path collisions refused before anything renders."""
     refuse_links_out(inv.project.root, templates)  # before any template or static file is read
-    views: Views = build_views(inv.project, inv.docs, inv.xref, mode.prose)
-    return make_plan(Parts(inv.project, views, mode.environment(templates), mode.prose, templates))
+    views: Views = mode.views(inv.project, inv.docs, inv.xref)
+    return make_plan(Parts(inv.project, views, mode.environment(templates), mode.prose, templates, mode.memo()))
 
 
 def render_site(inv: Investigation, templates: Path, mode: Mode, sink: Any = None) -> tuple[list[Output], dict[str, str]]:
@@ -139,7 +140,7 @@ def _build(root: Path, out: Path, base_url: str | None, mode: Mode, search: bool
             mode.kept = record_of(root, out, stage, code)
         kept_index = (mode.kept or {}).get(SEARCH_INDEX)
         with Indexer(project, docs, stage.folder, kept_index) if search else nullcontext() as indexer:
-            inv = cross_checked(project, docs, problems)
+            inv = cross_checked(project, docs, problems, mode)
             clock.mark("cross-reference and warn")
             outputs, keys = render_site(inv, root / "templates", mode, stage)
             clock.mark("views, plan, render and write")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import partial
 
-from threadline.errors import Problems, Where
+from threadline.errors import Problem, Problems, Where
 from threadline.inputs.model import Project
+from threadline.publish.modes import Mode
 from threadline.text.annotate import Annotated
 from threadline.text.crossref import CrossRef
 from threadline.tools.scaffold import warn_placeholders
@@ -57,10 +59,11 @@ def _check_aliases(project: Project, problems: Problems) -> None:
             owner.setdefault(alias, entity.id)
 
 
-def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, problems: Problems) -> None:
+def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, problems: Problems,
+                 mode: Mode | None = None) -> None:
     """What an editor should look at: unused aliases, unmentioned entities, likely missed names."""
-    used = {span_text for doc in docs.values() for block, span in doc.spans("mention")
-            for span_text in [block.text[span.start:span.end]]}
+    mode = mode or Mode()
+    used = set().union(*mode.per_dossier("spellings used", docs, _spellings_used))
     authors = {d.author_entity for d in project.dossiers.values()}
     for entity in project.entities.values():
         if xref.dossier_count(entity.id) == 0 and entity.id not in authors:
@@ -69,11 +72,15 @@ def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, p
         for alias in entity.aliases:
             if alias not in used and xref.dossier_count(entity.id):
                 problems.warn(entity.where, f"alias {alias!r} of {entity.id!r} occurs in no seed")
-    known = {alias for e in project.entities.values() for alias in e.spellings}
-    for doc in docs.values():
-        _warn_unknown_names(doc, known, problems)
+    known = frozenset(alias for e in project.entities.values() for alias in e.spellings)
+    for found in mode.per_dossier("unknown names", docs, partial(_unknown_names, known=known), known):
+        problems.extend(found)
     _warn_dates_after_publication(project, problems)
     warn_placeholders(project, problems)
+
+
+def _spellings_used(doc: Annotated) -> set[str]:
+    return {block.text[span.start:span.end] for block, span in doc.spans("mention")}
 
 
 def _warn_dates_after_publication(project: Project, problems: Problems) -> None:
@@ -87,7 +94,9 @@ def _warn_dates_after_publication(project: Project, problems: Problems) -> None:
                               f"({dossier.published.edtf})", "check the event's date and the publication date")
 
 
-def _warn_unknown_names(doc: Annotated, known: set[str], problems: Problems) -> None:
+def _unknown_names(doc: Annotated, known: frozenset[str]) -> list[Problem]:
+    """The runs of capitalised words in a dossier's text that no entity claims, as warnings."""
+    problems = Problems()
     unlinked = set(doc.dossier.unlinked)
     for block in doc.blocks:
         mentions = [s for s in block.spans if s.kind == "mention"]
@@ -98,3 +107,4 @@ def _warn_unknown_names(doc: Annotated, known: set[str], problems: Problems) -> 
                 problems.warn(Where(f"seeds/{doc.dossier.seed}", block.line, match.start() + 1),
                               f"{match.group()!r} looks like a name that no entity claims",
                               f"add it to an entity, or to `unlinked:` in {doc.dossier.source}")
+    return problems.items

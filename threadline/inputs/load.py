@@ -192,8 +192,14 @@ def load_dossier(path: Path, root: Path, problems: Problems, cache: FileCache | 
     data = cache.get((path,), lambda found: read_yaml(path, root, "dossier", found), problems)
     if data is None:
         return None
-    seed = root / "seeds" / str(data["seed"])
-    text = cache.get((path, seed), lambda found: read_seed(root, data, where, found), problems)
+    # Kept while neither file changes: the dev server knows an unchanged dossier by its being the same object.
+    return cache.get((path, root / "seeds" / str(data["seed"])), lambda found: _made(path, root, data, where, found),
+                     problems)
+
+
+def _made(path: Path, root: Path, data: YMap, where: Where, problems: Problems) -> Dossier | None:
+    """The dossier of a sidecar read without errors, with its seed; None when either has errors."""
+    text = read_seed(root, data, where, problems)
     # `published: TODO` is a draft's, reported as such: the preview shows the draft as undated.
     published = UNDATED if is_marker(data["published"]) else _date(data, "published", where, problems)
     updated = _date(data, "updated", where, problems) if "updated" in data else None

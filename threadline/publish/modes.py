@@ -15,27 +15,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
 from threadline.errors import BuildError, Problem, Problems, relpath
 from threadline.inputs.cache import FileCache
 from threadline.inputs.diskcache import DiskCache, Made, hash_of
-from threadline.inputs.model import Dossier
+from threadline.inputs.model import Dossier, Project
 from threadline.publish.parallel import parallel_map
 from threadline.publish.stamp import cache_folder, code_digest
 from threadline.publish.write import Staging
+from threadline.site.delta import Before, kept_where_equal, views_again
 from threadline.site.keys import Keys, with_needed_keys
-from threadline.site.plan import Entry
+from threadline.site.plan import Entry, Memo
 from threadline.site.render import Output, environment
 from threadline.site.template_errors import check_templates
+from threadline.site.views import Views, made_views
 from threadline.text.annotate import AliasIndex, Annotated, Block, annotate
+from threadline.text.crossref import CrossRef, Touched, cross_reference, cross_reference_again
 from threadline.text.prose import Prose
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 Loader = Callable[[Any, Path], tuple[Any, list]]  # (context, path) -> (what the file makes, its problems)
-CACHE = "made"  # the disk cache's folder in the project's cache folder
+CACHE = "made"
+T = TypeVar("T")  # the disk cache's folder in the project's cache folder
 
 
 class Mode:
@@ -74,9 +78,27 @@ class Mode:
     def environment(self, templates: Path) -> jinja2.Environment:
         return checked_environment(templates)
 
+    def per_dossier(self, name: str, docs: dict[str, Annotated], work: Callable[[Annotated], T], basis: object = None) -> list[T]:
+        """[work(doc) for every dossier]; `name` names the work and `basis` what else it reads (the dev server keeps results)."""
+        return [work(doc) for doc in docs.values()]
+
+    def cross_reference(self, project: Project, docs: dict[str, Annotated]) -> CrossRef:
+        return cross_reference(project, docs)
+
+    def views(self, project: Project, docs: dict[str, Annotated], xref: CrossRef) -> Views:
+        return made_views(project, docs, xref, self.prose).views
+
+    def memo(self) -> Memo:
+        """The plan's memo of entries (plan.Memo): a new one, which reuses nothing."""
+        return Memo()
+
     def keys(self, templates: Path) -> Keys | None:
         """How entries are keyed this build; None when nothing is kept to compare keys with."""
         return None
+
+    def entry_keys(self, entries: list[Entry], keys: Keys | None) -> list[str]:
+        """Each entry's key ("" for all, without keys)."""
+        return self.map(_key_of, (entries, keys), range(len(entries))) if keys else [""] * len(entries)
 
     def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
         """Render the entries whose key differs from the kept one (all, without keys) into the sink.
@@ -85,8 +107,7 @@ class Mode:
         A page that fails does not stop the others: every template problem is reported in one run.
         Entries that need others' sizes (the Data page) are rendered last, with them.
         """
-        found = self.map(_key_of, (entries, keys), range(len(entries))) if keys else [""] * len(entries)
-        new = with_needed_keys(entries, found)
+        new = with_needed_keys(entries, self.entry_keys(entries, keys))
         kept = self.kept or {}
         changed = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
         sizes = {path: self.kept_size(path, sink) for e in changed for path in e.needs if kept.get(path) == new[path]}
@@ -178,7 +199,7 @@ class Preview(Mode):
 
     drafts: str = "error"  # the dev server's is "preview"
     files: FileCache = field(default_factory=FileCache)
-    annotations: dict[tuple, Annotated] = field(default_factory=dict)
+    annotations: dict[tuple, tuple[Dossier, Annotated]] = field(default_factory=dict)
     templates: tuple = ()
     env: jinja2.Environment | None = None
     kept: dict[str, str] = field(default_factory=dict)
@@ -190,6 +211,11 @@ class Preview(Mode):
     # everything, a third of a rebuild) keep their last bytes until a second pass (serve.Watcher).
     defer_data: bool = False
     waiting: set[str] = field(default_factory=set)  # what the last pass deferred: a second pass is due
+    before: Before | None = None  # the last build's views and what they were made from (delta.py)
+    edit: tuple[set[str], Touched] | None = None  # this build's changed dossiers and what they touched, from `before`
+    planned: Memo = field(default_factory=Memo)
+    done: dict[str, dict[int, tuple[Annotated, object, Any]]] = field(default_factory=dict)  # per_dossier's results
+    passes: int = 0  # builds executed, so a fresh entry's key is never a kept one
 
     def map(self, function: Callable[[Any, Any], Any], context: Any, items: Sequence, **options: Any) -> list:
         return [function(context, item) for item in items]
@@ -204,19 +230,60 @@ class Preview(Mode):
     def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
         docs = {d.slug: self._annotate(d, index, problems) for d in dossiers}
         alive = {id(doc) for doc in docs.values()}  # drop what changed, so the cache does not grow with edits
-        self.annotations = {k: v for k, v in self.annotations.items() if id(v) in alive}
+        self.annotations = {k: v for k, v in self.annotations.items() if id(v[1]) in alive}
         return docs
 
     def _annotate(self, dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotated:
-        key = (dossier, index.key)
-        if key not in self.annotations:
+        # Keyed by the dossier's identity (the file cache keeps one object while its files are unchanged):
+        # hashing a dossier would hash its whole text. The kept entry holds the dossier, so its id is never reused.
+        kept = self.annotations.get((id(dossier), index.key))
+        if kept is None or kept[0] is not dossier:
             found = Problems()
             doc = annotate(dossier, index, found)
             problems.extend(found)
             if found.items:
                 return doc  # never keep a failed annotation: its problems must be reported again
-            self.annotations[key] = doc
-        return self.annotations[key]
+            kept = self.annotations[(id(dossier), index.key)] = (dossier, doc)
+        return kept[1]
+
+    def per_dossier(self, name: str, docs: dict[str, Annotated], work: Callable[[Annotated], T], basis: object = None) -> list[T]:
+        """Each result kept while its dossier is the same object and `basis` is equal: made again only for those edited."""
+        last, now = self.done.get(name, {}), {}
+        for doc in docs.values():
+            kept = last.get(id(doc))
+            now[id(doc)] = kept if kept and kept[0] is doc and kept[1] == basis else (doc, basis, work(doc))
+        self.done[name] = now  # the entries of dossiers gone or changed are dropped
+        return [made for _, _, made in now.values()]
+
+    def cross_reference(self, project: Project, docs: dict[str, Annotated]) -> CrossRef:
+        """Made again from the last build's for the dossiers that changed, when the views can be too (delta.py)."""
+        if self.before is None or not self.before.still_fits(project, self.prose):
+            self.edit = None
+            return cross_reference(project, docs)
+        changed = self.before.changed_dossiers(project, docs)
+        xref, touched = cross_reference_again(self.before.xref, self.before.docs, docs, changed)
+        self.edit = (changed, touched)
+        return xref
+
+    def views(self, project: Project, docs: dict[str, Annotated], xref: CrossRef) -> Views:
+        """The last build's views with only what the edit touched made again, or all made again and kept where equal."""
+        if self.before is not None and self.edit is not None:
+            made = views_again(self.before, project, docs, xref, *self.edit)
+        else:
+            made = made_views(project, docs, xref, self.prose)
+            if self.before is not None:
+                made = kept_where_equal(self.before.made, made)
+        self.before, self.edit = Before(project, docs, xref, made, self.prose), None
+        return made.views
+
+    def memo(self) -> Memo:
+        return self.planned
+
+    def entry_keys(self, entries: list[Entry], keys: Keys | None) -> list[str]:
+        """The kept key of an entry the plan reused, a new one of an entry made again, and the key of any other."""
+        fresh, made = f"made in pass {self.passes}", self.planned.made
+        return [fresh if e.path in self.planned.fresh else self.kept.get(e.path, "") if e.path in made
+                else keys.key(e) if keys else "" for e in entries]
 
     def environment(self, templates: Path) -> jinja2.Environment:
         """The compiled templates, compiled (and checked) again only when a template file changed."""
@@ -234,11 +301,13 @@ class Preview(Mode):
 
     def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
         later = self.waiting = self.deferred(entries)
+        self.passes += 1
         results, new = super().execute([e for e in entries if e.path not in later], keys, None)
         for output in results:
             self.contents[output.path] = output.content
         self.contents = {e.path: self.contents[e.path] for e in entries}
         self.kept = new  # a deferred entry has no key here: the next full pass renders it
+        self.planned.finish()  # only now: after a failed pass, the next is compared with the last built
         return [Output(e.path, self.contents[e.path], e.source) for e in entries], new
 
 

@@ -9,6 +9,8 @@ A new kind of output is one more entry: a path, a writer and its context.
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,48 @@ class Entry:
         return Output(self.path, self.writer(self.context), self.source)
 
 
+class Memo:
+    """The entries of the last plan, each with the objects it was made from: a plan made again reuses them.
+
+    An entry made from the very objects of the last plan is the last plan's entry itself; one made
+    again is `fresh`. The dev server keeps one (modes.Preview) and knows an entry it reuses unchanged
+    without hashing it, which holds because its views stay the same objects while they are equal
+    (delta.py). Anything else every page reads (the compiled templates, the site's settings, the
+    free pages) is the memo's `basis`: when that changes, nothing is reused. A full build's memo is new
+    each time, so it reuses nothing.
+    """
+
+    def __init__(self) -> None:
+        self.basis: tuple = ()
+        self.kept: dict[str, tuple[tuple, Entry]] = {}  # the last plan's entries, by path
+        self.made: dict[str, tuple[tuple, Entry]] = {}  # this plan's
+        self.fresh: set[str] = set()  # the paths of this plan's entries made again
+        self.reads: dict[str, tuple[str, ...] | None] = {}  # template -> the fields of the views it reads
+
+    def start(self, basis: tuple) -> None:
+        if len(basis) != len(self.basis) or not all(a is b or a == b for a, b in zip(basis, self.basis, strict=True)):
+            self.kept, self.reads = {}, {}
+        self.basis, self.made, self.fresh = basis, {}, set()
+
+    def entry(self, path: str, made_from: tuple, make: Callable[..., Entry], *args: Any, **context: Any) -> Entry:
+        """The last plan's entry at `path` if made from the same objects or equal to `make(*args, **context)`, else that."""
+        old = self.kept.get(path)
+        if old is not None and len(old[0]) == len(made_from) and all(map(operator.is_, old[0], made_from)):
+            entry = old[1]
+        else:
+            entry = make(*args, **context)
+            if old is not None and old[1] == entry:  # made from new objects, but equal ones (a card's view changed)
+                entry = old[1]
+            else:
+                self.fresh.add(path)
+        self.made[path] = (made_from, entry)
+        return entry
+
+    def finish(self) -> None:
+        """This plan's entries were all built: the next plan is compared with them."""
+        self.kept = self.made
+
+
 @dataclass
 class Parts:
     """What the plan is made from: the loaded investigation, its views and the compiled templates."""
@@ -57,11 +101,13 @@ class Parts:
     env: jinja2.Environment
     prose: Prose
     templates: Path
+    memo: Memo = field(default_factory=Memo)
 
     def __post_init__(self) -> None:
         self.free_pages = [(p.title.split(":")[0], url_of(save_as("page", slug=p.slug)))
                            for p in self.project.pages.values()]
-        self.reads: dict[str, tuple[str, ...] | None] = {}  # template -> the fields of the views it reads
+        self.memo.start((self.env, self.project.site, self.free_pages, self.prose, self.templates))
+        self.reads = self.memo.reads  # template -> the fields of the views it reads
         self.given: dict[tuple[str, ...], Views] = {}  # the views with only these fields, one object for each
 
     def views_for(self, template: str) -> dict[str, Any]:
@@ -78,6 +124,11 @@ class Parts:
         if read not in self.given:
             self.given[read] = Views(**{name: getattr(self.views, name) for name in read})
         return {"views": self.given[read], "everything": False}
+
+    def made_from(self, template: str) -> tuple:
+        """What a page given views_for(template) is made from: the fields its template reads, or all."""
+        read = self.reads[template] or tuple(f.name for f in dataclasses.fields(Views))
+        return tuple(getattr(self.views, name) for name in read)
 
 
 def make_plan(parts: Parts) -> list[Entry]:
@@ -117,21 +168,27 @@ def overview_pages(parts: Parts) -> Iterator[Entry]:
     """Timeline, home, dossier list (they list everything, so get the views their templates read), search, data, 404."""
     for name in ("timeline", "home", "dossiers", "search", "data", "not_found"):
         title = TITLES.get(name, parts.project.site.title)
-        if name == "timeline":  # the whole timeline, or with timeline_parts the index of its pages
-            yield page(parts, OVERVIEWS[name], save_as(name), title, name, part=None, **parts.views_for(OVERVIEWS[name]))
-        elif name in ("home", "dossiers"):
-            yield page(parts, OVERVIEWS[name], save_as(name), title, name, **parts.views_for(OVERVIEWS[name]))
+        if name in ("timeline", "home", "dossiers"):  # the timeline: whole, or with timeline_parts the index of its pages
+            yield views_page(parts, OVERVIEWS[name], save_as(name), title, name,
+                             **({"part": None} if name == "timeline" else {}))
         elif name == "data":
             yield data_page(parts, title)
         else:
             yield page(parts, OVERVIEWS[name], save_as(name), title, name)
 
 
+def views_page(parts: Parts, template: str, path: str, title: str, kind: str, **context: Any) -> Entry:
+    """A page made from the views (views_for): reused while the fields its template reads, and its own objects, are."""
+    given = parts.views_for(template)
+    return parts.memo.entry(path, (*parts.made_from(template), *context.values()), page,
+                            parts, template, path, title, kind, **context, **given)
+
+
 def timeline_parts(parts: Parts) -> Iterator[Entry]:
     """A page per year of a timeline too long for one (views.timeline_parts): each lists the years, so gets the views."""
     for part in parts.views.timeline_parts:
-        yield page(parts, OVERVIEWS["timeline"], save_as("timeline_part", part=part.key), f"Timeline: {part.label}",
-                   "timeline", part=part, **parts.views_for(OVERVIEWS["timeline"]))
+        yield views_page(parts, OVERVIEWS["timeline"], save_as("timeline_part", part=part.key),
+                         f"Timeline: {part.label}", "timeline", part=part)
 
 
 def data_page(parts: Parts, title: str) -> Entry:
@@ -143,8 +200,9 @@ def data_page(parts: Parts, title: str) -> Entry:
 
 def kind_pages(parts: Parts) -> Iterator[Entry]:
     for kind in KINDS:
-        yield page(parts, "kind_index.html", save_as("kind_index", kind=kind), KIND_TITLES[kind], "kind_index",
-                   entities=parts.views.by_kind[kind], entity_kind=kind)
+        path, entities = save_as("kind_index", kind=kind), parts.views.by_kind[kind]
+        yield parts.memo.entry(path, (entities,), page, parts, "kind_index.html", path, KIND_TITLES[kind],
+                               "kind_index", entities=entities, entity_kind=kind)
 
 
 def free_pages(parts: Parts) -> Iterator[Entry]:
@@ -155,21 +213,22 @@ def free_pages(parts: Parts) -> Iterator[Entry]:
 def dossier_pages(parts: Parts) -> Iterator[Entry]:
     writer = DossierPage(Template(parts.env, "dossier.html"))
     for slug, view in parts.views.dossiers.items():
-        yield page(parts, "dossier.html", save_as("dossier", slug=slug), view.ref.headline, "dossier", writer,
-                   dossier=view)
+        path = save_as("dossier", slug=slug)
+        yield parts.memo.entry(path, (view,), page, parts, "dossier.html", path, view.ref.headline, "dossier",
+                               writer, dossier=view)
 
 
 def entity_pages(parts: Parts) -> Iterator[Entry]:
     for entity_id, view in parts.views.entities.items():
-        yield page(parts, "entity.html", save_as("entity", kind=view.ref.kind, id=entity_id), view.ref.name,
-                   "entity", entity=view)
+        path = save_as("entity", kind=view.ref.kind, id=entity_id)
+        yield parts.memo.entry(path, (view,), page, parts, "entity.html", path, view.ref.name, "entity", entity=view)
 
 
 def markdown_dossiers(parts: Parts) -> Iterator[Entry]:
     for slug, view in parts.views.dossiers.items():
         path = save_as("dossier_md", slug=slug)
-        context = {"root": root_prefix(path), "annotated": view.annotated, "named": named(view)}
-        yield Entry(path, f"Markdown dossier {slug!r}", markdown_dossier, context)
+        yield parts.memo.entry(path, (view,), Entry, path, f"Markdown dossier {slug!r}", markdown_dossier,
+                               {"root": root_prefix(path), "annotated": view.annotated, "named": named(view)})
 
 
 def data_entries(parts: Parts) -> Iterator[Entry]:
@@ -192,8 +251,13 @@ def preview_images(parts: Parts) -> Iterator[Entry]:
     """The PNG preview card of each dossier, entity and timeline page, unless site.yaml turns them off."""
     if not parts.project.site.preview_images:
         return
-    for page_url, card in preview_cards(parts.views, parts.project.site.title).items():
-        yield Entry(save_as("card", page=page_url), f"preview image of {page_url}/", _card, {"card": card})
+    for page_url, made_from, card in preview_cards(parts.views, parts.project.site.title):
+        path = save_as("card", page=page_url)
+        yield parts.memo.entry(path, (made_from,), _card_entry, path, page_url, card)
+
+
+def _card_entry(path: str, page_url: str, card: Callable[[], Card]) -> Entry:
+    return Entry(path, f"preview image of {page_url}/", _card, {"card": card()})
 
 
 def _card(context: Mapping[str, Any]) -> bytes:

@@ -14,8 +14,10 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -219,58 +221,115 @@ class Views:
     overview: Overview | None = None  # the key entities and the strongest connections among them
     timeline_parts: list[TimelinePart] = field(default_factory=list)  # empty when the timeline is one page
     event_urls: dict[str, str] = field(default_factory=dict)  # each event's place on the timeline, from the site root
+    # Each dossier's link, by slug: what a page listing the dossiers reads, so that it is not made again
+    # after an edit that changes a dossier's page but not its headline, outlet or date.
+    links: dict[str, DossierRef] = field(default_factory=dict)
 
 
 def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Views:
+    return made_views(project, docs, xref, prose).views
+
+
+@dataclass
+class Made:
+    """The views and the tables they were made from: what the dev server keeps to update them after an edit (delta.py)."""
+
+    views: Views
+    refs: dict[str, EntityRef]
+    drefs: dict[str, DossierRef]
+    ordered: list[Event]  # the events in date order
+    pages: dict[str, str]  # each event's timeline page, when the timeline has pages
+    by_entity: dict[str, list[EventView]]  # the events each entity takes part in, in date order
+    linked: dict[str, list[Connection]]  # graph.connections of the events
+
+
+def made_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Made:
+    """Every view of the investigation, made from the whole of it."""
     style = project.site.date_style
     refs = {e.id: entity_ref(e) for e in project.entities.values()}
     drefs = {slug: dossier_ref(d, style) for slug, d in project.dossiers.items()}
-    views = Views()
     ordered = sorted(project.events.values(), key=lambda e: e.date.sort_key)
     pages = timeline_pages([(e.id, e.date.year) for e in ordered])
-    views.events = [_event_view(e, refs, drefs, xref, prose, style, pages.get(e.id)) for e in ordered]
+    views = Views()
+    views.events = [event_view(e, refs, drefs, xref, prose, style, pages.get(e.id)) for e in ordered]
     views.timeline_parts = timeline_parts(views.events, pages)
     views.event_urls = {e.id: e.url for e in views.events}
-    by_entity: dict[str, list[EventView]] = {}
-    for event in views.events:
-        for ref in event.entities:
-            by_entity.setdefault(ref.id, []).append(event)
+    by_entity = events_by_entity(views.events)
+    linked = connections(views.events)
     for entity in project.entities.values():
-        views.entities[entity.id] = _entity_view(entity, refs, drefs, by_entity.get(entity.id, []), xref, prose)
-    for kind in KINDS:
-        members = [v for v in views.entities.values() if v.ref.kind == kind]
-        views.by_kind[kind] = sorted(members, key=lambda v: (-v.dossier_count, -v.mention_count, v.ref.name))
+        views.entities[entity.id] = entity_view(entity, refs, drefs, by_entity, linked, xref, prose)
+    views.by_kind = kinds_of(views.entities)
     position = {e.id: i for i, e in enumerate(views.events)}
     for slug, doc in docs.items():
-        views.dossiers[slug] = _dossier_view(doc, drefs[slug], refs, views.events, position, prose)
-    for view in views.dossiers.values():
-        if view.ref.updated is not None:
-            view.updated = Dated(view.ref.updated.display(style), html_datetime(view.ref.updated.edtf))
+        views.dossiers[slug] = dossier_view(doc, drefs[slug], refs, views.events, position, prose, style)
+    views.links = {slug: view.link for slug, view in views.dossiers.items()}
     views.network = whole_network(xref, refs)
-    linked = connections(views.events)
     views.overview = overview(linked, refs)
-    for entity_id, view in views.entities.items():
-        view.network = ego_network(xref, refs, entity_id)
-        view.connections = linked.get(entity_id, [])
-    return views
+    return Made(views, refs, drefs, ordered, pages, by_entity, linked)
+
+
+def events_by_entity(events: list[EventView]) -> dict[str, list[EventView]]:
+    """The events each entity takes part in, in the order given."""
+    by_entity: dict[str, list[EventView]] = {}
+    for event in events:
+        for ref in event.entities:
+            by_entity.setdefault(ref.id, []).append(event)
+    return by_entity
+
+
+def kinds_of(entities: dict[str, EntityView]) -> dict[str, list[EntityView]]:
+    """The entities of each kind, the most widely named first."""
+    return {kind: sorted((v for v in entities.values() if v.ref.kind == kind),
+                         key=lambda v: (-v.dossier_count, -v.mention_count, v.ref.name)) for kind in KINDS}
+
+
+def entity_view(entity: Entity, refs: dict[str, EntityRef], drefs: dict[str, DossierRef],
+                by_entity: dict[str, list[EventView]], linked: dict[str, list[Connection]], xref: CrossRef,
+                prose: Prose) -> EntityView:
+    """One entity's view, with its network of those named with it and its connections by events."""
+    view = _entity_view(entity, refs, drefs, by_entity.get(entity.id, []), xref, prose)
+    view.network = ego_network(xref, refs, entity.id)
+    view.connections = linked.get(entity.id, [])
+    return view
+
+
+def dossier_view(doc: Annotated, dref: DossierRef, refs: dict[str, EntityRef], events: list[EventView],
+                 position: dict[str, int], prose: Prose, style: str) -> DossierView:
+    """One dossier's view: its entities, the events it cites (in date order), its notes."""
+    view = _dossier_view(doc, dref, refs, events, position, prose)
+    if view.ref.updated is not None:
+        view.updated = Dated(view.ref.updated.display(style), html_datetime(view.ref.updated.edtf))
+    return view
 
 
 CARDED = ("dossier", "entity", "timeline")  # the kinds of page that get a preview image
 
 
-def preview_cards(views: Views, site_title: str) -> dict[str, Card]:
-    """The preview card of every dossier, entity and timeline page, by the page's URL (without its slash)."""
-    cards = {d.link.url.rstrip("/"): _dossier_card(d, site_title) for d in views.dossiers.values()}
+def preview_cards(views: Views, site_title: str) -> Iterator[tuple[str, object, Callable[[], Card]]]:
+    """Each dossier, entity and timeline page's card: its page's URL (no closing slash), its view, and how to make it."""
+    for d in views.dossiers.values():
+        yield d.link.url.rstrip("/"), d, partial(_dossier_card, d, site_title)
     for v in views.entities.values():
-        facts = f"Named {v.mention_count} time{'s' if v.mention_count != 1 else ''} in {v.dossier_count} dossier" \
-                f"{'s' if v.dossier_count != 1 else ''} · {len(v.events)} event{'s' if len(v.events) != 1 else ''}"
-        cards[v.ref.url.rstrip("/")] = Card(v.kind_title, v.ref.name, facts, site_title)
-    span = f"{views.events[0].date} to {views.events[-1].date}" if views.events else "no events yet"
-    cards[url("timeline").rstrip("/")] = Card("Timeline", site_title, f"{len(views.events)} events, {span}", site_title)
+        yield v.ref.url.rstrip("/"), v, partial(_entity_card, v, site_title)
+    yield url("timeline").rstrip("/"), views.events, partial(_timeline_card, views.events, site_title)
     for part in views.timeline_parts:
-        facts = f"{len(part.events)} events, {part.events[0].date} to {part.events[-1].date}"
-        cards[part.url.rstrip("/")] = Card("Timeline", f"{site_title}: {part.label}", facts, site_title)
-    return cards
+        yield part.url.rstrip("/"), part, partial(_part_card, part, site_title)
+
+
+def _entity_card(v: EntityView, site_title: str) -> Card:
+    facts = f"Named {v.mention_count} time{'s' if v.mention_count != 1 else ''} in {v.dossier_count} dossier" \
+            f"{'s' if v.dossier_count != 1 else ''} · {len(v.events)} event{'s' if len(v.events) != 1 else ''}"
+    return Card(v.kind_title, v.ref.name, facts, site_title)
+
+
+def _timeline_card(events: list[EventView], site_title: str) -> Card:
+    span = f"{events[0].date} to {events[-1].date}" if events else "no events yet"
+    return Card("Timeline", site_title, f"{len(events)} events, {span}", site_title)
+
+
+def _part_card(part: TimelinePart, site_title: str) -> Card:
+    facts = f"{len(part.events)} events, {part.events[0].date} to {part.events[-1].date}"
+    return Card("Timeline", f"{site_title}: {part.label}", facts, site_title)
 
 
 def _dossier_card(d: DossierView, site_title: str) -> Card:
@@ -317,7 +376,7 @@ def dossier_ref(dossier: Dossier, style: str) -> DossierRef:
                       html_datetime(dossier.published.edtf))
 
 
-def _event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: str, page: str | None) -> EventView:
+def event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: str, page: str | None) -> EventView:
     sources = [SourceView(drefs[s.slug], f"{drefs[s.slug].url}#{s.anchor}", s.quote) for s in xref.sources.get(event.id, [])]
     return EventView(
         id=event.id, edtf=event.date.edtf, date=event.date.display(style), year=event.date.year,
