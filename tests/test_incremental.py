@@ -159,9 +159,6 @@ def test_the_dev_servers_rebuild_after_an_edit_equals_a_full_build(project: Path
     assert files != before
 
 
-# Made from the whole investigation: the feed. The home page, the dossier list and the timeline are given only
-# the views their templates read (site/reads.py), and none of those shows a dossier's note: they list its link.
-EVERYTHING = ["feed.xml"]
 # The data files that read the dossiers' views, and the Data page, which gives their sizes.
 DOSSIER_DATA = ["data/dossiers.json", "data/entities.ftm.json", "data/connections.gexf", "data/index.html"]
 
@@ -173,7 +170,9 @@ def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Pa
     assert rendered == []  # nothing changed
     EDITS["sidecar note"](project)  # the note shows on its dossier page and in its Markdown only
     incremental(project, tmp_path / "site")
-    assert sorted(rendered) == sorted(["dossiers/example-report/index.html", "dossiers/example-report.md", *EVERYTHING,
+    # Not the feed, the home page, the dossier list or the timeline: they show each dossier's link, not its notes
+    # (the pages are given only the views their templates read, site/reads.py).
+    assert sorted(rendered) == sorted(["dossiers/example-report/index.html", "dossiers/example-report.md",
                                        *DOSSIER_DATA])
 
 
@@ -187,7 +186,7 @@ def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendere
                    "data/connections.gexf", "data/index.html"]  # not the events' files: they do not show it
     # The home page and the timeline list people with their views; the dossier list does not.
     assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", "index.html",
-                                       "timeline/index.html", "feed.xml", *entity_data])
+                                       "timeline/index.html", *entity_data])
 
 
 def test_the_data_page_is_rendered_with_the_files_it_lists(project: Path, tmp_path: Path, rendered: list[str]) -> None:
@@ -317,14 +316,13 @@ CONTEXT_INPUTS = {
     "content": "static file", "paths": "new seed", "base_url": "site base_url", "card": "sidecar outlet",
     # A data file is given only the parts of the project and of the views it reads (exports.Export.given).
     "project": "sidecar outlet", "views": "event title",
+    "links": "sidecar outlet",  # the feed's: each dossier's link
 }
 # Inputs that follow from the path and the site, both in every key, or from the code, in every key:
 # nothing can change them alone (each path has one writer, and so one template or one export: the
 # writer's name is in the key all the same).
 DERIVED = {"root", "page", "entity_kind", "export", "columns", "part"}  # a timeline page's part: in its views
-# Not keyed by their context: made from everything (the feed), keyed by every input's hash (keys.py).
 # The Data page's `sizes` are added as it renders.
-WHOLE = {"parts"}
 # The Data page's key hashes the keys of the files whose sizes it gives (`needs`): a new dossier
 # makes dossiers.json larger, and changes nothing else the Data page shows.
 OTHER_INPUTS = {"templates": "template", "everything": "sidecar outlet", "needs": "new seed"}
@@ -332,7 +330,7 @@ OTHER_INPUTS = {"templates": "template", "everything": "sidecar outlet", "needs"
 
 def test_every_context_variable_of_the_plan_is_held_by_a_test(project: Path) -> None:
     names = {name for entry in site_plan(analyse(project), project / "templates", Mode()) for name in entry.context}
-    assert names == set(CONTEXT_INPUTS) | DERIVED | WHOLE
+    assert names == set(CONTEXT_INPUTS) | DERIVED
 
 
 def drop(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
@@ -350,9 +348,17 @@ def drop(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
             entry, context={k: v for k, v in entry.context.items() if k != name})))
 
 
+def views_used_whole(project: Path) -> None:
+    """The timeline's template uses the views whole, so its page is made from everything."""
+    replace_in(project / "templates/timeline.html", "{% set parts = views.timeline_parts %}",
+               "{% set parts = views.timeline_parts %}{% set everything = views %}")
+
+
 @pytest.mark.parametrize("name", sorted({**CONTEXT_INPUTS, **OTHER_INPUTS}))
 def test_dropping_an_input_from_the_keys_makes_an_incremental_build_wrong(project: Path, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    if name == "everything":  # no shipped template uses the views whole
+        views_used_whole(project)
     drop(monkeypatch, name)
     out = tmp_path / "site"
     built_twice(project, out)
@@ -392,8 +398,7 @@ def test_the_values_keyed_by_their_fields_hold_nothing_but_their_fields(project:
 
 def test_a_template_that_uses_the_views_whole_gets_them_all_and_is_made_from_everything(project: Path,
                                                                                        tmp_path: Path) -> None:
-    replace_in(project / "templates/timeline.html", "{% set parts = views.timeline_parts %}",
-               "{% set parts = views.timeline_parts %}{% set everything = views %}")
+    views_used_whole(project)
     timeline = [e for e in site_plan(analyse(project), project / "templates", Mode()) if e.path == "timeline/index.html"]
     assert timeline[0].everything and timeline[0].context["views"].dossiers
     out = tmp_path / "site"

@@ -18,10 +18,15 @@ class FileCache:
 
     def __init__(self) -> None:
         self._entries: dict[tuple, tuple[tuple, Any, list]] = {}
+        self._stats: dict[Path, tuple[int, int] | None] = {}  # this build's, so that no file is looked at twice
+
+    def begin(self) -> None:
+        """A new build: files are looked at again."""
+        self._stats = {}
 
     def get(self, paths: tuple[Path, ...], compute: Callable[[Problems], Any], problems: Problems) -> Any:
         """compute(problems) for these files, or its kept result if none of them changed."""
-        key = tuple(_stat(path) for path in paths)
+        key = tuple(self._stat(path) for path in paths)
         hit = self._entries.get(paths)
         if hit and hit[0] == key and None not in key:
             problems.extend(hit[2])
@@ -32,6 +37,11 @@ class FileCache:
         self._entries[paths] = (key, value, local.items)
         return value
 
+
+    def _stat(self, path: Path) -> tuple[int, int] | None:
+        if path not in self._stats:
+            self._stats[path] = _stat(path)
+        return self._stats[path]
 
     def moved(self, old: Path, new: Path) -> FileCache:
         """The kept reads, as if the project at `old` were at `new`: a copy of it with the same stats hits them."""

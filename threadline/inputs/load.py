@@ -35,6 +35,8 @@ def load_project(root: Path, problems: Problems, mode: Mode | None = None) -> Pr
     """
     mode = mode or Mode()
     cache = mode.files
+    if cache is not None:
+        cache.begin()
     project = Project(root, load_site(root, problems))
     with _noting_failures(project, "entities", problems):
         for entity in _list_files(root, "entities", problems, mode):
@@ -183,9 +185,8 @@ def _date(data: YMap, key: str, where: Where, problems: Problems):
 
 def load_dossier(path: Path, root: Path, problems: Problems, cache: FileCache | None = None) -> Dossier | None:
     """One sidecar and its seed; None when either has errors."""
-    where = Where(relpath(path, root), 1, 1)
     if not SLUG.fullmatch(path.stem):
-        problems.add(where, f"the file name gives the slug {path.stem!r}, which is not valid",
+        problems.add(Where(relpath(path, root), 1, 1), f"the file name gives the slug {path.stem!r}, which is not valid",
                      "use lower-case letters, digits and single hyphens, e.g. ft-2021-musk-forum.yaml")
         return None
     cache = cache or FileCache()
@@ -193,12 +194,12 @@ def load_dossier(path: Path, root: Path, problems: Problems, cache: FileCache | 
     if data is None:
         return None
     # Kept while neither file changes: the dev server knows an unchanged dossier by its being the same object.
-    return cache.get((path, root / "seeds" / str(data["seed"])), lambda found: _made(path, root, data, where, found),
-                     problems)
+    return cache.get((path, root / "seeds" / str(data["seed"])), lambda found: _made(path, root, data, found), problems)
 
 
-def _made(path: Path, root: Path, data: YMap, where: Where, problems: Problems) -> Dossier | None:
+def _made(path: Path, root: Path, data: YMap, problems: Problems) -> Dossier | None:
     """The dossier of a sidecar read without errors, with its seed; None when either has errors."""
+    where = Where(relpath(path, root), 1, 1)
     text = read_seed(root, data, where, problems)
     # `published: TODO` is a draft's, reported as such: the preview shows the draft as undated.
     published = UNDATED if is_marker(data["published"]) else _date(data, "published", where, problems)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISREG
 from xml.sax.saxutils import escape as xml_escape
 
 from threadline.errors import BuildError, Problem, reason, relpath
-from threadline.inputs.model import Project
+from threadline.inputs.model import Project, Site
 from threadline.site.urls import absolute, save_as, url, url_of
-from threadline.site.views import Views
+from threadline.site.views import DossierRef, Views
 from threadline.text.emit import front_matter
 
 
@@ -65,15 +66,15 @@ def sitemap_xml(base_url: str, listed: list[str]) -> bytes:
     return text.encode("utf-8")
 
 
-def feed_xml(project: Project, views: Views) -> bytes:
-    """An Atom feed of the dossiers, newest first; dates come from the data, never the clock."""
-    site, base = project.site, project.site.base_url
-    dossiers = sorted(views.dossiers.values(), key=lambda v: (v.link.published_iso, v.link.slug), reverse=True)
-    updated = max((v.link.published_iso for v in dossiers), default="1970-01-01")
+def feed_xml(site: Site, links: Iterable[DossierRef]) -> bytes:
+    """An Atom feed of the dossiers (their links), newest first; dates come from the data, never the clock."""
+    base = site.base_url
+    dossiers = sorted(links, key=lambda link: (link.published_iso, link.slug), reverse=True)
+    updated = max((link.published_iso for link in dossiers), default="1970-01-01")
     entries = "".join(
-        f"<entry><title>{xml_escape(v.link.headline)}</title><id>{xml_escape(absolute(base, v.link.url))}</id>"
-        f'<link href="{xml_escape(absolute(base, v.link.url))}"/><updated>{v.link.published_iso}T00:00:00Z</updated>'
-        f"<summary>{xml_escape(v.link.outlet or '')} {xml_escape(v.link.published)}</summary></entry>\n"
+        f"<entry><title>{xml_escape(v.headline)}</title><id>{xml_escape(absolute(base, v.url))}</id>"
+        f'<link href="{xml_escape(absolute(base, v.url))}"/><updated>{v.published_iso}T00:00:00Z</updated>'
+        f"<summary>{xml_escape(v.outlet or '')} {xml_escape(v.published)}</summary></entry>\n"
         for v in dossiers)
     text = (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
             f"<title>{xml_escape(site.title)}</title><id>{xml_escape(base)}</id>"

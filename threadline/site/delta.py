@@ -65,7 +65,7 @@ def views_again(before: Before, project: Project, docs: dict[str, Annotated], xr
              for slug, d in project.dossiers.items()}
     renamed = {s for s in changed if drefs.get(s) is not old.drefs.get(s)}
     moved = {i for i in project.events.keys() | before.project.events.keys()
-             if project.events.get(i) != before.project.events.get(i)}  # by value: views read nothing else
+             if not _equal(project.events.get(i), before.project.events.get(i))}  # by value: views read nothing else
     ordered, pages = _order(before, project, moved)
     repaged = {e.id for e in ordered if pages.get(e.id) != old.pages.get(e.id)} if moved else set()
     dirty = moved | touched.sources | repaged | _cited(renamed, before.project, project)
@@ -177,9 +177,13 @@ def _remake(table: dict[str, T], ids: Iterable[str], make: Callable[[str], T]) -
     return changed
 
 
+def _equal(a: object, b: object) -> bool:
+    return a is b or a == b  # the same object is not compared field by field
+
+
 def _same(old: T | None, new: T) -> T:
     """The old value when it equals the new one, so that what did not change stays the same object."""
-    return old if old is not None and old == new else new
+    return old if old is not None and _equal(old, new) else new
 
 
 def _same_each(old: list[T], new: list[T]) -> list[T]:

@@ -27,7 +27,7 @@ from threadline.site.cards import Card, card_png
 from threadline.site.reads import views_read
 from threadline.site.render import DossierPage, Output, Template, markdown_dossier, named
 from threadline.site.urls import absolute, base_path, root_prefix, save_as, url_of
-from threadline.site.views import CARDED, PageMeta, Views, preview_cards
+from threadline.site.views import CARDED, DossierView, PageMeta, Views, preview_cards
 from threadline.text.prose import Prose
 
 Writer = Callable[[Mapping[str, Any]], bytes]
@@ -227,16 +227,21 @@ def entity_pages(parts: Parts) -> Iterator[Entry]:
 def markdown_dossiers(parts: Parts) -> Iterator[Entry]:
     for slug, view in parts.views.dossiers.items():
         path = save_as("dossier_md", slug=slug)
-        yield parts.memo.entry(path, (view,), Entry, path, f"Markdown dossier {slug!r}", markdown_dossier,
-                               {"root": root_prefix(path), "annotated": view.annotated, "named": named(view)})
+        yield parts.memo.entry(path, (view,), _markdown_entry, path, slug, view)
+
+
+def _markdown_entry(path: str, slug: str, view: DossierView) -> Entry:
+    context = {"root": root_prefix(path), "annotated": view.annotated, "named": named(view)}
+    return Entry(path, f"Markdown dossier {slug!r}", markdown_dossier, context)
 
 
 def data_entries(parts: Parts) -> Iterator[Entry]:
-    """Every file of the published data (exports.EXPORTS), given what each reads, and the Atom feed (made from everything)."""
+    """Every file of the published data (exports.EXPORTS), given what each reads, and the Atom feed (of the dossiers' links)."""
     for export in EXPORTS:
         project, views = export.given(parts.project, parts.views)
         yield Entry(export.path, f"data file {export.name}", _export, {"export": export, "project": project, "views": views})
-    yield Entry(save_as("feed"), "feed", _feed, {"parts": parts}, True)
+    path, links = save_as("feed"), parts.views.links
+    yield parts.memo.entry(path, (links,), Entry, path, "feed", _feed, {"site": parts.project.site, "links": links})
 
 
 def _export(context: Mapping[str, Any]) -> bytes:
@@ -244,7 +249,7 @@ def _export(context: Mapping[str, Any]) -> bytes:
 
 
 def _feed(context: Mapping[str, Any]) -> bytes:
-    return feed_xml(context["parts"].project, context["parts"].views)
+    return feed_xml(context["site"], context["links"].values())
 
 
 def preview_images(parts: Parts) -> Iterator[Entry]:
