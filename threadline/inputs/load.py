@@ -190,11 +190,18 @@ def load_dossier(path: Path, root: Path, problems: Problems, cache: FileCache | 
                      "use lower-case letters, digits and single hyphens, e.g. ft-2021-musk-forum.yaml")
         return None
     cache = cache or FileCache()
-    data = cache.get((path,), lambda found: read_yaml(path, root, "dossier", found), problems)
-    if data is None:
+    read = cache.get((path,), lambda found: _read_sidecar(path, root, found), problems)
+    if read is None:
         return None
+    data, seed = read
     # Kept while neither file changes: the dev server knows an unchanged dossier by its being the same object.
-    return cache.get((path, root / "seeds" / str(data["seed"])), lambda found: _made(path, root, data, found), problems)
+    return cache.get((path, seed), lambda found: _made(path, root, data, found), problems)
+
+
+def _read_sidecar(path: Path, root: Path, problems: Problems) -> tuple[YMap, Path] | None:
+    """A sidecar's data and the path of its seed; None if it has errors."""
+    data = read_yaml(path, root, "dossier", problems)
+    return None if data is None else (data, root / "seeds" / str(data["seed"]))
 
 
 def _made(path: Path, root: Path, data: YMap, problems: Problems) -> Dossier | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import os
 import signal
 import sys
 import time
@@ -61,19 +62,43 @@ BANNER_STYLE = (
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every watched file; public/ and editors' swap files are never looked at."""
+    """(mtime, size) of every watched file; public/ and editors' swap files are never looked at.
+
+    Read with os.scandir, without a Path object per file: at 10,000 dossiers there are 20,000 files.
+    Folders that are symbolic links are not entered.
+    """
     found: dict[str, tuple[int, int]] = {}
     for name in WATCHED:
         path = root / name
-        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
-        for file in files:
-            if not _is_scratch(file.name):
-                try:
-                    stat = file.stat()
-                except OSError:  # deleted between listing and stat: the next poll sees it
-                    continue
-                found[str(file)] = (stat.st_mtime_ns, stat.st_size)
+        if path.is_file():
+            _note(found, str(path), path)
+        else:
+            _scan(str(path), found)
     return found
+
+
+def _scan(folder: str, found: dict[str, tuple[int, int]]) -> None:
+    try:
+        entries = os.scandir(folder)
+    except OSError:  # not there (yet), or not a folder
+        return
+    with entries:
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    _scan(entry.path, found)
+                elif entry.is_file() and not _is_scratch(entry.name):
+                    _note(found, entry.path, entry)
+            except OSError:  # gone between listing and looking: the next poll sees it
+                continue
+
+
+def _note(found: dict[str, tuple[int, int]], key: str, file: Path | os.DirEntry) -> None:
+    try:
+        stat = file.stat()
+    except OSError:  # deleted between listing and stat: the next poll sees it
+        return
+    found[key] = (stat.st_mtime_ns, stat.st_size)
 
 
 def _is_scratch(name: str) -> bool:
@@ -167,7 +192,9 @@ class Watcher:
             IOLoop.current().add_callback(self.rebuild)
 
     def poll(self) -> None:
-        if self.due():
+        # Not while a build runs: looking at every file holds the interpreter (a fifth of a second at
+        # 10,000 dossiers) and would slow the build down. The first poll after it sees what changed meanwhile.
+        if not self.building and self.due():
             IOLoop.current().add_callback(self.rebuild)
 
     def due(self) -> bool:
