@@ -13,6 +13,7 @@ tests/test_delta.py holds the result equal to `made_views` after random edits.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -64,8 +65,7 @@ def views_again(before: Before, project: Project, docs: dict[str, Annotated], xr
     drefs = {slug: _same(old.drefs.get(slug), dossier_ref(d, style)) if slug in changed else old.drefs[slug]
              for slug, d in project.dossiers.items()}
     renamed = {s for s in changed if drefs.get(s) is not old.drefs.get(s)}
-    moved = {i for i in project.events.keys() | before.project.events.keys()
-             if not _equal(project.events.get(i), before.project.events.get(i))}  # by value: views read nothing else
+    moved = _events_changed(before.project, project)
     ordered, pages = _order(before, project, moved)
     repaged = {e.id for e in ordered if pages.get(e.id) != old.pages.get(e.id)} if moved else set()
     dirty = moved | touched.sources | repaged | _cited(renamed, before.project, project)
@@ -74,8 +74,8 @@ def views_again(before: Before, project: Project, docs: dict[str, Annotated], xr
         project.events[i], refs, drefs, xref, before.prose, style, pages.get(i)))
     changed_events |= {i for i in moved if i not in project.events}
     views = Views()
-    views.events = [event_views[e.id] for e in ordered]
-    views.events = _same(old.views.events, views.events)
+    views.events = _same(old.views.events, [event_views[e.id] for e in ordered]) if changed_events or moved \
+        else old.views.events
     views.timeline_parts = _same_each(old.views.timeline_parts, timeline_parts(views.events, pages)) \
         if changed_events else old.views.timeline_parts
     views.event_urls = old.views.event_urls if pages == old.pages and not moved else \
@@ -104,6 +104,13 @@ def kept_where_equal(old: Made, new: Made) -> Made:
     views.links = _same(was.links, views.links)
     views.network, views.overview = _same(was.network, views.network), _same(was.overview, views.overview)
     return new
+
+
+def _events_changed(old: Project, new: Project) -> set[str]:
+    """The ids of the events added, removed or changed in value (views read nothing else of them)."""
+    if list(old.events) == list(new.events) and all(map(operator.is_, old.events.values(), new.events.values())):
+        return set()  # their files did not change: the file cache gave the same objects, in the same order
+    return {i for i in old.events.keys() | new.events.keys() if not _equal(old.events.get(i), new.events.get(i))}
 
 
 def _order(before: Before, project: Project, moved: set[str]) -> tuple[list[Event], dict[str, str]]:

@@ -67,6 +67,7 @@ class Memo:
         self.made: dict[str, tuple[tuple, Entry]] = {}  # this plan's
         self.fresh: set[str] = set()  # the paths of this plan's entries made again
         self.reads: dict[str, tuple[str, ...] | None] = {}  # template -> the fields of the views it reads
+        self.paths: list[str] = []  # the paths of the last plan checked (refuse_bad_paths)
 
     def start(self, basis: tuple) -> None:
         if len(basis) != len(self.basis) or not all(a is b or a == b for a, b in zip(basis, self.basis, strict=True)):
@@ -86,6 +87,13 @@ class Memo:
                 self.fresh.add(path)
         self.made[path] = (made_from, entry)
         return entry
+
+    def refuse_bad_paths(self, entries: list[Entry]) -> None:
+        """write.refuse_bad_paths, unless the last plan checked these very paths: they passed then."""
+        paths = [e.path for e in entries]
+        if paths != self.paths:
+            refuse_bad_paths(entries)
+            self.paths = paths
 
     def finish(self) -> None:
         """This plan's entries were all built: the next plan is compared with them."""
@@ -141,7 +149,7 @@ def make_plan(parts: Parts) -> list[Entry]:
                *dossier_pages(parts), *entity_pages(parts), *markdown_dossiers(parts), *data_entries(parts),
                *preview_images(parts), *static_entries(parts)]
     entries.append(sitemap_entry(parts, entries))
-    refuse_bad_paths(entries)
+    parts.memo.refuse_bad_paths(entries)
     return entries
 
 
