@@ -237,6 +237,37 @@ def test_a_burst_of_changes_is_one_rebuild(scratch: Path, tmp_path: Path) -> Non
     assert not watcher.due()
 
 
+def test_a_save_during_the_second_pass_stops_it_and_the_preview_ends_equal_to_a_full_build(
+        scratch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    preview, passes = Preview(scratch), []
+    real = Preview.build_once
+
+    def build_once(self: Preview, defer: bool = False) -> tuple:
+        result = real(self, defer)
+        passes.append((defer, result[0] is not None))  # (first pass, made a site)
+        return result
+
+    monkeypatch.setattr(Preview, "build_once", build_once)
+    watcher = Watcher(preview)
+
+    async def edit_twice() -> None:
+        await watcher.rebuild()  # the first build: no second pass
+        (scratch / SIDECAR).write_text((scratch / SIDECAR).read_text().replace("has not published", "never published"))
+        await watcher.rebuild()  # serves the page, starts the second pass (the open data)
+        assert watcher.completing is not None
+        preview.session.interrupted = True  # as interrupt() does: set before the second pass's first entry
+        (scratch / SIDECAR).write_text((scratch / SIDECAR).read_text().replace("never published", "did not publish"))
+        await watcher.rebuild()  # waits for the second pass to stop, then builds the new save
+        await watcher.completing
+
+    asyncio.run(edit_twice())
+    # The second pass of the first edit was stopped, and made nothing; the second edit's ran whole.
+    assert passes == [(True, True), (True, True), (False, False), (True, True), (False, True)]
+    assert not preview.session.interrupted and watcher.completing is None
+    build(scratch, tmp_path / "full", search=False)
+    assert preview.current == tree(tmp_path / "full")
+
+
 def test_public_is_never_watched(scratch: Path, tmp_path: Path) -> None:
     watcher = Watcher(Preview(scratch))
     build(scratch, scratch / "public")

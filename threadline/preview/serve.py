@@ -16,13 +16,14 @@ message, fetch the page) on a copy of the five-seed site: see EDITING.md for the
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import mimetypes
-import os
 import signal
 import sys
 import time
+from asyncio import Future
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,12 +38,12 @@ from threadline.errors import BuildError, Problem, one_line
 from threadline.inputs.todo import DRAFT
 from threadline.pipeline import Investigation, Session, build_in_memory
 from threadline.preview.hosts import Hosts, OwnHost, Refused, served_hosts
+from threadline.preview.watch import POLL_MS, snapshot
 from threadline.preview.workbench.api import Workbench, routes
 from threadline.preview.workbench.state import page_of
+from threadline.publish.modes import PassInterruptedError
 from threadline.site.urls import base_path, save_as
 
-WATCHED = ("seeds", "content", "templates", "site.yaml")
-POLL_MS = 20
 STATUS_PATH = "/__threadline__/status"
 LIVE_SCRIPT = (
     '<script>(function(){var s=document.createElement("script");'
@@ -59,51 +60,6 @@ BANNER_STYLE = (
     "margin:0;padding:1em 1.5em;background:#fff3bf;color:#3d2e00;border-bottom:4px solid #b58900;"
     "font:15px/1.5 system-ui,sans-serif"
 )
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every watched file; public/ and editors' swap files are never looked at.
-
-    Read with os.scandir, without a Path object per file: at 10,000 dossiers there are 20,000 files.
-    Folders that are symbolic links are not entered.
-    """
-    found: dict[str, tuple[int, int]] = {}
-    for name in WATCHED:
-        path = root / name
-        if path.is_file():
-            _note(found, str(path), path)
-        else:
-            _scan(str(path), found)
-    return found
-
-
-def _scan(folder: str, found: dict[str, tuple[int, int]]) -> None:
-    try:
-        entries = os.scandir(folder)
-    except OSError:  # not there (yet), or not a folder
-        return
-    with entries:
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    _scan(entry.path, found)
-                elif entry.is_file() and not _is_scratch(entry.name):
-                    _note(found, entry.path, entry)
-            except OSError:  # gone between listing and looking: the next poll sees it
-                continue
-
-
-def _note(found: dict[str, tuple[int, int]], key: str, file: Path | os.DirEntry) -> None:
-    try:
-        stat = file.stat()
-    except OSError:  # deleted between listing and stat: the next poll sees it
-        return
-    found[key] = (stat.st_mtime_ns, stat.st_size)
-
-
-def _is_scratch(name: str) -> bool:
-    """Temporary files editors write while saving (vim, emacs, JetBrains)."""
-    return name.startswith((".#", ".~")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
 
 
 @dataclass
@@ -139,6 +95,8 @@ class Preview:
         self.session.defer_data = defer_data
         try:
             inv, files = build_in_memory(self.root, self.session)
+        except PassInterruptedError:  # a new save came in: the pass that follows it makes everything again
+            return None, [], None
         except BuildError as error:
             return None, error.problems, None
         except Exception as exc:  # a bug must not kill the preview (template errors are BuildErrors above)
@@ -180,6 +138,7 @@ class Watcher:
         self.dirty = False
         self.building = False
         self.changed_at = 0.0
+        self.completing: Future | None = None  # the second pass of the last rebuild, while it runs
 
     def nudge(self) -> None:
         """Rebuild now, without waiting for a quiet poll: the workbench has just written its files whole."""
@@ -213,15 +172,31 @@ class Watcher:
         self.building = True
         started, self.changed_at = self.changed_at or time.perf_counter(), 0.0
         try:
+            await self.interrupt()
             result = await IOLoop.current().run_in_executor(None, self.preview.build_once, True)
             self.preview.last_ms = (time.perf_counter() - started) * 1000
             self.preview.apply(*result)
             announce(self.preview)
             if result[0] is not None and self.preview.session.waiting:  # the open data, after the browser was told
-                complete = await IOLoop.current().run_in_executor(None, self.preview.build_once, False)
-                self.preview.apply(*complete, reload=False)
+                self.completing = asyncio.ensure_future(self.complete())
         finally:
             self.building = False
+
+    async def complete(self) -> None:
+        """The second pass (the open data): served quietly when done; a save meanwhile stops it (interrupt)."""
+        try:
+            result = await IOLoop.current().run_in_executor(None, self.preview.build_once, False)
+            self.preview.apply(*result, reload=False)
+        finally:
+            self.completing = None
+
+    async def interrupt(self) -> None:
+        """Stop the second pass under way, if any, and wait until it has: at 10,000 dossiers it takes seconds."""
+        running = self.completing
+        if running is not None:
+            self.preview.session.interrupted = True
+            await running
+        self.preview.session.interrupted = False
 
 
 def announce(preview: Preview) -> None:

@@ -211,6 +211,9 @@ class Preview(Mode):
     # everything, a third of a rebuild) keep their last bytes until a second pass (serve.Watcher).
     defer_data: bool = False
     waiting: set[str] = field(default_factory=set)  # what the last pass deferred: a second pass is due
+    # Set from another thread to stop the pass under way at its next entry (the dev server's second pass,
+    # when a new save comes in): nothing of it is kept, and the next pass renders what it would have.
+    interrupted: bool = False
     before: Before | None = None  # the last build's views and what they were made from (delta.py)
     edit: tuple[set[str], Touched] | None = None  # this build's changed dossiers and what they touched, from `before`
     planned: Memo = field(default_factory=Memo)
@@ -218,7 +221,13 @@ class Preview(Mode):
     passes: int = 0  # builds executed, so a fresh entry's key is never a kept one
 
     def map(self, function: Callable[[Any, Any], Any], context: Any, items: Sequence, **options: Any) -> list:
-        return [function(context, item) for item in items]
+        """[function(context, item) for item in items], in this process; PassInterruptedError once `interrupted` is set."""
+        done = []
+        for item in items:
+            if self.interrupted:
+                raise PassInterruptedError
+            done.append(function(context, item))
+        return done
 
     def deferred(self, entries: list[Entry]) -> set[str]:
         """The paths this pass leaves as they were: the open data, when there is a last build of it."""
@@ -338,6 +347,10 @@ def checked_environment(templates: Path) -> jinja2.Environment:
     if broken:
         raise BuildError(broken)
     return env
+
+
+class PassInterruptedError(Exception):
+    """A preview's pass stopped before it ended (Preview.interrupted); what it had made is dropped."""
 
 
 @dataclass(frozen=True)
