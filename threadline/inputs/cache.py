@@ -18,11 +18,15 @@ class FileCache:
 
     def __init__(self) -> None:
         self._entries: dict[tuple, tuple[tuple, Any, list]] = {}
+        self._seen: dict[str, tuple[int, int]] = {}
         self._stats: dict[Path, tuple[int, int] | None] = {}  # this build's, so that no file is looked at twice
+        # (mtime, size) by path, as the dev server's watcher just saw them (watch.snapshot): the next build
+        # takes them instead of looking at each file again. A file changed since is seen by the next poll.
+        self.seen: dict[str, tuple[int, int]] = {}
 
     def begin(self) -> None:
-        """A new build: files are looked at again."""
-        self._stats = {}
+        """A new build: files are looked at again, or taken as the watcher last saw them."""
+        self._stats, self._seen, self.seen = {}, self.seen, {}
 
     def get(self, paths: tuple[Path, ...], compute: Callable[[Problems], Any], problems: Problems) -> Any:
         """compute(problems) for these files, or its kept result if none of them changed."""
@@ -40,7 +44,7 @@ class FileCache:
 
     def _stat(self, path: Path) -> tuple[int, int] | None:
         if path not in self._stats:
-            self._stats[path] = _stat(path)
+            self._stats[path] = self._seen.get(str(path)) or _stat(path)
         return self._stats[path]
 
     def moved(self, old: Path, new: Path) -> FileCache:

@@ -173,6 +173,7 @@ class Watcher:
         started, self.changed_at = self.changed_at or time.perf_counter(), 0.0
         try:
             await self.interrupt()
+            self.preview.session.files.seen = self.seen  # what the last poll saw: the build looks at no file again
             result = await IOLoop.current().run_in_executor(None, self.preview.build_once, True)
             self.preview.last_ms = (time.perf_counter() - started) * 1000
             self.preview.apply(*result)
