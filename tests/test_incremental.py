@@ -176,6 +176,21 @@ def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Pa
                                        *DOSSIER_DATA])
 
 
+def test_the_dev_servers_second_pass_renders_only_the_data_an_edit_touches(project: Path, tmp_path: Path,
+                                                                           rendered: list[str]) -> None:
+    session = Session()
+    build_in_memory(project, session)
+    EDITS["sidecar note"](project)
+    session.defer_data = True  # as serve's first pass: the open data keeps its last bytes, and keys
+    build_in_memory(project, session)
+    rendered.clear()
+    session.defer_data = False
+    _, files = build_in_memory(project, session)
+    assert sorted(rendered) == sorted(DOSSIER_DATA)  # not the data files that do not show the note
+    build(project, tmp_path / "full", search=False)
+    assert files == tree(tmp_path / "full")
+
+
 def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendered: list[str]) -> None:
     session = Session()
     build_in_memory(project, session)

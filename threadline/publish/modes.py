@@ -27,7 +27,7 @@ from threadline.publish.parallel import parallel_map
 from threadline.publish.stamp import cache_folder, code_digest
 from threadline.publish.write import Staging
 from threadline.site.delta import Before, kept_where_equal, views_again
-from threadline.site.keys import Keys, with_needed_keys
+from threadline.site.keys import Keys, Shared, with_needed_keys
 from threadline.site.plan import Entry, Memo
 from threadline.site.render import Output, environment
 from threadline.site.template_errors import check_templates
@@ -219,6 +219,7 @@ class Preview(Mode):
     planned: Memo = field(default_factory=Memo)
     done: dict[str, dict[int, tuple[Annotated, object, Any]]] = field(default_factory=dict)  # per_dossier's results
     passes: int = 0  # builds executed, so a fresh entry's key is never a kept one
+    hashed: Shared = field(default_factory=Shared)  # the hashes of shared objects, kept across builds (keys.py)
 
     def map(self, function: Callable[[Any, Any], Any], context: Any, items: Sequence, **options: Any) -> list:
         """[function(context, item) for item in items], in this process; PassInterruptedError once `interrupted` is set."""
@@ -303,7 +304,9 @@ class Preview(Mode):
         return self.env
 
     def keys(self, templates: Path) -> Keys | None:
-        return Keys(templates, None)
+        self.hashed.now = self.passes + 1  # execute() counts this pass
+        self.hashed.forget(self.passes - 2)  # what neither this pass nor the two before used
+        return Keys(templates, None, shared=self.hashed)
 
     def kept_size(self, path: str, sink: Any) -> int | None:
         return len(self.contents[path]) if path in self.contents else None
@@ -315,7 +318,8 @@ class Preview(Mode):
         for output in results:
             self.contents[output.path] = output.content
         self.contents = {e.path: self.contents[e.path] for e in entries}
-        self.kept = new  # a deferred entry has no key here: the next full pass renders it
+        # A deferred entry keeps its last key, which its last bytes (still in `contents`) were made with.
+        self.kept = {**{path: key for path, key in self.kept.items() if path in later}, **new}
         self.planned.finish()  # only now: after a failed pass, the next is compared with the last built
         return [Output(e.path, self.contents[e.path], e.source) for e in entries], new
 

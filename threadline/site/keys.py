@@ -53,11 +53,12 @@ class Keys:
     then the entries made from everything get no key (""), and are always rendered.
     """
 
-    def __init__(self, templates: Path, everything: str | None, options: object = None):
+    def __init__(self, templates: Path, everything: str | None, options: object = None,
+                 shared: Shared | None = None):
         self.code = code_digest()
         self.templates = templates_digest(templates)
         self.everything = _hash(self.code, everything, repr(options)) if everything else None
-        self.shared: dict[int, bytes] = {}
+        self.shared = Shared() if shared is None else shared
         self.table = {**copyreg.dispatch_table, **{kind: by_fields(kind) for kind in VALUES},
                       **{kind: self._reduce for kind in SHARED}}
 
@@ -79,10 +80,37 @@ class Keys:
         return buffer.getvalue()
 
     def _reduce(self, obj: Any) -> tuple:
-        found = self.shared.get(id(obj))
+        found = self.shared.get(obj)
         if found is None:
-            found = self.shared[id(obj)] = hashlib.blake2b(self._pickle(_made_from(obj))).digest()
+            found = self.shared.put(obj, hashlib.blake2b(self._pickle(_made_from(obj))).digest())
         return bytes, (found,)
+
+
+class Shared:
+    """The hashes of the shared objects, by object: a build's, or kept across builds by the dev server.
+
+    Each entry holds its object, so its id is never another's while it is kept; `forget` drops the
+    entries no build has used since `before` (the dev server's views change with each save).
+    """
+
+    def __init__(self) -> None:
+        self.hashes: dict[int, tuple[Any, bytes, int]] = {}
+        self.now = 0  # the build counter the entries used now are marked with
+
+    def get(self, obj: Any) -> bytes | None:
+        found = self.hashes.get(id(obj))
+        if found is None or found[0] is not obj:
+            return None
+        if found[2] != self.now:
+            self.hashes[id(obj)] = (obj, found[1], self.now)
+        return found[1]
+
+    def put(self, obj: Any, digest: bytes) -> bytes:
+        self.hashes[id(obj)] = (obj, digest, self.now)
+        return digest
+
+    def forget(self, before: int) -> None:
+        self.hashes = {k: v for k, v in self.hashes.items() if v[2] >= before}
 
 
 def with_needed_keys(entries: list[Entry], found: list[str]) -> dict[str, str]:
