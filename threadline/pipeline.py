@@ -86,7 +86,7 @@ def annotated(root: Path, base_url: str | None, mode: Mode) -> tuple[Project, di
     project = load_project(root, problems, mode)
     if base_url:
         project.site = replace(project.site, base_url=base_url if base_url.endswith("/") else base_url + "/")
-    check_references(project, problems)
+    check_references(project, problems, mode)
     index = AliasIndex(list(project.entities.values()))
     docs = mode.annotate_all(sorted(project.dossiers.values(), key=lambda d: d.slug), index, problems)
     problems.raise_if_errors(drafts=mode.drafts != "preview")

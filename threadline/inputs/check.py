@@ -7,7 +7,7 @@ import re
 from functools import partial
 
 from threadline.errors import Problem, Problems, Where
-from threadline.inputs.model import Project
+from threadline.inputs.model import Dossier, Project
 from threadline.publish.modes import Mode
 from threadline.text.annotate import Annotated
 from threadline.text.crossref import CrossRef
@@ -18,29 +18,39 @@ _EDGE_WORD = re.compile(r"^\w.*\w$|^\w$", re.DOTALL)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 
 
-def check_references(project: Project, problems: Problems) -> None:
+def check_references(project: Project, problems: Problems, mode: Mode | None = None) -> None:
     """Every id that is referred to exists; every alias is usable and belongs to one entity."""
     _check_aliases(project, problems)
-    entity_ids, event_ids = set(project.entities), set(project.events)
+    entity_ids, event_ids = frozenset(project.entities), frozenset(project.events)
     for event in project.events.values():
         for entity_id in event.entities:
             _known(entity_id, entity_ids, event.where, "entity", problems, "entities" in project.incomplete)
+    known = (entity_ids, event_ids, "entities" in project.incomplete, "events" in project.incomplete)
     cited = set()
-    for dossier in project.dossiers.values():
-        for citation in dossier.citations:
-            _known(citation.event, event_ids, citation.event_where, "event", problems, "events" in project.incomplete)
-            cited.add(citation.event)
-        for quote in dossier.quotes:
-            _known(quote.speaker, entity_ids, quote.speaker_where, "entity", problems, "entities" in project.incomplete)
-        if dossier.author_entity:
-            _known(dossier.author_entity, entity_ids, dossier.where, "entity", problems, "entities" in project.incomplete)
+    for found, events in (mode or Mode()).per_dossier("references", project.dossiers,
+                                                      partial(_dossier_references, known=known), known):
+        problems.extend(found)
+        cited |= events
     for event in project.events.values():
         if event.id not in cited and "dossiers" not in project.incomplete:  # its citing sidecar may be the broken one
             problems.add(event.where, f"event {event.id!r} has no source",
                          "cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it")
 
 
-def _known(ident: str, known: set[str], where: Where, what: str, problems: Problems, incomplete: bool = False) -> bool:
+def _dossier_references(dossier: Dossier, known: tuple) -> tuple[list[Problem], set[str]]:
+    """The problems of a dossier's references to events and entities, and the events it cites."""
+    entity_ids, event_ids, no_entities, no_events = known
+    problems = Problems()
+    for citation in dossier.citations:
+        _known(citation.event, event_ids, citation.event_where, "event", problems, no_events)
+    for quote in dossier.quotes:
+        _known(quote.speaker, entity_ids, quote.speaker_where, "entity", problems, no_entities)
+    if dossier.author_entity:
+        _known(dossier.author_entity, entity_ids, dossier.where, "entity", problems, no_entities)
+    return problems.items, {citation.event for citation in dossier.citations}
+
+
+def _known(ident: str, known: frozenset[str], where: Where, what: str, problems: Problems, incomplete: bool = False) -> bool:
     if ident in known or incomplete:  # an id in a file that failed to load is not reported as unknown
         return True
     close = difflib.get_close_matches(ident, sorted(known), n=1)

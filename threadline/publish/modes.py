@@ -12,7 +12,7 @@ The core (pipeline, load) asks the mode; it never decides itself whether to use 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,7 +39,8 @@ from threadline.text.prose import Prose
 Progress = Callable[[int, int], None]  # (files done, files in all)
 Loader = Callable[[Any, Path], tuple[Any, list]]  # (context, path) -> (what the file makes, its problems)
 CACHE = "made"
-T = TypeVar("T")  # the disk cache's folder in the project's cache folder
+T = TypeVar("T")
+D = TypeVar("D")  # the disk cache's folder in the project's cache folder
 
 
 class Mode:
@@ -78,9 +79,9 @@ class Mode:
     def environment(self, templates: Path) -> jinja2.Environment:
         return checked_environment(templates)
 
-    def per_dossier(self, name: str, docs: dict[str, Annotated], work: Callable[[Annotated], T], basis: object = None) -> list[T]:
-        """[work(doc) for every dossier]; `name` names the work and `basis` what else it reads (the dev server keeps results)."""
-        return [work(doc) for doc in docs.values()]
+    def per_dossier(self, name: str, items: Mapping[str, D], work: Callable[[D], T], basis: object = None) -> list[T]:
+        """[work(item) for each dossier's item]; `name` names the work, `basis` what else it reads (the preview keeps them)."""
+        return [work(item) for item in items.values()]
 
     def cross_reference(self, project: Project, docs: dict[str, Annotated]) -> CrossRef:
         return cross_reference(project, docs)
@@ -217,7 +218,7 @@ class Preview(Mode):
     before: Before | None = None  # the last build's views and what they were made from (delta.py)
     edit: tuple[set[str], Touched] | None = None  # this build's changed dossiers and what they touched, from `before`
     planned: Memo = field(default_factory=Memo)
-    done: dict[str, dict[int, tuple[Annotated, object, Any]]] = field(default_factory=dict)  # per_dossier's results
+    done: dict[str, tuple[object, dict[int, tuple[Any, Any]]]] = field(default_factory=dict)  # per_dossier's results
     passes: int = 0  # builds executed, so a fresh entry's key is never a kept one
     hashed: Shared = field(default_factory=Shared)  # the hashes of shared objects, kept across builds (keys.py)
 
@@ -256,14 +257,17 @@ class Preview(Mode):
             kept = self.annotations[(id(dossier), index.key)] = (dossier, doc)
         return kept[1]
 
-    def per_dossier(self, name: str, docs: dict[str, Annotated], work: Callable[[Annotated], T], basis: object = None) -> list[T]:
-        """Each result kept while its dossier is the same object and `basis` is equal: made again only for those edited."""
-        last, now = self.done.get(name, {}), {}
-        for doc in docs.values():
-            kept = last.get(id(doc))
-            now[id(doc)] = kept if kept and kept[0] is doc and kept[1] == basis else (doc, basis, work(doc))
-        self.done[name] = now  # the entries of dossiers gone or changed are dropped
-        return [made for _, _, made in now.values()]
+    def per_dossier(self, name: str, items: Mapping[str, D], work: Callable[[D], T], basis: object = None) -> list[T]:
+        """Each result kept while its item is the same object and `basis` is equal: made again only for those edited."""
+        last_basis, last = self.done.get(name, (None, {}))
+        if last_basis is not basis and last_basis != basis:  # compared once: a basis may hold every id
+            last = {}
+        now = {}
+        for item in items.values():
+            kept = last.get(id(item))
+            now[id(item)] = kept if kept and kept[0] is item else (item, work(item))
+        self.done[name] = (basis, now)  # the entries of items gone or changed are dropped
+        return [made for _, made in now.values()]
 
     def cross_reference(self, project: Project, docs: dict[str, Annotated]) -> CrossRef:
         """Made again from the last build's for the dossiers that changed, when the views can be too (delta.py)."""
