@@ -138,8 +138,7 @@ class Incremental(Mode):
         if self.disk is None:
             self.disk = DiskCache(root, cache_folder(root) / CACHE, code_digest())
         keys = [self.disk.key("load", path) for path in paths]
-        found = self._kept_or_made(keys, expected, lambda missing: self.map(
-            function, context, [paths[n] for n in missing], **options), also)
+        found = self._kept_or_made(keys, expected, (function, context, also), paths, **options)
         self.made_from.update((relpath(path, root), key) for path, key in zip(paths, keys, strict=True) if key)
         return [(made.value, made.problems) for made in found]
 
@@ -147,23 +146,27 @@ class Incremental(Mode):
         """Every dossier annotated: from the disk cache, by the key of its load and the alias index, when it has it."""
         keys = [hash_of(self.made_from[d.source], "annotation", index.key) if d.source in self.made_from else None
                 for d in dossiers]
-        found = self._kept_or_made(keys, list[Block], lambda missing: self.map(
-            _annotate_one, ({dossiers[n].slug: dossiers[n] for n in missing}, index), [dossiers[n].slug for n in missing]))
+        make = (_annotate_one, ({d.slug: d for d in dossiers}, index), _nothing_else)
+        found = self._kept_or_made(keys, list[Block], make, [d.slug for d in dossiers])
         docs = {}
         for dossier, made in zip(dossiers, found, strict=True):
             problems.extend(made.problems)
             docs[dossier.slug] = Annotated(dossier, made.value, index.key)
         return docs
 
-    def _kept_or_made(self, keys: list[str | None], expected: Any, make: Callable[[list[int]], list[tuple[Any, list]]],
-                      also: Callable[[Any], tuple[Path, ...]] = lambda value: ()) -> list[Made]:
-        """What each key's entry holds in the disk cache, or else what `make` makes of those missing (by index), kept."""
+    def _kept_or_made(self, keys: list[str | None], expected: Any, make: tuple[Loader, Any, Callable], items: list,
+                      **options: Any) -> list[Made]:
+        """What each key's entry holds in the disk cache, or else what `make` makes of its item, kept.
+
+        `make` is (function, context, also): function(context, item) is (value, problems), `also` the
+        further files a value was made from. The processes that make the values keep them: encoding
+        and writing the entries, a third of a cold load, is shared between the workers.
+        """
         found = [self.disk.get(key, expected) if key and self.disk else None for key in keys]
         missing = [n for n, made in enumerate(found) if made is None]
-        for n, (value, problems) in zip(missing, make(missing), strict=True):
-            found[n] = Made(value, problems)
-            if keys[n] and self.disk and value is not None:
-                self.disk.put(keys[n], found[n], also(value))
+        made = self.map(_made_and_kept, (*make, self.disk), [(items[n], keys[n]) for n in missing], **options)
+        for n, value in zip(missing, made, strict=True):
+            found[n] = value
         return found
 
 
@@ -282,6 +285,20 @@ def _annotate_one(context: tuple[dict[str, Dossier], AliasIndex], slug: str) -> 
     dossiers, index = context
     found = Problems()
     return annotate(dossiers[slug], index, found).blocks, found.items
+
+
+def _made_and_kept(context: tuple[Loader, Any, Callable, DiskCache | None], item: tuple[Any, str | None]) -> Made:
+    """What the function makes of the item, kept in the disk cache under its key (when it has one)."""
+    function, inner, also, disk = context
+    value, problems = function(inner, item[0])
+    made = Made(value, problems)
+    if item[1] and disk and value is not None:
+        disk.put(item[1], made, also(value))
+    return made
+
+
+def _nothing_else(value: Any) -> tuple[Path, ...]:
+    return ()
 
 
 def _key_of(context: tuple[list[Entry], Keys], n: int) -> str:
