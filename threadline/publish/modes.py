@@ -91,8 +91,8 @@ class Mode:
         changed = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
         sizes = {path: self.kept_size(path, sink) for e in changed for path in e.needs if kept.get(path) == new[path]}
         todo = with_needed(entries, changed, {path for path, size in sizes.items() if size is not None})
-        first = [e for e in todo if not e.needs]
-        results = self.map(_render_one, (first, sink), range(len(first)), progress=self._counted(len(todo)))
+        first, alone = longest_first([e for e in todo if not e.needs], todo)
+        results = self.map(_render_one, (first, sink), range(len(first)), progress=self._counted(len(todo)), alone=alone)
         done: dict[str, Output | Failed | int] = {**sizes, **dict(zip((e.path for e in first), results, strict=True))}
         results += render_last([e for e in todo if e.needs], done, sink)
         if self.progress and len(first) < len(todo):
@@ -249,6 +249,16 @@ def with_needed(entries: list[Entry], todo: list[Entry], sized: set[str]) -> lis
     """The entries to render, with those whose sizes one of them needs unless kept and `sized`, in plan order."""
     chosen = {e.path for e in todo} | {path for e in todo for path in e.needs if path not in sized}
     return [e for e in entries if e.path in chosen]
+
+
+def longest_first(entries: list[Entry], todo: list[Entry]) -> tuple[list[Entry], int]:
+    """The entries, those whose sizes another entry needs (the data files: the longest to make) first; and how many.
+
+    Left in plan order, they went to one worker at the end of a build, the other one idle meanwhile.
+    """
+    needed = {path for e in todo for path in e.needs}
+    first = [e for e in entries if e.path in needed]
+    return first + [e for e in entries if e.path not in needed], len(first)
 
 
 def render_last(dependent: list[Entry], done: dict[str, Output | Failed | int], sink: Any) -> list[Output | Failed]:
