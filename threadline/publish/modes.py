@@ -85,7 +85,9 @@ class Mode:
         A page that fails does not stop the others: every template problem is reported in one run.
         Entries that need others' sizes (the Data page) are rendered last, with them.
         """
-        found = self.map(_key_of, (entries, keys), range(len(entries))) if keys else [""] * len(entries)
+        # Keys in this process: hashing the objects many entries share (the views) is most of their cost,
+        # and each worker would hash them again.
+        found = [keys.key(e) for e in entries] if keys else [""] * len(entries)
         new = with_needed_keys(entries, found)
         kept = self.kept or {}
         changed = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
@@ -309,11 +311,6 @@ def _made_and_kept(context: tuple[Loader, Any, Callable, DiskCache | None], item
 
 def _nothing_else(value: Any) -> tuple[Path, ...]:
     return ()
-
-
-def _key_of(context: tuple[list[Entry], Keys], n: int) -> str:
-    entries, keys = context
-    return keys.key(entries[n])
 
 
 def _render_one(context: tuple[list[Entry], Any], n: int) -> Output | Failed:
