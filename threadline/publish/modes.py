@@ -85,16 +85,17 @@ class Mode:
         A page that fails does not stop the others: every template problem is reported in one run.
         Entries that need others' sizes (the Data page) are rendered last, with them.
         """
-        # Keys in this process: hashing the objects many entries share (the views) is most of their cost,
-        # and each worker would hash them again.
-        found = [keys.key(e) for e in entries] if keys else [""] * len(entries)
-        new = with_needed_keys(entries, found)
         kept = self.kept or {}
-        changed = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
-        sizes = {path: self.kept_size(path, sink) for e in changed for path in e.needs if kept.get(path) == new[path]}
-        todo = with_needed(entries, changed, {path for path, size in sizes.items() if size is not None})
+        new = self.keyed(entries, keys) if kept else None
+        todo, sizes = self.to_render(entries, new, kept, sink) if new is not None else (entries, {})
         first, alone = longest_first([e for e in todo if not e.needs], todo)
-        results = self.map(_render_one, (first, sink), range(len(first)), progress=self._counted(len(todo)), alone=alone)
+        # Nothing kept to compare with (a first build): every entry is rendered, and keyed by one worker
+        # (a job of its own, the longest, so first) while the others render.
+        aside = [KEYING] if new is None else []
+        results = self.map(_render_or_key, (first, sink, entries, keys), [*aside, *range(len(first))],
+                           progress=self._counted(len(todo) + len(aside)), alone=alone + len(aside))
+        if new is None:
+            new, results = with_needed_keys(entries, results[0]), results[1:]
         done: dict[str, Output | Failed | int] = {**sizes, **dict(zip((e.path for e in first), results, strict=True))}
         results += render_last([e for e in todo if e.needs], done, sink)
         if self.progress and len(first) < len(todo):
@@ -104,6 +105,17 @@ class Mode:
             raise BuildError(_unique(problems))
         return results, new
 
+
+    def keyed(self, entries: list[Entry], keys: Keys | None) -> dict[str, str]:
+        """Every entry's key by path, in this process ("" without keys)."""
+        return with_needed_keys(entries, _keys_of(entries, keys))
+
+    def to_render(self, entries: list[Entry], new: dict[str, str], kept: dict[str, str],
+                  sink: Any) -> tuple[list[Entry], dict[str, int | None]]:
+        """The entries whose key differs from the kept one, with those they need; the kept sizes of the rest they need."""
+        changed = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
+        sizes = {path: self.kept_size(path, sink) for e in changed for path in e.needs if kept.get(path) == new[path]}
+        return with_needed(entries, changed, {path for path, size in sizes.items() if size is not None}), sizes
 
     def kept_size(self, path: str, sink: Any) -> int | None:
         """The size of the file the output tree keeps at `path` (its key unchanged), or None if not known."""
@@ -311,6 +323,21 @@ def _made_and_kept(context: tuple[Loader, Any, Callable, DiskCache | None], item
 
 def _nothing_else(value: Any) -> tuple[Path, ...]:
     return ()
+
+
+KEYING = -1  # the job of keying every entry, among those rendering them
+
+
+def _render_or_key(context: tuple[list[Entry], Any, list[Entry], Keys | None], n: int) -> Output | Failed | list[str]:
+    """Render entry n; or, for KEYING, the key of every entry (of the whole plan), in plan order."""
+    first, sink, entries, keys = context
+    return _keys_of(entries, keys) if n == KEYING else _render_one((first, sink), n)
+
+
+def _keys_of(entries: list[Entry], keys: Keys | None) -> list[str]:
+    """Each entry's key, in one process: hashing the objects many entries share (the views) is most of
+    their cost, and each process keying entries would hash them again."""
+    return [keys.key(e) for e in entries] if keys else [""] * len(entries)
 
 
 def _render_one(context: tuple[list[Entry], Any], n: int) -> Output | Failed:
