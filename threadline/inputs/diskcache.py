@@ -21,7 +21,7 @@ import os
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from threadline.text.annotate import Block, Span
 FORMAT = 1
 TYPES = {kind.__name__: kind for kind in (Dossier, Entity, Event, FuzzyDate, Where, Boilerplate, Note, Quote,
                                           Citation, Sic, Problem, Block, Span)}
+FIELD_NAMES = {kind: tuple(f.name for f in fields(kind)) for kind in TYPES.values()}  # what `encode` writes of each
 MAX_BYTES = 20 * 1024 * 1024  # the largest input file read (a seed)
 
 
@@ -59,6 +60,7 @@ class DiskCache:
     def __init__(self, root: Path, folder: Path, code: str):
         self.root, self.folder, self.code = root, folder, code
         self.decoders: dict[Any, Decoder] = {}  # by the type expected, each made once
+        self.folders: set[Path] = set()  # the entries' folders this process made or found, each made once
 
     def key(self, what: str, path: Path, *more: str) -> str | None:
         """The key of what is made from the file at `path` (and `more`), or None when it cannot be read."""
@@ -98,7 +100,9 @@ class DiskCache:
             return
         target = self.folder / key[:2] / key
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self.folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(target.parent)
             temporary = target.with_name(f"{key}.{os.getpid()}")
             temporary.write_bytes(hash_of(key, body).encode() + b"\n" + body.encode("utf-8"))
             os.replace(temporary, target)  # a reader sees the whole entry or none
@@ -120,14 +124,25 @@ def _unchanged(root: Path, path: str, digest: str) -> bool:
 
 def encode(value: Any) -> Any:
     """The value as JSON data: a model object as its type's name and fields, a tuple marked as one."""
+    kind = type(value)
+    if kind in PLAIN:  # the exact types first: a cache entry holds hundreds of thousands of values
+        return value
+    if kind is list:
+        return [encode(item) for item in value]
+    named = FIELD_NAMES.get(kind)
+    if named is not None:
+        return {"type": kind.__name__, "fields": [encode(getattr(value, name)) for name in named]}
+    return _encode_other(value)
+
+
+def _encode_other(value: Any) -> Any:
+    """`encode` of what is not exactly a plain value, a list or a model object (a tuple, a subclass)."""
     if value is None or isinstance(value, (str, int, float)):
         return value
     if isinstance(value, list):
         return [encode(item) for item in value]
     if isinstance(value, tuple):
         return {"tuple": [encode(item) for item in value]}
-    if is_dataclass(value) and TYPES.get(type(value).__name__) is type(value):
-        return {"type": type(value).__name__, "fields": [encode(getattr(value, f.name)) for f in fields(value)]}
     raise UnusableError(f"{type(value).__name__} is not kept")
 
 

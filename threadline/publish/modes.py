@@ -98,8 +98,8 @@ class Mode:
         return None
 
     def entry_keys(self, entries: list[Entry], keys: Keys | None) -> list[str]:
-        """Each entry's key ("" for all, without keys)."""
-        return self.map(_key_of, (entries, keys), range(len(entries))) if keys else [""] * len(entries)
+        """Each entry's key ("" for all, without keys), in this process."""
+        return _keys_of(entries, keys)
 
     def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
         """Render the entries whose key differs from the kept one (all, without keys) into the sink.
@@ -108,13 +108,17 @@ class Mode:
         A page that fails does not stop the others: every template problem is reported in one run.
         Entries that need others' sizes (the Data page) are rendered last, with them.
         """
-        new = with_needed_keys(entries, self.entry_keys(entries, keys))
         kept = self.kept or {}
-        changed = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
-        sizes = {path: self.kept_size(path, sink) for e in changed for path in e.needs if kept.get(path) == new[path]}
-        todo = with_needed(entries, changed, {path for path, size in sizes.items() if size is not None})
-        first = [e for e in todo if not e.needs]
-        results = self.map(_render_one, (first, sink), range(len(first)), progress=self._counted(len(todo)))
+        new = self.keyed(entries, keys) if kept else None
+        todo, sizes = self.to_render(entries, new, kept, sink) if new is not None else (entries, {})
+        first, alone = longest_first([e for e in todo if not e.needs], todo)
+        # Nothing kept to compare with (a first build): every entry is rendered, and keyed by one worker
+        # (a job of its own, the longest, so first) while the others render.
+        aside = [KEYING] if new is None else []
+        results = self.map(_render_or_key, (first, sink, entries, keys), [*aside, *range(len(first))],
+                           progress=self._counted(len(todo) + len(aside)), alone=alone + len(aside))
+        if new is None:
+            new, results = with_needed_keys(entries, results[0]), results[1:]
         done: dict[str, Output | Failed | int] = {**sizes, **dict(zip((e.path for e in first), results, strict=True))}
         results += render_last([e for e in todo if e.needs], done, sink)
         if self.progress and len(first) < len(todo):
@@ -124,6 +128,17 @@ class Mode:
             raise BuildError(_unique(problems))
         return results, new
 
+
+    def keyed(self, entries: list[Entry], keys: Keys | None) -> dict[str, str]:
+        """Every entry's key by path, in this process ("" without keys)."""
+        return with_needed_keys(entries, self.entry_keys(entries, keys))
+
+    def to_render(self, entries: list[Entry], new: dict[str, str], kept: dict[str, str],
+                  sink: Any) -> tuple[list[Entry], dict[str, int | None]]:
+        """The entries whose key differs from the kept one, with those they need; the kept sizes of the rest they need."""
+        changed = [e for e in entries if not new[e.path] or kept.get(e.path) != new[e.path]]
+        sizes = {path: self.kept_size(path, sink) for e in changed for path in e.needs if kept.get(path) == new[path]}
+        return with_needed(entries, changed, {path for path, size in sizes.items() if size is not None}), sizes
 
     def kept_size(self, path: str, sink: Any) -> int | None:
         """The size of the file the output tree keeps at `path` (its key unchanged), or None if not known."""
@@ -160,8 +175,7 @@ class Incremental(Mode):
         if self.disk is None:
             self.disk = DiskCache(root, cache_folder(root) / CACHE, code_digest())
         keys = [self.disk.key("load", path) for path in paths]
-        found = self._kept_or_made(keys, expected, lambda missing: self.map(
-            function, context, [paths[n] for n in missing], **options), also)
+        found = self._kept_or_made(keys, expected, (function, context, also), paths, **options)
         self.made_from.update((relpath(path, root), key) for path, key in zip(paths, keys, strict=True) if key)
         return [(made.value, made.problems) for made in found]
 
@@ -169,23 +183,27 @@ class Incremental(Mode):
         """Every dossier annotated: from the disk cache, by the key of its load and the alias index, when it has it."""
         keys = [hash_of(self.made_from[d.source], "annotation", index.key) if d.source in self.made_from else None
                 for d in dossiers]
-        found = self._kept_or_made(keys, list[Block], lambda missing: self.map(
-            _annotate_one, ({dossiers[n].slug: dossiers[n] for n in missing}, index), [dossiers[n].slug for n in missing]))
+        make = (_annotate_one, ({d.slug: d for d in dossiers}, index), _nothing_else)
+        found = self._kept_or_made(keys, list[Block], make, [d.slug for d in dossiers])
         docs = {}
         for dossier, made in zip(dossiers, found, strict=True):
             problems.extend(made.problems)
             docs[dossier.slug] = Annotated(dossier, made.value, index.key)
         return docs
 
-    def _kept_or_made(self, keys: list[str | None], expected: Any, make: Callable[[list[int]], list[tuple[Any, list]]],
-                      also: Callable[[Any], tuple[Path, ...]] = lambda value: ()) -> list[Made]:
-        """What each key's entry holds in the disk cache, or else what `make` makes of those missing (by index), kept."""
+    def _kept_or_made(self, keys: list[str | None], expected: Any, make: tuple[Loader, Any, Callable], items: list,
+                      **options: Any) -> list[Made]:
+        """What each key's entry holds in the disk cache, or else what `make` makes of its item, kept.
+
+        `make` is (function, context, also): function(context, item) is (value, problems), `also` the
+        further files a value was made from. The processes that make the values keep them: encoding
+        and writing the entries, a third of a cold load, is shared between the workers.
+        """
         found = [self.disk.get(key, expected) if key and self.disk else None for key in keys]
         missing = [n for n, made in enumerate(found) if made is None]
-        for n, (value, problems) in zip(missing, make(missing), strict=True):
-            found[n] = Made(value, problems)
-            if keys[n] and self.disk and value is not None:
-                self.disk.put(keys[n], found[n], also(value))
+        made = self.map(_made_and_kept, (*make, self.disk), [(items[n], keys[n]) for n in missing], **options)
+        for n, value in zip(missing, made, strict=True):
+            found[n] = value
         return found
 
 
@@ -334,6 +352,16 @@ def with_needed(entries: list[Entry], todo: list[Entry], sized: set[str]) -> lis
     return [e for e in entries if e.path in chosen]
 
 
+def longest_first(entries: list[Entry], todo: list[Entry]) -> tuple[list[Entry], int]:
+    """The entries, those whose sizes another entry needs (the data files: the longest to make) first; and how many.
+
+    Left in plan order, they went to one worker at the end of a build, the other one idle meanwhile.
+    """
+    needed = {path for e in todo for path in e.needs}
+    first = [e for e in entries if e.path in needed]
+    return first + [e for e in entries if e.path not in needed], len(first)
+
+
 def render_last(dependent: list[Entry], done: dict[str, Output | Failed | int], sink: Any) -> list[Output | Failed]:
     """The entries that need others' sizes, given those sizes (`done`, by path: made in this run, or kept), in this process.
 
@@ -374,9 +402,33 @@ def _annotate_one(context: tuple[dict[str, Dossier], AliasIndex], slug: str) -> 
     return annotate(dossiers[slug], index, found).blocks, found.items
 
 
-def _key_of(context: tuple[list[Entry], Keys], n: int) -> str:
-    entries, keys = context
-    return keys.key(entries[n])
+def _made_and_kept(context: tuple[Loader, Any, Callable, DiskCache | None], item: tuple[Any, str | None]) -> Made:
+    """What the function makes of the item, kept in the disk cache under its key (when it has one)."""
+    function, inner, also, disk = context
+    value, problems = function(inner, item[0])
+    made = Made(value, problems)
+    if item[1] and disk and value is not None:
+        disk.put(item[1], made, also(value))
+    return made
+
+
+def _nothing_else(value: Any) -> tuple[Path, ...]:
+    return ()
+
+
+KEYING = -1  # the job of keying every entry, among those rendering them
+
+
+def _render_or_key(context: tuple[list[Entry], Any, list[Entry], Keys | None], n: int) -> Output | Failed | list[str]:
+    """Render entry n; or, for KEYING, the key of every entry (of the whole plan), in plan order."""
+    first, sink, entries, keys = context
+    return _keys_of(entries, keys) if n == KEYING else _render_one((first, sink), n)
+
+
+def _keys_of(entries: list[Entry], keys: Keys | None) -> list[str]:
+    """Each entry's key, in one process: hashing the objects many entries share (the views) is most of
+    their cost, and each process keying entries would hash them again."""
+    return [keys.key(e) for e in entries] if keys else [""] * len(entries)
 
 
 def _render_one(context: tuple[list[Entry], Any], n: int) -> Output | Failed:

@@ -22,20 +22,31 @@ _inherited: dict[str, Any] = {}  # in a worker: what it inherited at fork (set o
 
 
 def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Sequence, workers: int,
-                 progress: Callable[[int, int], None] | None = None, min_items: int = PARALLEL_FROM) -> list:
-    """[function(context, item) for item in items], in order, on `workers` processes when it pays."""
+                 progress: Callable[[int, int], None] | None = None, min_items: int = PARALLEL_FROM,
+                 alone: int = 0) -> list:
+    """[function(context, item) for item in items], in order, on `workers` processes when it pays.
+
+    Items go to the workers in chunks, in order; the first `alone` (the longest to make, put first
+    by the caller) one to a chunk, so that they are shared out and none waits behind another.
+    """
     if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         results = [function(context, item) for item in items]
     else:
         results = []
         with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, context, os.getpid())) as pool:
-            for result in pool.imap(_call, items, chunksize=max(1, min(32, len(items) // (4 * workers)))):
-                results.append(result)
-                if progress and len(results) % 100 == 0:
+            for done in pool.imap(_call_each, chunked(items, alone, max(1, min(32, len(items) // (4 * workers))))):
+                results.extend(done)
+                if progress and len(results) // 100 > (len(results) - len(done)) // 100:
                     progress(len(results), len(items))
     if progress:
         progress(len(results), len(items))
     return results
+
+
+def chunked(items: Sequence, alone: int, size: int) -> list[Sequence]:
+    """The items as the chunks sent to the workers: the first `alone` one by one, the rest `size` at a time."""
+    alone = min(alone, len(items))
+    return [items[n:n + 1] for n in range(alone)] + [items[n:n + size] for n in range(alone, len(items), size)]
 
 
 def end_with_parent(parent: int) -> None:
@@ -61,6 +72,6 @@ def _adopt(function: Callable, context: Any, parent: int) -> None:
     _inherited["call"] = (function, context)
 
 
-def _call(item: Any) -> Any:
+def _call_each(items: Sequence) -> list:
     function, context = _inherited["call"]
-    return function(context, item)
+    return [function(context, item) for item in items]
