@@ -18,7 +18,7 @@ STAGES = (
     ("annotation", "threadline/text/annotate.py", "annotate"),
     ("cross-referencing", "threadline/text/crossref.py", "cross_reference"),
     ("quality warnings", "threadline/inputs/check.py", "warn_quality"),
-    ("template context (views)", "threadline/site/views.py", "build_views"),
+    ("template context (views)", "threadline/site/views.py", "made_views"),
     ("the page plan (make_plan)", "threadline/site/plan.py", "make_plan"),
     ("every file of the plan keyed, rendered and written (Mode.execute)", "threadline/publish/modes.py", "execute"),
     ("- of which keys (Keys.key)", "threadline/site/keys.py", "key"),
