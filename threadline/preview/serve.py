@@ -1,9 +1,11 @@
 """Live preview: build, serve the site under its production path, rebuild on change, reload the browser.
 
-The server polls seeds/, content/, templates/ and site.yaml every 20 ms (a few dozen stat
-calls), waits until a poll sees no further change (so a burst of saves is one rebuild), builds
-in memory (a session re-renders only what the change touched) and only then switches to the new
-build: a request is always answered from one complete build, and nothing is written to disk.
+The server polls seeds/, content/, templates/ and site.yaml every 20 ms (watch.py; not while a
+build runs), waits until a poll sees no further change (so a burst of saves is one rebuild), builds
+in memory from the last build (the session makes again only what the change reached, and takes the
+files as that poll saw them) and only then switches to the new build: a request is always answered
+from one complete build, and nothing is written to disk. The open data follows in a second pass,
+which the next save stops.
 The browser is told to reload over livereload's websocket protocol (its livereload.js client
 is served at /livereload.js). Only the editor's own browser gets an answer: a request naming
 another host (a page elsewhere whose DNS name was pointed at this machine) is refused, and so is
