@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,6 +55,19 @@ def test_an_edited_sidecar_is_loaded_and_annotated_again(scratch: Path, tmp_path
     assert made == ["load example-report.yaml", "annotation example-report"]
     build(scratch, tmp_path / "full", search=False)
     assert tree(tmp_path / "site") == tree(tmp_path / "full")
+
+
+def test_what_no_build_uses_is_removed_so_the_cache_does_not_grow(scratch: Path, tmp_path: Path) -> None:
+    incremental(scratch, tmp_path / "site")
+    first = entries(scratch)
+    (first[0].parent / f"{first[0].name}.12345").write_text("left by a write that was cut short")
+    EDITS["sidecar note"](scratch)
+    incremental(scratch, tmp_path / "site")
+    after = entries(scratch)
+    assert len(after) == len(first) and after != first  # the sidecar's old load and annotation are gone
+    shutil.rmtree(stamp.cache_folder(scratch) / modes.CACHE)
+    incremental(scratch, tmp_path / "again")
+    assert entries(scratch) == after  # exactly what a build of the edited investigation keeps
 
 
 def test_a_new_alias_annotates_every_dossier_again_from_its_kept_load(scratch: Path, tmp_path: Path,

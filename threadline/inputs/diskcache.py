@@ -88,6 +88,19 @@ class DiskCache:
             self.decoders[expected] = decoder(expected)
         return self.decoders[expected]
 
+    def keep_only(self, used: set[str]) -> None:
+        """Remove every entry but those of `used` (this build's), and what a write left behind, so the folder does not grow.
+
+        An entry removed that another build still wanted is made again there: only slower, never wrong.
+        """
+        try:
+            folders = [f for f in self.folder.iterdir() if f.is_dir() and not f.is_symlink()]
+            stale = [e for f in folders for e in f.iterdir() if e.name not in used]
+            for entry in stale:
+                entry.unlink()
+        except OSError:
+            return  # a cache that cannot be tidied only takes more room
+
     def put(self, key: str, made: Made, also: tuple[Path, ...] = ()) -> None:
         """Keep what was made under its key, with the hashes of the further files it was made from."""
         if any(p.severity == "error" for p in made.problems):

@@ -165,6 +165,7 @@ class Incremental(Mode):
         self.recorded = True
         self.disk: DiskCache | None = None  # what loading and annotating made, on disk (made once the root is known)
         self.made_from: dict[str, str] = {}  # a sidecar's project-relative path -> the key of its load
+        self.used: set[str] = set()  # the keys of the cache's entries this build looked for
 
     def keys(self, templates: Path) -> Keys | None:
         return Keys(templates, self.inputs, self.options)
@@ -189,6 +190,8 @@ class Incremental(Mode):
         for dossier, made in zip(dossiers, found, strict=True):
             problems.extend(made.problems)
             docs[dossier.slug] = Annotated(dossier, made.value, index.key)
+        if self.disk is not None:  # the last use of the cache in a build: what it did not use goes
+            self.disk.keep_only(self.used)
         return docs
 
     def _kept_or_made(self, keys: list[str | None], expected: Any, make: tuple[Loader, Any, Callable], items: list,
@@ -199,6 +202,7 @@ class Incremental(Mode):
         further files a value was made from. The processes that make the values keep them: encoding
         and writing the entries, a third of a cold load, is shared between the workers.
         """
+        self.used.update(key for key in keys if key)
         found = [self.disk.get(key, expected) if key and self.disk else None for key in keys]
         missing = [n for n, made in enumerate(found) if made is None]
         made = self.map(_made_and_kept, (*make, self.disk), [(items[n], keys[n]) for n in missing], **options)
