@@ -1,7 +1,7 @@
 """Incremental builds are exact: after any edit, what they write equals a fresh full build, byte for byte.
 
 Two incremental modes are held to it: `build` from a fresh process (the dependency record on
-disk, record.py) and the dev server's in-memory preview (modes.Preview). A record that is
+disk, record.py) and the dev server's in-memory preview (preview_mode.Preview). A record that is
 corrupted, stale or foreign is ignored, never trusted; and every input of an entry's key is
 needed: dropping any one of them makes some edit's incremental build differ from the full one.
 """

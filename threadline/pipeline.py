@@ -16,7 +16,8 @@ from threadline.inputs.load import load_project
 from threadline.inputs.model import Project
 from threadline.publish import record
 from threadline.publish.files import refuse_links_out
-from threadline.publish.modes import Mode, Preview
+from threadline.publish.modes import Mode
+from threadline.publish.preview_mode import Preview
 from threadline.publish.search import BUNDLE, Indexer
 from threadline.publish.stamp import code_digest
 from threadline.publish.write import Discard, Staging, refuse_output_folder, writing
@@ -37,7 +38,7 @@ class Investigation:
     problems: Problems
 
 
-Session = Preview  # what the dev server keeps between builds (modes.Preview)
+Session = Preview  # what the dev server keeps between builds (preview_mode.Preview)
 
 
 @dataclass

@@ -43,7 +43,7 @@ from threadline.preview.hosts import Hosts, OwnHost, Refused, served_hosts
 from threadline.preview.watch import POLL_MS, snapshot
 from threadline.preview.workbench.api import Workbench, routes
 from threadline.preview.workbench.state import page_of
-from threadline.publish.modes import PassInterruptedError
+from threadline.publish.preview_mode import PassInterruptedError
 from threadline.site.urls import base_path, save_as
 
 STATUS_PATH = "/__threadline__/status"

@@ -9,9 +9,17 @@ milliseconds, so a very large investigation may turn them off in site.yaml (`pre
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
+
+from threadline.site.urls import url
+
+if TYPE_CHECKING:  # views reads nothing of cards: only their types are named here
+    from threadline.site.views import DossierView, EntityView, EventView, TimelinePart, Views
 
 WIDTH, HEIGHT = 1200, 630
 TITLE_CHARS, TITLE_LINES = 30, 3  # DejaVu Serif Bold at 62 px: about 30 characters to a 1040 px line
@@ -49,3 +57,39 @@ def card_png(card: Card) -> bytes:
     import resvg_py  # only builds that make cards load the renderer
 
     return bytes(resvg_py.svg_to_bytes(svg_string=card_svg(card), width=WIDTH, height=HEIGHT))
+
+
+CARDED = ("dossier", "entity", "timeline")  # the kinds of page that get a preview image
+
+
+def preview_cards(views: Views, site_title: str) -> Iterator[tuple[str, object, Callable[[], Card]]]:
+    """Each dossier, entity and timeline page's card: its page's URL (no closing slash), its view, and how to make it."""
+    for d in views.dossiers.values():
+        yield d.link.url.rstrip("/"), d, partial(_dossier_card, d, site_title)
+    for v in views.entities.values():
+        yield v.ref.url.rstrip("/"), v, partial(_entity_card, v, site_title)
+    yield url("timeline").rstrip("/"), views.events, partial(_timeline_card, views.events, site_title)
+    for part in views.timeline_parts:
+        yield part.url.rstrip("/"), part, partial(_part_card, part, site_title)
+
+
+def _entity_card(v: EntityView, site_title: str) -> Card:
+    facts = f"Named {v.mention_count} time{'s' if v.mention_count != 1 else ''} in {v.dossier_count} dossier" \
+            f"{'s' if v.dossier_count != 1 else ''} · {len(v.events)} event{'s' if len(v.events) != 1 else ''}"
+    return Card(v.kind_title, v.ref.name, facts, site_title)
+
+
+def _timeline_card(events: list[EventView], site_title: str) -> Card:
+    span = f"{events[0].date} to {events[-1].date}" if events else "no events yet"
+    return Card("Timeline", site_title, f"{len(events)} events, {span}", site_title)
+
+
+def _part_card(part: TimelinePart, site_title: str) -> Card:
+    facts = f"{len(part.events)} events, {part.events[0].date} to {part.events[-1].date}"
+    return Card("Timeline", f"{site_title}: {part.label}", facts, site_title)
+
+
+def _dossier_card(d: DossierView, site_title: str) -> Card:
+    events = len(d.events)
+    facts = f"Published {d.link.published} · {events} event{'s' if events != 1 else ''} · {d.reading_minutes} min read"
+    return Card(" · ".join(["Dossier", *([d.link.outlet] if d.link.outlet else [])]), d.ref.headline, facts, site_title)

@@ -6,7 +6,7 @@ build's views and makes again every view that anything changed may reach (a supe
 view when its dossier, or an event it cites, changed; an entity's when its mentions, its counts,
 its events or a neighbour's count changed; and so on). A view made again replaces the old one only
 when they differ, so the views of unchanged pages stay the same objects, and the plan knows those
-pages unchanged without hashing them (modes.Preview). It is used only when the entities, the site
+pages unchanged without hashing them (preview_mode.Preview). It is used only when the entities, the site
 settings and the prose renderer are those of the last build; otherwise every view is made again.
 tests/test_delta.py holds the result equal to `made_views` after random edits.
 """
@@ -22,6 +22,7 @@ from threadline.site.graph import connections, overview, whole_network
 from threadline.site.views import (
     Made,
     Views,
+    dossier_links,
     dossier_ref,
     dossier_view,
     entity_view,
@@ -170,7 +171,7 @@ def _dossiers_again(before: Before, docs: dict[str, Annotated], views: Views, xr
     _remake(kept, (s for s in dirty if s in docs), lambda s: dossier_view(
         docs[s], drefs[s], before.made.refs, views.events, position, before.prose, style))
     views.dossiers = _same(old.dossiers, {s: kept[s] for s in docs})
-    views.links = _same(old.links, {slug: view.link for slug, view in views.dossiers.items()})
+    views.links = _same(old.links, dossier_links(views.dossiers))
 
 
 def _remake(table: dict[str, T], ids: Iterable[str], make: Callable[[str], T]) -> set[str]:

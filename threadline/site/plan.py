@@ -23,11 +23,11 @@ from threadline.data.tables import COLUMNS
 from threadline.inputs.model import KIND_TITLES, KINDS, Project
 from threadline.publish.files import feed_xml, sitemap_xml, static_files
 from threadline.publish.write import refuse_bad_paths
-from threadline.site.cards import Card, card_png
+from threadline.site.cards import CARDED, Card, card_png, preview_cards
 from threadline.site.reads import views_read
 from threadline.site.render import DossierPage, Output, Template, markdown_dossier, named
 from threadline.site.urls import absolute, base_path, root_prefix, save_as, url_of
-from threadline.site.views import CARDED, DossierView, PageMeta, Views, preview_cards
+from threadline.site.views import DossierView, PageMeta, Views
 from threadline.text.prose import Prose
 
 Writer = Callable[[Mapping[str, Any]], bytes]
@@ -54,7 +54,7 @@ class Memo:
     """The entries of the last plan, each with the objects it was made from: a plan made again reuses them.
 
     An entry made from the very objects of the last plan is the last plan's entry itself; one made
-    again is `fresh`. The dev server keeps one (modes.Preview) and knows an entry it reuses unchanged
+    again is `fresh`. The dev server keeps one (preview_mode.Preview) and knows an entry it reuses unchanged
     without hashing it, which holds because its views stay the same objects while they are equal
     (delta.py). Anything else every page reads (the compiled templates, the site's settings, the
     free pages) is the memo's `basis`: when that changes, nothing is reused. A full build's memo is new

@@ -14,10 +14,8 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -25,7 +23,6 @@ from markupsafe import Markup
 
 from threadline.inputs.dates import FuzzyDate
 from threadline.inputs.model import KIND_TITLES, KINDS, Dossier, Entity, Event, Project
-from threadline.site.cards import Card
 from threadline.site.graph import Connection, Network, Overview, connections, ego_network, overview, whole_network
 from threadline.site.urls import url
 from threadline.text.annotate import Annotated
@@ -262,10 +259,15 @@ def made_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pro
     position = {e.id: i for i, e in enumerate(views.events)}
     for slug, doc in docs.items():
         views.dossiers[slug] = dossier_view(doc, drefs[slug], refs, views.events, position, prose, style)
-    views.links = {slug: view.link for slug, view in views.dossiers.items()}
+    views.links = dossier_links(views.dossiers)
     views.network = whole_network(xref, refs)
     views.overview = overview(linked, refs)
     return Made(views, refs, drefs, ordered, pages, by_entity, linked)
+
+
+def dossier_links(dossiers: dict[str, DossierView]) -> dict[str, DossierRef]:
+    """Each dossier's link, by slug (Views.links)."""
+    return {slug: view.link for slug, view in dossiers.items()}
 
 
 def events_by_entity(events: list[EventView]) -> dict[str, list[EventView]]:
@@ -300,42 +302,6 @@ def dossier_view(doc: Annotated, dref: DossierRef, refs: dict[str, EntityRef], e
     if view.ref.updated is not None:
         view.updated = Dated(view.ref.updated.display(style), html_datetime(view.ref.updated.edtf))
     return view
-
-
-CARDED = ("dossier", "entity", "timeline")  # the kinds of page that get a preview image
-
-
-def preview_cards(views: Views, site_title: str) -> Iterator[tuple[str, object, Callable[[], Card]]]:
-    """Each dossier, entity and timeline page's card: its page's URL (no closing slash), its view, and how to make it."""
-    for d in views.dossiers.values():
-        yield d.link.url.rstrip("/"), d, partial(_dossier_card, d, site_title)
-    for v in views.entities.values():
-        yield v.ref.url.rstrip("/"), v, partial(_entity_card, v, site_title)
-    yield url("timeline").rstrip("/"), views.events, partial(_timeline_card, views.events, site_title)
-    for part in views.timeline_parts:
-        yield part.url.rstrip("/"), part, partial(_part_card, part, site_title)
-
-
-def _entity_card(v: EntityView, site_title: str) -> Card:
-    facts = f"Named {v.mention_count} time{'s' if v.mention_count != 1 else ''} in {v.dossier_count} dossier" \
-            f"{'s' if v.dossier_count != 1 else ''} · {len(v.events)} event{'s' if len(v.events) != 1 else ''}"
-    return Card(v.kind_title, v.ref.name, facts, site_title)
-
-
-def _timeline_card(events: list[EventView], site_title: str) -> Card:
-    span = f"{events[0].date} to {events[-1].date}" if events else "no events yet"
-    return Card("Timeline", site_title, f"{len(events)} events, {span}", site_title)
-
-
-def _part_card(part: TimelinePart, site_title: str) -> Card:
-    facts = f"{len(part.events)} events, {part.events[0].date} to {part.events[-1].date}"
-    return Card("Timeline", f"{site_title}: {part.label}", facts, site_title)
-
-
-def _dossier_card(d: DossierView, site_title: str) -> Card:
-    events = len(d.events)
-    facts = f"Published {d.link.published} · {events} event{'s' if events != 1 else ''} · {d.reading_minutes} min read"
-    return Card(" · ".join(["Dossier", *([d.link.outlet] if d.link.outlet else [])]), d.ref.headline, facts, site_title)
 
 
 @pass_context
