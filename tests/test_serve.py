@@ -32,7 +32,8 @@ from tornado.websocket import websocket_connect
 from tests.conftest import REPO, SEED, fixture_project, scratch_files, sidecar, tree, write_project
 from threadline.cli import main
 from threadline.pipeline import Session, build, build_in_memory
-from threadline.preview.serve import Preview, Redirect, Watcher, inject, resolve
+from threadline.preview.serve import Preview, Redirect, inject, resolve
+from threadline.preview.watcher import Watcher
 
 SIDECAR = "content/dossiers/example-report.yaml"
 PAGE = "scratch/dossiers/example-report/"

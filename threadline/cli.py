@@ -67,6 +67,9 @@ def parser() -> argparse.ArgumentParser:
     _common(sub)
     sub.add_argument("--port", type=int, default=8000)
     sub.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: loopback only)")
+    sub.add_argument("--poll", action="store_true",
+                     help="look at every file every 20 ms instead of asking the system which changed "
+                          "(for folders the system cannot watch, such as some network or container mounts)")
     sub.set_defaults(run=cmd_serve)
     sub = commands.add_parser("new", help="draft the sidecar of a seed that has none yet")
     _common(sub)
@@ -155,7 +158,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from threadline.preview.serve import serve  # livereload and tornado load only when serving
 
-    return serve(args.project, args.host, args.port)
+    return serve(args.project, args.host, args.port, poll=args.poll)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

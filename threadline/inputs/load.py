@@ -45,7 +45,7 @@ def load_project(root: Path, problems: Problems, mode: Mode | None = None) -> Pr
         for event in _list_files(root, "events", problems, mode):
             _add_unique(project.events, event, problems, "event")
     with _noting_failures(project, "dossiers", problems):
-        paths = listed(root, "content/dossiers", "*.yaml", problems)
+        paths = listed(root, "content/dossiers", "*.yaml", problems, cache)
         if cache is None:
             loaded = mode.load_each(root, _load_one, root, paths, Dossier, lambda d: (root / "seeds" / d.seed,))
         else:
@@ -119,7 +119,7 @@ PARALLEL_BYTES = 2 * 1024 * 1024
 
 def _list_files(root: Path, kind: str, problems: Problems, mode: Mode) -> Iterator[Any]:
     """Every entity or event of every file in content/<kind>/, in file order."""
-    paths = listed(root, f"content/{kind}", "*.yaml", problems)
+    paths = listed(root, f"content/{kind}", "*.yaml", problems, mode.files)
     if mode.files is None:  # on workers when the files are large, else in this process
         large = sum(p.lstat().st_size for p in paths) > PARALLEL_BYTES
         done = mode.load_each(root, _list_file_alone, (root, kind), paths, list[Entity] if kind == "entities" else list[Event],

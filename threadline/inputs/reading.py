@@ -13,13 +13,19 @@ import stat
 from pathlib import Path
 
 from threadline.errors import Problems, Where, relpath
+from threadline.inputs.cache import FileCache
 
 MAX_TEXT_BYTES = 16 * 2**20  # a YAML file or a page; a larger one is not something an editor wrote
 _NONBLOCKING = getattr(os, "O_NONBLOCK", 0)  # should a FIFO appear after the check, opening it does not wait
 
 
-def listed(root: Path, folder: str, pattern: str, problems: Problems) -> list[Path]:
-    """The files of `folder` matching `pattern`, in order; names that are not UTF-8 are reported and left out."""
+def listed(root: Path, folder: str, pattern: str, problems: Problems, cache: FileCache | None = None) -> list[Path]:
+    """The files of `folder` matching `pattern`, in order; names that are not UTF-8 are reported and left out.
+
+    With a cache, the last build's listing while the watcher saw nothing change in the folder.
+    """
+    if cache is not None:
+        return cache.listing(root / folder, pattern, lambda found: listed(root, folder, pattern, found), problems)
     paths = []
     for path in sorted((root / folder).glob(pattern), key=str):
         try:

@@ -1,11 +1,11 @@
 """Live preview: build, serve the site under its production path, rebuild on change, reload the browser.
 
-The server polls seeds/, content/, templates/ and site.yaml every 20 ms (watch.py; not while a
-build runs), waits until a poll sees no further change (so a burst of saves is one rebuild), builds
-in memory from the last build (the session makes again only what the change reached, and takes the
-files as that poll saw them) and only then switches to the new build: a request is always answered
-from one complete build, and nothing is written to disk. The open data follows in a second pass,
-which the next save stops.
+The server learns from the system which files under seeds/, content/ and templates/ changed, and
+looks at site.yaml every 20 ms (watch.py; with `--poll`, or where the system cannot say, it polls every
+file). Once a burst of saves is over it builds in memory from the last build (the session makes again
+only what the change reached, and looks at no file the system did not name) and only then switches
+to the new build: a request is always answered from one complete build, and nothing is written to disk.
+The open data follows in a second pass, which the next save stops.
 The browser is told to reload over livereload's websocket protocol (its livereload.js client
 is served at /livereload.js). Only the editor's own browser gets an answer: a request naming
 another host (a page elsewhere whose DNS name was pointed at this machine) is refused, and so is
@@ -18,14 +18,11 @@ message, fetch the page) on a copy of the five-seed site: see EDITING.md for the
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import mimetypes
 import signal
 import sys
-import time
-from asyncio import Future
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,7 +37,8 @@ from threadline.errors import BuildError, Problem, one_line
 from threadline.inputs.todo import DRAFT
 from threadline.pipeline import Investigation, Session, build_in_memory
 from threadline.preview.hosts import Hosts, OwnHost, Refused, served_hosts
-from threadline.preview.watch import POLL_MS, snapshot
+from threadline.preview.watch import POLL_MS
+from threadline.preview.watcher import Watcher
 from threadline.preview.workbench.api import Workbench, routes
 from threadline.preview.workbench.state import page_of
 from threadline.publish.preview_mode import PassInterruptedError
@@ -83,7 +81,7 @@ class Preview:
     left: list[Problem] = field(default_factory=list)  # its drafts and warnings: what is left to do
     dossier_pages: dict[str, str] = field(default_factory=dict)  # page path -> dossier slug
     workbench: Workbench | None = None
-    nudge: Callable[[], None] = lambda: None  # the watcher's: rebuild now (after a workbench action)
+    nudge: Callable[[list[Path]], None] = lambda paths: None  # the watcher's: rebuild now (the workbench wrote these)
 
     def __post_init__(self) -> None:
         self.workbench = self.workbench or Workbench(self.root)
@@ -129,90 +127,6 @@ class Preview:
     def status(self) -> dict:
         return {"build": self.builds, "ok": not self.problems, "serving": self.current is not None,
                 "prefix": self.prefix, "errors": [str(p) for p in self.problems], "build_ms": round(self.last_ms, 1)}
-
-
-class Watcher:
-    """Polls the watched files; rebuilds once a burst of changes is over, one build at a time."""
-
-    def __init__(self, preview: Preview):
-        self.preview = preview
-        self.seen = snapshot(preview.root)
-        self.dirty = False
-        self.building = False
-        self.changed_at = 0.0
-        self.completing: Future | None = None  # the second pass of the last rebuild, while it runs
-
-    def nudge(self) -> None:
-        """Rebuild now, without waiting for a quiet poll: the workbench has just written its files whole."""
-        self.seen = snapshot(self.preview.root)
-        self.changed_at = self.changed_at or time.perf_counter()
-        if self.building:
-            self.dirty = True  # the build under way started before the write: one more after it
-        else:
-            self.dirty = False
-            IOLoop.current().add_callback(self.rebuild)
-
-    def poll(self) -> None:
-        # Not while a build runs: looking at every file holds the interpreter (a fifth of a second at
-        # 10,000 dossiers) and would slow the build down. The first poll after it sees what changed meanwhile.
-        if not self.building and self.due():
-            IOLoop.current().add_callback(self.rebuild)
-
-    def due(self) -> bool:
-        """True once after a burst of changes: the first poll that sees nothing new."""
-        now = snapshot(self.preview.root)
-        if now != self.seen:
-            self.seen, self.dirty = now, True
-            self.changed_at = self.changed_at or time.perf_counter()
-            return False  # wait for a quiet poll: a burst of saves becomes one rebuild
-        if self.dirty and not self.building:
-            self.dirty = False
-            return True
-        return False
-
-    async def rebuild(self) -> None:
-        self.building = True
-        started, self.changed_at = self.changed_at or time.perf_counter(), 0.0
-        try:
-            await self.interrupt()
-            self.preview.session.files.seen = self.seen  # what the last poll saw: the build looks at no file again
-            result = await IOLoop.current().run_in_executor(None, self.preview.build_once, True)
-            self.preview.last_ms = (time.perf_counter() - started) * 1000
-            self.preview.apply(*result)
-            announce(self.preview)
-            if result[0] is not None and self.preview.session.waiting:  # the open data, after the browser was told
-                self.completing = asyncio.ensure_future(self.complete())
-        finally:
-            self.building = False
-
-    async def complete(self) -> None:
-        """The second pass (the open data): served quietly when done; a save meanwhile stops it (interrupt)."""
-        try:
-            result = await IOLoop.current().run_in_executor(None, self.preview.build_once, False)
-            self.preview.apply(*result, reload=False)
-        finally:
-            self.completing = None
-
-    async def interrupt(self) -> None:
-        """Stop the second pass under way, if any, and wait until it has: at 10,000 dossiers it takes seconds."""
-        running = self.completing
-        if running is not None:
-            self.preview.session.interrupted = True
-            await running
-        self.preview.session.interrupted = False
-
-
-def announce(preview: Preview) -> None:
-    """Tell the terminal how the latest build went."""
-    if preview.problems:
-        for problem in preview.problems:
-            print(problem, file=sys.stderr, flush=True)
-        print(f"build failed: {len(preview.problems)} error(s); still serving the last good site", file=sys.stderr, flush=True)
-    else:
-        print(f"build {preview.builds} ok in {preview.last_ms:.0f} ms", flush=True)
-    if preview.current is not None and preview.announced != preview.prefix:
-        preview.announced = preview.prefix
-        print(f"preview at {preview.origin}{preview.prefix}", flush=True)
 
 
 class ReloadSocket(LiveReloadHandler):
@@ -358,8 +272,8 @@ def application(preview: Preview) -> web.Application:
     ])
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Build, serve and rebuild until interrupted; returns the exit code."""
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = False) -> int:
+    """Build, serve and rebuild until interrupted; returns the exit code. `poll`: never ask the system what changed."""
     preview = Preview(root.resolve())
     try:
         sockets = netutil.bind_sockets(port, host)
@@ -371,12 +285,17 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     httpserver.HTTPServer(application(preview)).add_sockets(sockets)
     watcher = Watcher(preview)
     watcher.dirty = True  # the first build
+    if not poll:
+        watcher.notify()
     preview.nudge = watcher.nudge
     PeriodicCallback(watcher.poll, POLL_MS).start()
     preview.origin = f"http://{f'[{host}]' if ':' in host else host}:{preview.hosts.port}"
     print(f"listening on {preview.origin}/ (Ctrl-C to stop)", flush=True)
     _stop_on_signals(loop)
-    loop.start()
+    try:
+        loop.start()
+    finally:
+        watcher.stop()
     return 0
 
 

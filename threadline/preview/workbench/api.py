@@ -128,7 +128,7 @@ class _WriteHandler(_Handler):
         async with self.preview.workbench.lock:
             status, body = await IOLoop.current().run_in_executor(None, work)
         if body.get("files"):
-            self.preview.nudge()
+            self.preview.nudge([self.preview.root / name for name in body["files"]])
         self.reply(status, body)
 
 
