@@ -24,7 +24,6 @@ from pathlib import Path
 
 from threadline.pipeline import Session, build_in_memory
 from threadline.preview.watch import Notifications, snapshot
-from threadline.preview.watcher import settle
 
 from .ours import edit_sidecar
 
@@ -34,7 +33,6 @@ def timed_pass(root: Path, session: Session, defer_data: bool) -> float:
     session.defer_data = defer_data
     started = time.perf_counter()
     build_in_memory(root, session)
-    settle()
     return time.perf_counter() - started
 
 
@@ -53,7 +51,7 @@ def notified(reports: queue.Queue, session: Session) -> None:
 
 def main(root: Path, edits: int = 3, poll: bool = False) -> None:
     root = root.resolve()  # as `serve` has it, so the paths notified are the paths read
-    session = Session(drafts="preview")  # as the dev server keeps it
+    session = Session(drafts="preview", freeze=True)  # as the dev server keeps it
     print(f"first in-memory build: {timed_pass(root, session, False):.2f} s")
     reports: queue.Queue = queue.Queue()
     notifications = None if poll else Notifications(root, reports.put).start().wait()

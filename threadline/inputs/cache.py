@@ -32,12 +32,15 @@ class FileCache:
         self._seen: dict[str, tuple[int, int]] = {}
         self._stats: dict[str, Stat] = {}  # this build's, so that no file is looked at twice
         self._listings: dict[tuple[str, str], tuple[list[Path], list]] = {}
+        self._made: dict[str, tuple[Any, tuple[str, ...], list]] = {}  # kept(): value, the files it read, problems
+        self._trusted = False  # whether this build was told which files changed
         self.seen: dict[str, tuple[int, int]] = {}
         self.changed: set[str] | None = None
         self.listed: set[str] = set()
 
     def begin(self) -> None:
         """A new build: files are looked at again, or taken as the watcher last saw them."""
+        self._trusted = self.changed is not None
         if self.changed is None:
             self._stats, self._listings = {}, {}
         else:
@@ -61,6 +64,24 @@ class FileCache:
         value = compute(local)
         problems.extend(local)
         self._entries[names] = (key, value, local.items)
+        return value
+
+    def kept(self, key: str, compute: Callable[[Problems], tuple[Any, tuple[Path, ...]]], problems: Problems) -> Any:
+        """compute(problems) gives a value and the files it read: the kept value while the watcher named none of them.
+
+        Told nothing (a poll's build, the first one), it is computed again: its own reads hit `get`.
+        """
+        made = self._made.get(key)
+        if made is not None and self._trusted and all(path in self._stats for path in made[1]):
+            problems.extend(made[2])
+            return made[0]
+        local = Problems()
+        value, files = compute(local)
+        problems.extend(local)
+        if files:
+            self._made[key] = (value, tuple(map(str, files)), local.items)
+        else:  # a value that read no file (a failed load) is never kept: its problems must be looked for again
+            self._made.pop(key, None)
         return value
 
     def listing(self, folder: Path, pattern: str, compute: Callable[[Problems], list[Path]], problems: Problems) -> list[Path]:

@@ -7,7 +7,7 @@ import re
 from functools import partial
 
 from threadline.errors import Problem, Problems, Where
-from threadline.inputs.model import Dossier, Project
+from threadline.inputs.model import Dossier, Event, Project
 from threadline.publish.modes import Mode
 from threadline.text.annotate import Annotated
 from threadline.text.crossref import CrossRef
@@ -20,21 +20,38 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 
 def check_references(project: Project, problems: Problems, mode: Mode | None = None) -> None:
     """Every id that is referred to exists; every alias is usable and belongs to one entity."""
+    mode = mode or Mode()
     _check_aliases(project, problems)
-    entity_ids, event_ids = frozenset(project.entities), frozenset(project.events)
-    for event in project.events.values():
-        for entity_id in event.entities:
-            _known(entity_id, entity_ids, event.where, "entity", problems, "entities" in project.incomplete)
-    known = (entity_ids, event_ids, "entities" in project.incomplete, "events" in project.incomplete)
-    cited = set()
-    for found, events in (mode or Mode()).per_dossier("references", project.dossiers,
-                                                      partial(_dossier_references, known=known), known):
+    incomplete = tuple(kind in project.incomplete for kind in ("entities", "events", "dossiers"))
+    # The preview keeps what depends only on the entities and events while their files are unchanged.
+    entity_ids, event_ids, found = mode.kept_while("event references", (project.entities, project.events, *incomplete),
+                                                   lambda: _event_references(project, incomplete[0]))
+    problems.extend(found)
+    known = (entity_ids, event_ids, *incomplete[:2])
+    cited: set[str] = set()
+    for found, events in mode.per_dossier("references", project.dossiers, partial(_dossier_references, known=known), known):
         problems.extend(found)
         cited |= events
+    if not incomplete[2]:  # a citing sidecar may be the one that failed to load
+        problems.extend(mode.kept_while("sources", (project.events, cited), lambda: _unsourced(project, cited)))
+
+
+def _event_references(project: Project, no_entities: bool) -> tuple[frozenset[str], frozenset[str], list[Problem]]:
+    """The ids of the entities and events, and the problems of the events' references to entities."""
+    entity_ids, problems = frozenset(project.entities), Problems()
     for event in project.events.values():
-        if event.id not in cited and "dossiers" not in project.incomplete:  # its citing sidecar may be the broken one
+        for entity_id in event.entities:
+            _known(entity_id, entity_ids, event.where, "entity", problems, no_entities)
+    return entity_ids, frozenset(project.events), problems.items
+
+
+def _unsourced(project: Project, cited: set[str]) -> list[Problem]:
+    problems = Problems()
+    for event in project.events.values():
+        if event.id not in cited:
             problems.add(event.where, f"event {event.id!r} has no source",
                          "cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it")
+    return problems.items
 
 
 def _dossier_references(dossier: Dossier, known: tuple) -> tuple[list[Problem], set[str]]:
@@ -85,7 +102,9 @@ def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, p
     known = frozenset(alias for e in project.entities.values() for alias in e.spellings)
     for found in mode.per_dossier("unknown names", docs, partial(_unknown_names, known=known), known):
         problems.extend(found)
-    _warn_dates_after_publication(project, problems)
+    for found in mode.per_dossier("dates", project.dossiers, partial(_dates_after_publication, events=project.events),
+                                  project.events):
+        problems.extend(found)
     warn_placeholders(project, problems)
 
 
@@ -93,15 +112,16 @@ def _spellings_used(doc: Annotated) -> set[str]:
     return {block.text[span.start:span.end] for block, span in doc.spans("mention")}
 
 
-def _warn_dates_after_publication(project: Project, problems: Problems) -> None:
+def _dates_after_publication(dossier: Dossier, events: dict[str, Event]) -> list[Problem]:
     """An event cannot start after a report of it was published: one of the two dates is wrong."""
-    for dossier in project.dossiers.values():
-        for citation in dossier.citations:
-            event = project.events.get(citation.event)
-            if event and event.date.lower > dossier.published.upper:
-                problems.warn(citation.event_where,
-                              f"event {event.id!r} ({event.date.edtf}) starts after this seed was published "
-                              f"({dossier.published.edtf})", "check the event's date and the publication date")
+    problems = Problems()
+    for citation in dossier.citations:
+        event = events.get(citation.event)
+        if event and event.date.lower > dossier.published.upper:
+            problems.warn(citation.event_where,
+                          f"event {event.id!r} ({event.date.edtf}) starts after this seed was published "
+                          f"({dossier.published.edtf})", "check the event's date and the publication date")
+    return problems.items
 
 
 def _unknown_names(doc: Annotated, known: frozenset[str]) -> list[Problem]:

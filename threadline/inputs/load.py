@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +40,15 @@ def load_project(root: Path, problems: Problems, mode: Mode | None = None) -> Pr
         cache.begin()
     project = Project(root, load_site(root, problems))
     with _noting_failures(project, "entities", problems):
-        for entity in _list_files(root, "entities", problems, mode):
-            _add_unique(project.entities, entity, problems, "entity")
+        project.entities = _table(root, "entities", problems, mode)
     with _noting_failures(project, "events", problems):
-        for event in _list_files(root, "events", problems, mode):
-            _add_unique(project.events, event, problems, "event")
+        project.events = _table(root, "events", problems, mode)
     with _noting_failures(project, "dossiers", problems):
         paths = listed(root, "content/dossiers", "*.yaml", problems, cache)
         if cache is None:
             loaded = mode.load_each(root, _load_one, root, paths, Dossier, lambda d: (root / "seeds" / d.seed,))
         else:
-            loaded = [(load_dossier(path, root, problems, cache), []) for path in paths]
+            loaded = [(cache.kept(str(path), partial(_dossier_read, path, root, cache), problems), []) for path in paths]
         for dossier, found in loaded:
             problems.extend(found)
             if dossier:
@@ -67,6 +66,12 @@ def _one_sidecar_per_seed(project: Project, problems: Problems) -> None:
         if other is not dossier:
             problems.add(dossier.where, f"seed {dossier.seed!r} already has a sidecar, {other.source}",
                          "one sidecar per seed: merge the two files")
+
+
+def _dossier_read(path: Path, root: Path, cache: FileCache, problems: Problems) -> tuple[Dossier | None, tuple[Path, ...]]:
+    """One sidecar and its seed, and the files read: kept whole by the preview while neither changed."""
+    dossier = load_dossier(path, root, problems, cache)
+    return dossier, (path, root / "seeds" / dossier.seed) if dossier else ()
 
 
 def _load_one(root: Path, path: Path) -> tuple[Dossier | None, list]:
@@ -117,20 +122,43 @@ def load_site(root: Path, problems: Problems) -> Site:
 PARALLEL_BYTES = 2 * 1024 * 1024
 
 
-def _list_files(root: Path, kind: str, problems: Problems, mode: Mode) -> Iterator[Any]:
-    """Every entity or event of every file in content/<kind>/, in file order."""
+def _table(root: Path, kind: str, problems: Problems, mode: Mode) -> dict[str, Any]:
+    """Every entity or event of content/<kind>/ by id, in file order; a duplicate id is reported.
+
+    Kept by the preview while every file's list is the one it was made from: 50,000 events at 10,000 dossiers.
+    """
+    lists = _list_files(root, kind, problems, mode)
+    table, found = mode.kept_while(kind, tuple(lists), lambda: _by_id(lists, "entity" if kind == "entities" else "event"))
+    problems.extend(found)
+    return table
+
+
+def _by_id(lists: list[list], what: str) -> tuple[dict[str, Any], list]:
+    table: dict[str, Any] = {}
+    found = Problems()
+    for item in (item for items in lists for item in items if item is not None):
+        if item.id in table:
+            first = table[item.id].where
+            found.add(item.where, f"duplicate {what} id {item.id!r}", f"first defined at {first.path}:{first.line}")
+        else:
+            table[item.id] = item
+    return table, found.items
+
+
+def _list_files(root: Path, kind: str, problems: Problems, mode: Mode) -> list[list]:
+    """The entities or events of each file in content/<kind>/, in file order (the preview's, as it kept them)."""
     paths = listed(root, f"content/{kind}", "*.yaml", problems, mode.files)
     if mode.files is None:  # on workers when the files are large, else in this process
         large = sum(p.lstat().st_size for p in paths) > PARALLEL_BYTES
         done = mode.load_each(root, _list_file_alone, (root, kind), paths, list[Entity] if kind == "entities" else list[Event],
                               min_items=2 if large else len(paths) + 1)
     else:  # the cache replays each file's problems itself
-        cache = mode.files or FileCache()
+        cache = mode.files
         done = [(cache.get((path,), lambda found, path=path: _list_file(root, kind, path, found), problems), [])
                 for path in paths]
-    for items, found in done:
+    for _, found in done:
         problems.extend(found)
-        yield from (item for item in items if item is not None)
+    return [items for items, _ in done]
 
 
 def _list_file(root: Path, kind: str, path: Path, found: Problems) -> list:
@@ -144,16 +172,6 @@ def _list_file_alone(where: tuple[Path, str], path: Path) -> tuple[list, list]:
     """One file's items and problems, as a worker process sends them back."""
     found = Problems()
     return _list_file(*where, path, found), found.items
-
-
-def _add_unique(table: dict, item: Any, problems: Problems, what: str) -> None:
-    if item is None:
-        return
-    if item.id in table:
-        first = table[item.id].where
-        problems.add(item.where, f"duplicate {what} id {item.id!r}", f"first defined at {first.path}:{first.line}")
-        return
-    table[item.id] = item
 
 
 def load_entity(data: YMap, where: Where, problems: Problems) -> Entity:

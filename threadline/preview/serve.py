@@ -67,7 +67,7 @@ class Preview:
     """What the server shows: the last good build, the problems of the latest one, a build counter."""
 
     root: Path
-    session: Session = field(default_factory=lambda: Session(drafts="preview"))
+    session: Session = field(default_factory=lambda: Session(drafts="preview", freeze=True))
     current: dict[str, bytes] | None = None  # the last good build: every file's bytes by path
     problems: list[Problem] = field(default_factory=list)
     builds: int = 0

@@ -7,7 +7,6 @@ a save during the second pass (the open data) stops that pass and is built at on
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import sys
 import time
@@ -145,7 +144,6 @@ class Watcher:
             self.preview.last_ms = (time.perf_counter() - started) * 1000
             self.preview.apply(*result)
             announce(self.preview)
-            settle()
             if result[0] is not None and self.preview.session.waiting:  # the open data, after the browser was told
                 self.completing = asyncio.ensure_future(self.complete())
         finally:
@@ -157,7 +155,6 @@ class Watcher:
             self.hand_over(keep=True)
             result = await IOLoop.current().run_in_executor(None, self.preview.build_once, False)
             self.preview.apply(*result, reload=False)
-            settle()
         finally:
             self.completing = None
 
@@ -168,16 +165,6 @@ class Watcher:
             self.preview.session.interrupted = True
             await running
         self.preview.session.interrupted = False
-
-
-def settle() -> None:
-    """Leave what the builds keep out of the garbage collector's passes from now on.
-
-    A large investigation's build keeps millions of objects, almost none in reference cycles; a full
-    pass of the collector over them (2.5 s at 10,000 dossiers) would come, unasked, in the middle of
-    the next save. Frozen objects are still freed when no longer used; only a cycle among them stays.
-    """
-    gc.freeze()
 
 
 def announce(preview: Preview) -> None:

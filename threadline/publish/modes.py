@@ -83,6 +83,10 @@ class Mode:
         """[work(item) for each dossier's item]; `name` names the work, `basis` what else it reads (the preview keeps them)."""
         return [work(item) for item in items.values()]
 
+    def kept_while(self, name: str, basis: tuple, work: Callable[[], T]) -> T:
+        """work(), named `name`; the preview keeps its result while `basis` holds the objects it was made from (or equal ones)."""
+        return work()
+
     def cross_reference(self, project: Project, docs: dict[str, Annotated]) -> CrossRef:
         return cross_reference(project, docs)
 
@@ -127,7 +131,6 @@ class Mode:
         if problems:
             raise BuildError(_unique(problems))
         return results, new
-
 
     def keyed(self, entries: list[Entry], keys: Keys | None) -> dict[str, str]:
         """Every entry's key by path, in this process ("" without keys)."""

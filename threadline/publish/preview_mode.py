@@ -39,6 +39,7 @@ class Preview(Mode):
     """
 
     drafts: str = "error"  # the dev server's is "preview"
+    freeze: bool = False  # leave each build's objects out of the garbage collector's passes (collector_paused)
     files: FileCache = field(default_factory=FileCache)
     annotations: dict[tuple, tuple[Dossier, Annotated]] = field(default_factory=dict)
     templates: tuple = ()
@@ -59,6 +60,7 @@ class Preview(Mode):
     edit: tuple[set[str], Touched] | None = None  # this build's changed dossiers and what they touched, from `before`
     planned: Memo = field(default_factory=Memo)
     done: dict[str, tuple[object, dict[int, tuple[Any, Any]]]] = field(default_factory=dict)  # per_dossier's results
+    whole: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # kept_while's: (basis, result) by name
     passes: int = 0  # builds executed, so a fresh entry's key is never a kept one
     hashed: Shared = field(default_factory=Shared)  # the hashes of shared objects, kept across builds (keys.py)
 
@@ -108,6 +110,13 @@ class Preview(Mode):
             now[id(item)] = kept if kept and kept[0] is item else (item, work(item))
         self.done[name] = (basis, now)  # the entries of items gone or changed are dropped
         return [made for _, made in now.values()]
+
+    def kept_while(self, name: str, basis: tuple, work: Callable[[], T]) -> T:
+        """The kept result while each object of `basis` is the one it was made from, or equal to it; else work(), kept."""
+        kept = self.whole.get(name)
+        if kept is None or len(kept[0]) != len(basis) or any(a is not b and a != b for a, b in zip(kept[0], basis, strict=True)):
+            kept = self.whole[name] = (basis, work())
+        return kept[1]
 
     def cross_reference(self, project: Project, docs: dict[str, Annotated]) -> CrossRef:
         """Made again from the last build's for the dossiers that changed, when the views can be too (delta.py)."""
