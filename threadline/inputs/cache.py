@@ -66,8 +66,8 @@ class FileCache:
         self._entries[names] = (key, value, local.items)
         return value
 
-    def kept(self, key: str, compute: Callable[[Problems], tuple[Any, tuple[Path, ...]]], problems: Problems) -> Any:
-        """compute(problems) gives a value and the files it read: the kept value while the watcher named none of them.
+    def kept(self, key: str, compute: Callable[..., tuple[Any, tuple[Path, ...]]], problems: Problems, *args: Any) -> Any:
+        """compute(*args, problems) gives a value and the files it read: the kept value while the watcher named none of them.
 
         Told nothing (a poll's build, the first one), it is computed again: its own reads hit `get`.
         """
@@ -76,7 +76,7 @@ class FileCache:
             problems.extend(made[2])
             return made[0]
         local = Problems()
-        value, files = compute(local)
+        value, files = compute(*args, local)
         problems.extend(local)
         if files:
             self._made[key] = (value, tuple(map(str, files)), local.items)

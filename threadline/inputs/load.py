@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +46,11 @@ def load_project(root: Path, problems: Problems, mode: Mode | None = None) -> Pr
         paths = listed(root, "content/dossiers", "*.yaml", problems, cache)
         if cache is None:
             loaded = mode.load_each(root, _load_one, root, paths, Dossier, lambda d: (root / "seeds" / d.seed,))
-        else:
-            loaded = [(cache.kept(str(path), partial(_dossier_read, path, root, cache), problems), []) for path in paths]
-        for dossier, found in loaded:
-            problems.extend(found)
-            if dossier:
-                project.dossiers[dossier.slug] = dossier
+            for found in (found for _, found in loaded):
+                problems.extend(found)
+        else:  # the cache replays each file's problems itself
+            loaded = [(cache.kept(str(path), _dossier_read, problems, path, root, cache), ()) for path in paths]
+        project.dossiers = {dossier.slug: dossier for dossier, _ in loaded if dossier}
         _one_sidecar_per_seed(project, problems)
     project.pages = load_pages(root, problems)
     return project

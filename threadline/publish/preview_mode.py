@@ -28,6 +28,8 @@ from threadline.text.annotate import AliasIndex, Annotated, annotate
 from threadline.text.crossref import CrossRef, Touched, cross_reference, cross_reference_again
 from threadline.text.prose import Prose
 
+FORGET_EVERY = 8  # passes between two clearings of the kept hashes: a clearing looks at every one
+
 
 @dataclass
 class Preview(Mode):
@@ -41,11 +43,11 @@ class Preview(Mode):
     drafts: str = "error"  # the dev server's is "preview"
     freeze: bool = False  # leave each build's objects out of the garbage collector's passes (collector_paused)
     files: FileCache = field(default_factory=FileCache)
-    annotations: dict[tuple, tuple[Dossier, Annotated]] = field(default_factory=dict)
+    annotations: dict[str, tuple[Dossier, str, Annotated]] = field(default_factory=dict)  # slug -> (dossier, index key, it)
     templates: tuple = ()
     env: jinja2.Environment | None = None
     kept: dict[str, str] = field(default_factory=dict)
-    contents: dict[str, bytes] = field(default_factory=dict)  # path -> bytes of the last build
+    outputs: dict[str, Output] = field(default_factory=dict)  # path -> the last build's file
     prose: Prose = field(default_factory=Prose)
     workers: int = 1
     progress: Progress | None = None
@@ -59,7 +61,7 @@ class Preview(Mode):
     before: Before | None = None  # the last build's views and what they were made from (delta.py)
     edit: tuple[set[str], Touched] | None = None  # this build's changed dossiers and what they touched, from `before`
     planned: Memo = field(default_factory=Memo)
-    done: dict[str, tuple[object, dict[int, tuple[Any, Any]]]] = field(default_factory=dict)  # per_dossier's results
+    done: dict[str, tuple[object, dict[str, tuple[Any, Any]]]] = field(default_factory=dict)  # per_dossier's results
     whole: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # kept_while's: (basis, result) by name
     passes: int = 0  # builds executed, so a fresh entry's key is never a kept one
     hashed: Shared = field(default_factory=Shared)  # the hashes of shared objects, kept across builds (keys.py)
@@ -78,26 +80,26 @@ class Preview(Mode):
         if not self.defer_data:
             return set()
         data = {path for e in entries for path in e.needs} | {e.path for e in entries if e.needs}
-        return data if data <= self.contents.keys() else set()
+        return data if data <= self.outputs.keys() else set()
 
     def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
-        docs = {d.slug: self._annotate(d, index, problems) for d in dossiers}
-        alive = {id(doc) for doc in docs.values()}  # drop what changed, so the cache does not grow with edits
-        self.annotations = {k: v for k, v in self.annotations.items() if id(v[1]) in alive}
+        """Each dossier's annotation, kept while the dossier is the same object (the file cache keeps one while
+        its files are unchanged: hashing a dossier would hash its whole text) and the entities' index is equal."""
+        last, now, docs = self.annotations, {}, {}
+        for dossier in dossiers:
+            kept = last.get(dossier.slug)
+            if kept is None or kept[0] is not dossier or kept[1] != index.key:
+                found = Problems()
+                doc = annotate(dossier, index, found)
+                problems.extend(found)
+                if found.items:  # never keep a failed annotation: its problems must be reported again
+                    docs[dossier.slug] = doc
+                    continue
+                kept = (dossier, index.key, doc)
+            now[dossier.slug] = kept
+            docs[dossier.slug] = kept[2]
+        self.annotations = now  # what changed or went is dropped, so this does not grow with edits
         return docs
-
-    def _annotate(self, dossier: Dossier, index: AliasIndex, problems: Problems) -> Annotated:
-        # Keyed by the dossier's identity (the file cache keeps one object while its files are unchanged):
-        # hashing a dossier would hash its whole text. The kept entry holds the dossier, so its id is never reused.
-        kept = self.annotations.get((id(dossier), index.key))
-        if kept is None or kept[0] is not dossier:
-            found = Problems()
-            doc = annotate(dossier, index, found)
-            problems.extend(found)
-            if found.items:
-                return doc  # never keep a failed annotation: its problems must be reported again
-            kept = self.annotations[(id(dossier), index.key)] = (dossier, doc)
-        return kept[1]
 
     def per_dossier(self, name: str, items: Mapping[str, D], work: Callable[[D], T], basis: object = None) -> list[T]:
         """Each result kept while its item is the same object and `basis` is equal: made again only for those edited."""
@@ -105,9 +107,9 @@ class Preview(Mode):
         if last_basis is not basis and last_basis != basis:  # compared once: a basis may hold every id
             last = {}
         now = {}
-        for item in items.values():
-            kept = last.get(id(item))
-            now[id(item)] = kept if kept and kept[0] is item else (item, work(item))
+        for key, item in items.items():
+            kept = last.get(key)
+            now[key] = kept if kept is not None and kept[0] is item else (item, work(item))
         self.done[name] = (basis, now)  # the entries of items gone or changed are dropped
         return [made for _, made in now.values()]
 
@@ -158,23 +160,25 @@ class Preview(Mode):
 
     def keys(self, templates: Path) -> Keys | None:
         self.hashed.now = self.passes + 1  # execute() counts this pass
-        self.hashed.forget(self.passes - 2)  # what neither this pass nor the two before used
+        if self.passes % FORGET_EVERY == 0:
+            self.hashed.forget(self.passes - 2)  # what neither this pass nor the two before used
         return Keys(templates, None, shared=self.hashed)
 
     def kept_size(self, path: str, sink: Any) -> int | None:
-        return len(self.contents[path]) if path in self.contents else None
+        return len(self.outputs[path].content) if path in self.outputs else None
 
     def execute(self, entries: list[Entry], keys: Keys | None, sink: Any) -> tuple[list[Output], dict[str, str]]:
         later = self.waiting = self.deferred(entries)
         self.passes += 1
         results, new = super().execute([e for e in entries if e.path not in later], keys, None)
+        last = self.outputs
         for output in results:
-            self.contents[output.path] = output.content
-        self.contents = {e.path: self.contents[e.path] for e in entries}
-        # A deferred entry keeps its last key, which its last bytes (still in `contents`) were made with.
+            last[output.path] = output
+        self.outputs = {e.path: last[e.path] for e in entries}  # an unchanged file keeps its Output object
+        # A deferred entry keeps its last key, which its last bytes (still in `outputs`) were made with.
         self.kept = {**{path: key for path, key in self.kept.items() if path in later}, **new}
         self.planned.finish()  # only now: after a failed pass, the next is compared with the last built
-        return [Output(e.path, self.contents[e.path], e.source) for e in entries], new
+        return list(self.outputs.values()), new
 
 
 class PassInterruptedError(Exception):

@@ -20,6 +20,7 @@ from typing import TypeVar
 from threadline.inputs.model import Event, Project
 from threadline.site.graph import connections, overview, whole_network
 from threadline.site.views import (
+    DossierRef,
     Made,
     Views,
     dossier_links,
@@ -53,9 +54,9 @@ class Before:
 
     def changed_dossiers(self, project: Project, docs: dict[str, Annotated]) -> set[str]:
         """The slugs of the dossiers edited, added or removed since."""
-        slugs = docs.keys() | self.docs.keys() | project.dossiers.keys() | self.project.dossiers.keys()
-        return {s for s in slugs if docs.get(s) is not self.docs.get(s)
-                or project.dossiers.get(s) is not self.project.dossiers.get(s)}
+        # An annotation is kept only while its dossier is the same object: a dossier kept has its annotation kept.
+        changed = (docs.keys() ^ self.docs.keys()) | (project.dossiers.keys() ^ self.project.dossiers.keys())
+        return changed | {s for s, doc in docs.items() if self.docs.get(s) is not doc}
 
 
 def views_again(before: Before, project: Project, docs: dict[str, Annotated], xref: CrossRef, changed: set[str],
@@ -63,14 +64,13 @@ def views_again(before: Before, project: Project, docs: dict[str, Annotated], xr
     """The views of `project`, equal to made_views', made from `before` and what changed (see the module's text)."""
     old, style = before.made, project.site.date_style
     refs = old.refs
-    drefs = {slug: _same(old.drefs.get(slug), dossier_ref(d, style)) if slug in changed else old.drefs[slug]
-             for slug, d in project.dossiers.items()}
+    drefs = _drefs(old.drefs, project, changed, style)
     renamed = {s for s in changed if drefs.get(s) is not old.drefs.get(s)}
     moved = _events_changed(before.project, project)
     ordered, pages = _order(before, project, moved)
     repaged = {e.id for e in ordered if pages.get(e.id) != old.pages.get(e.id)} if moved else set()
     dirty = moved | touched.sources | repaged | _cited(renamed, before.project, project)
-    event_views = {v.id: v for v in old.views.events}
+    event_views = {v.id: v for v in old.views.events} if dirty else {}  # 50,000 at 10,000 dossiers: only when needed
     changed_events = _remake(event_views, (i for i in dirty if i in project.events), lambda i: event_view(
         project.events[i], refs, drefs, xref, before.prose, style, pages.get(i)))
     changed_events |= {i for i in moved if i not in project.events}
@@ -88,6 +88,17 @@ def views_again(before: Before, project: Project, docs: dict[str, Annotated], xr
         if touched.mentions or touched.together else old.views.network
     views.overview = _same(old.views.overview, overview(linked, refs)) if relinked else old.views.overview
     return Made(views, refs, drefs, ordered, pages, by_entity, linked)
+
+
+def _drefs(old: dict[str, DossierRef], project: Project, changed: set[str], style: str) -> dict[str, DossierRef]:
+    """Each dossier's reference: the old one, unless the dossier changed and its reference with it."""
+    if project.dossiers.keys() != old.keys():  # added or removed: made in the dossiers' order
+        return {slug: _same(old.get(slug), dossier_ref(d, style)) if slug in changed else old[slug]
+                for slug, d in project.dossiers.items()}
+    drefs = dict(old)  # the same slugs, so in the same order
+    for slug in changed:
+        drefs[slug] = _same(old[slug], dossier_ref(project.dossiers[slug], style))
+    return drefs
 
 
 def kept_where_equal(old: Made, new: Made) -> Made:
@@ -167,10 +178,11 @@ def _dossiers_again(before: Before, docs: dict[str, Annotated], views: Views, xr
                     drefs: dict, style: str) -> None:
     old = before.made.views
     position = {e.id: n for n, e in enumerate(views.events)} if dirty else {}
-    kept = {s: old.dossiers[s] for s in docs if s in old.dossiers}
+    same_slugs = docs.keys() == old.dossiers.keys()  # then in the same order: a copy needs no reordering
+    kept = dict(old.dossiers) if same_slugs else {s: old.dossiers[s] for s in docs if s in old.dossiers}
     _remake(kept, (s for s in dirty if s in docs), lambda s: dossier_view(
         docs[s], drefs[s], before.made.refs, views.events, position, before.prose, style))
-    views.dossiers = _same(old.dossiers, {s: kept[s] for s in docs})
+    views.dossiers = _same(old.dossiers, kept if same_slugs else {s: kept[s] for s in docs})
     views.links = _same(old.links, dossier_links(views.dossiers))
 
 

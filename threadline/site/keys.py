@@ -115,10 +115,10 @@ class Shared:
 
 def with_needed_keys(entries: list[Entry], found: list[str]) -> dict[str, str]:
     """Every entry's key by path; one that reads others' sizes (`needs`) keyed by theirs too ("" if one has none)."""
-    new = {e.path: k for e, k in zip(entries, found, strict=True)}
+    new = dict(zip((e.path for e in entries), found, strict=True))
     for entry in entries:
-        parts = [new[entry.path], *(new[path] for path in entry.needs)]
         if entry.needs:
+            parts = [new[entry.path], *(new[path] for path in entry.needs)]
             new[entry.path] = _hash(*parts) if all(parts) else ""
     return new
 

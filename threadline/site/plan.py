@@ -65,14 +65,34 @@ class Memo:
         self.basis: tuple = ()
         self.kept: dict[str, tuple[tuple, Entry]] = {}  # the last plan's entries, by path
         self.made: dict[str, tuple[tuple, Entry]] = {}  # this plan's
+        self.kept_each: dict[str, dict[str, tuple[Any, str, Entry]]] = {}  # each(): by kind and key, (item, path, entry)
+        self.made_each: dict[str, dict[str, tuple[Any, str, Entry]]] = {}
         self.fresh: set[str] = set()  # the paths of this plan's entries made again
         self.reads: dict[str, tuple[str, ...] | None] = {}  # template -> the fields of the views it reads
         self.paths: list[str] = []  # the paths of the last plan checked (refuse_bad_paths)
 
     def start(self, basis: tuple) -> None:
         if len(basis) != len(self.basis) or not all(a is b or a == b for a, b in zip(basis, self.basis, strict=True)):
-            self.kept, self.reads = {}, {}
-        self.basis, self.made, self.fresh = basis, {}, set()
+            self.kept, self.kept_each, self.reads = {}, {}, {}
+        self.basis, self.made, self.made_each, self.fresh = basis, {}, {}, set()
+
+    def each(self, kind: str, items: Mapping[str, Any], path_of: Callable[[str, Any], str],
+             make: Callable[[str, str, Any], Entry]) -> Iterator[Entry]:
+        """An entry per item, at path_of(key, item), made by make(path, key, item): as `entry`, made from the item alone.
+
+        The same as `entry` for each, in one loop that looks only at the items made again: at 10,000
+        dossiers the plan has 30,000 such entries, of which an edit changes a handful.
+        """
+        kept, made, now = self.kept_each.get(kind, {}), self.made, {}
+        for key, item in items.items():
+            old = kept.get(key)
+            if old is None or old[0] is not item:
+                path = path_of(key, item)
+                old = (item, path, self.entry(path, (item,), make, path, key, item))
+            made[old[1]] = ((item,), old[2])
+            now[key] = old
+        self.made_each[kind] = now
+        return (entry for _, _, entry in now.values())
 
     def entry(self, path: str, made_from: tuple, make: Callable[..., Entry], *args: Any, **context: Any) -> Entry:
         """The last plan's entry at `path` if made from the same objects or equal to `make(*args, **context)`, else that."""
@@ -97,7 +117,7 @@ class Memo:
 
     def finish(self) -> None:
         """This plan's entries were all built: the next plan is compared with them."""
-        self.kept = self.made
+        self.kept, self.kept_each = self.made, self.made_each
 
 
 @dataclass
@@ -220,22 +240,19 @@ def free_pages(parts: Parts) -> Iterator[Entry]:
 
 def dossier_pages(parts: Parts) -> Iterator[Entry]:
     writer = DossierPage(Template(parts.env, "dossier.html"))
-    for slug, view in parts.views.dossiers.items():
-        path = save_as("dossier", slug=slug)
-        yield parts.memo.entry(path, (view,), page, parts, "dossier.html", path, view.ref.headline, "dossier",
-                               writer, dossier=view)
+    return parts.memo.each("dossier", parts.views.dossiers, lambda slug, view: save_as("dossier", slug=slug),
+                           lambda path, slug, view: page(parts, "dossier.html", path, view.ref.headline, "dossier",
+                                                         writer, dossier=view))
 
 
 def entity_pages(parts: Parts) -> Iterator[Entry]:
-    for entity_id, view in parts.views.entities.items():
-        path = save_as("entity", kind=view.ref.kind, id=entity_id)
-        yield parts.memo.entry(path, (view,), page, parts, "entity.html", path, view.ref.name, "entity", entity=view)
+    return parts.memo.each("entity", parts.views.entities, lambda id, view: save_as("entity", kind=view.ref.kind, id=id),
+                           lambda path, id, view: page(parts, "entity.html", path, view.ref.name, "entity", entity=view))
 
 
 def markdown_dossiers(parts: Parts) -> Iterator[Entry]:
-    for slug, view in parts.views.dossiers.items():
-        path = save_as("dossier_md", slug=slug)
-        yield parts.memo.entry(path, (view,), _markdown_entry, path, slug, view)
+    return parts.memo.each("dossier_md", parts.views.dossiers, lambda slug, view: save_as("dossier_md", slug=slug),
+                           _markdown_entry)
 
 
 def _markdown_entry(path: str, slug: str, view: DossierView) -> Entry:
