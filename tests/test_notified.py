@@ -139,15 +139,22 @@ def test_a_notified_change_is_handed_to_the_next_build_and_only_once(watched: Pa
         watcher.stop()
 
 
-def test_a_workbench_write_is_named_to_the_build(watched: Path) -> None:
-    watcher = Watcher(Preview(watched))
-    watcher.notifications = Notifications(watched, lambda batch: None)  # never started: only the nudge tells
+def test_a_workbench_write_is_named_to_the_build_and_its_notification_not_built_again(watched: Path) -> None:
+    watcher, written = Watcher(Preview(watched)), watched / "content/events/new.yaml"
+    watcher.notifications = Notifications(watched, lambda batch: None)  # never started: the test tells
     watcher.building = True  # so the nudge only marks the rebuild due
-    watcher.nudge([watched / "content/events/new.yaml"])
+    written.write_text("[]\n")
+    watcher.nudge([written])
     watcher.hand_over()
-    assert watcher.preview.session.files.changed == {str(watched / "content/events/new.yaml")}
+    assert watcher.preview.session.files.changed == {str(written)}
     assert watcher.preview.session.files.listed == {str(watched / "content/events")}
     assert watcher.dirty
+    watcher.dirty = False
+    watcher.notified([(True, str(written))])  # the system's word on the same write, after the nudge
+    assert not watcher.dirty and not watcher.changed  # already built: the page would reload twice
+    written.write_text("[]\n\n")  # the editor saves it again
+    watcher.notified([(False, str(written))])
+    assert watcher.dirty and watcher.changed == {str(written)}
 
 
 def test_a_burst_is_one_batch(watched: Path) -> None:

@@ -36,6 +36,7 @@ class Watcher:
         self.retired: list[Notifications] = []  # stopped, to be waited for at exit
         self.changed: set[str] = set()  # notified since the last build began
         self.listed: set[str] = set()  # the folders where a file was made or removed meanwhile
+        self.written: dict[str, tuple[int, int] | None] = {}  # path -> stat, as the workbench wrote and nudged it
         self.site_stat = _stat(preview.root / "site.yaml")
 
     def notify(self) -> None:
@@ -54,12 +55,24 @@ class Watcher:
         if batch is None:
             self.polling("the system stopped reporting changes")
             return
+        batch = [(made, path) for made, path in batch if not self._written_already(path)]
         for made_or_removed, path in batch:
             self.changed.add(path)
             if made_or_removed:
                 self.listed.add(os.path.dirname(path))
-        self.changed_at = self.changed_at or time.perf_counter()
-        self.dirty = True
+        if batch:
+            self.changed_at = self.changed_at or time.perf_counter()
+            self.dirty = True
+
+    def _written_already(self, path: str) -> bool:
+        """Whether `path` is as the workbench wrote it, its nudge having built it: then its notification is not
+        built again (a second reload would come while the page shows what the action did)."""
+        if path not in self.written:
+            return False
+        if _stat(Path(path)) == self.written[path]:
+            return True
+        del self.written[path]  # changed since: built as any change
+        return False
 
     def polling(self, why: str) -> None:
         """From now on, poll every file: the next build looks at every file once."""
@@ -75,6 +88,7 @@ class Watcher:
         """Rebuild now, without waiting for a quiet poll: the workbench has just written these files whole."""
         if self.notifications is not None:
             self.notified([(True, str(path)) for path in paths])
+            self.written.update({str(path): _stat(path) for path in paths})
         else:
             self.seen = snapshot(self.preview.root)
         self.changed_at = self.changed_at or time.perf_counter()
@@ -87,7 +101,9 @@ class Watcher:
     def poll(self) -> None:
         # Not while a build runs: looking at every file holds the interpreter (a fifth of a second at
         # 10,000 dossiers) and would slow the build down. The first poll after it sees what changed meanwhile.
-        if not self.building and self.due():
+        # Nor while a workbench action writes: it asks for the rebuild itself (nudge) once its reply is due, and
+        # a rebuild started from its files' notifications would reload the page before the reply reaches it.
+        if not self.building and not self.preview.workbench.lock.locked() and self.due():
             IOLoop.current().add_callback(self.rebuild)
 
     def due(self) -> bool:
