@@ -90,6 +90,22 @@ def test_a_file_not_named_keeps_its_last_reading(tmp_path: Path) -> None:
     assert read() == "fourth!"  # told nothing at all (a poll's build): every file is looked at
 
 
+def test_a_file_read_through_a_link_is_looked_at_again(tmp_path: Path) -> None:
+    target, link = tmp_path / "target.txt", tmp_path / "link.txt"
+    target.write_text("first")
+    link.symlink_to(target)
+    cache, problems = FileCache(), Problems()
+
+    def read() -> str:
+        cache.begin()
+        return cache.get((link,), lambda found: link.read_text(), problems)
+
+    assert read() == "first"
+    target.write_text("second, longer")
+    cache.changed = {str(target)}  # the system names the file written, not the link to it
+    assert read() == "second, longer"
+
+
 @pytest.fixture
 def watched(tmp_path: Path) -> Path:
     root = synthesise(3, tmp_path / "project", entities=3, seed=1).resolve()

@@ -34,6 +34,7 @@ class FileCache:
         self._listings: dict[tuple[str, str], tuple[list[Path], list]] = {}
         self._made: dict[str, tuple[Any, tuple[str, ...], list]] = {}  # kept(): value, the files it read, problems
         self._trusted = False  # whether this build was told which files changed
+        self._links: set[str] = set()  # the paths read that are symbolic links
         self.seen: dict[str, tuple[int, int]] = {}
         self.changed: set[str] | None = None
         self.listed: set[str] = set()
@@ -46,8 +47,9 @@ class FileCache:
         else:
             # A folder moved or removed whole is notified alone: what was inside it changed too.
             within = tuple(path + os.sep for path in self.changed)
+            # A link is looked at again each build: the system tells of a change to what it points to by that file's name.
             self._stats = {path: stat for path, stat in self._stats.items()
-                           if path not in self.changed and not path.startswith(within)}
+                           if path not in self.changed and not path.startswith(within) and path not in self._links}
             self._listings = {key: kept for key, kept in self._listings.items()
                               if key[0] not in self.listed and key[0] not in self.changed and not key[0].startswith(within)}
         self._seen, self.seen, self.changed, self.listed = self.seen, {}, None, set()
@@ -97,8 +99,13 @@ class FileCache:
     def _stat(self, path: str) -> Stat:
         stat = self._stats.get(path, False)
         if stat is False:
-            stat = self._stats[path] = self._seen.get(path) or _stat(path)
+            stat = self._stats[path] = self._seen.get(path) or self._looked_at(path)
         return stat
+
+    def _looked_at(self, path: str) -> Stat:
+        if os.path.islink(path):
+            self._links.add(path)
+        return _stat(path)
 
     def moved(self, old: Path, new: Path) -> FileCache:
         """The kept reads, as if the project at `old` were at `new`: a copy of it with the same stats hits them."""
