@@ -101,7 +101,7 @@ EXPORTS: tuple[Export, ...] = (
     Export("entities.ftm.json", "ftm", "Entities, dossiers, events and the links between them, as FollowTheMoney.",
            ftm_entities, ("entities", "events", "views.entities", "views.dossiers", "views.events")),
     Export("connections.gexf", "gexf", "Who takes part in the same events, as a weighted network.", connections_gexf,
-           ("views.dossiers", "views.entities", "views.events")),
+           ("views.links", "views.entities", "views.events")),
 )
 
 

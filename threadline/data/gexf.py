@@ -28,7 +28,7 @@ def connections_gexf(project: Project, views: Views) -> bytes:
     writer.add_graph(connections(project, views))
     meta = writer.xml.find("meta")
     meta.find("creator").text = f"{project.site.publisher or project.site.title}, with NetworkX {nx.__version__}"
-    published = sorted(v.link.published_iso for v in views.dossiers.values())
+    published = sorted(link.published_iso for link in views.links.values())
     if published:
         meta.set("lastmodifieddate", published[-1])
     else:
