@@ -105,7 +105,7 @@ class FileCache:
     def _looked_at(self, path: str) -> Stat:
         if os.path.islink(path):
             self._links.add(path)
-        return _stat(path)
+        return file_stat(path)
 
     def moved(self, old: Path, new: Path) -> FileCache:
         """The kept reads, as if the project at `old` were at `new`: a copy of it with the same stats hits them."""
@@ -116,7 +116,8 @@ class FileCache:
         return moved
 
 
-def _stat(path: str) -> Stat:
+def file_stat(path: str | Path) -> Stat:
+    """(mtime, size) of the file at `path`, following links; None when it is not there."""
     try:
         stat = os.stat(path)
     except OSError:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tornado.ioloop import IOLoop
 
+from threadline.inputs.cache import Stat, file_stat
 from threadline.preview.watch import Notifications, snapshot
 
 if TYPE_CHECKING:
@@ -36,8 +37,8 @@ class Watcher:
         self.retired: list[Notifications] = []  # stopped, to be waited for at exit
         self.changed: set[str] = set()  # notified since the last build began
         self.listed: set[str] = set()  # the folders where a file was made or removed meanwhile
-        self.written: dict[str, tuple[int, int] | None] = {}  # path -> stat, as the workbench wrote and nudged it
-        self.site_stat = _stat(preview.root / "site.yaml")
+        self.written: dict[str, Stat] = {}  # path -> stat, as the workbench wrote and nudged it
+        self.site_stat = file_stat(preview.root / "site.yaml")
 
     def notify(self) -> None:
         """Learn of changes from the system from now on; polling goes on where it cannot say."""
@@ -69,7 +70,7 @@ class Watcher:
         built again (a second reload would come while the page shows what the action did)."""
         if path not in self.written:
             return False
-        if _stat(Path(path)) == self.written[path]:
+        if file_stat(path) == self.written[path]:
             return True
         del self.written[path]  # changed since: built as any change
         return False
@@ -88,7 +89,7 @@ class Watcher:
         """Rebuild now, without waiting for a quiet poll: the workbench has just written these files whole."""
         if self.notifications is not None:
             self.notified([(True, str(path)) for path in paths])
-            self.written.update({str(path): _stat(path) for path in paths})
+            self.written.update({str(path): file_stat(path) for path in paths})
         else:
             self.seen = snapshot(self.preview.root)
         self.changed_at = self.changed_at or time.perf_counter()
@@ -123,7 +124,7 @@ class Watcher:
     def _notified_due(self) -> bool:
         if not self.notifications.ready.is_set():
             return False  # a change made before the watch is set up would not be told: no build yet
-        site = _stat(self.preview.root / "site.yaml")
+        site = file_stat(self.preview.root / "site.yaml")
         if site != self.site_stat:  # a file beside the watched folders: looked at on each tick
             self.site_stat = site
             self.notified([(True, str(self.preview.root / "site.yaml"))])
@@ -194,11 +195,3 @@ def announce(preview: Preview) -> None:
     if preview.current is not None and preview.announced != preview.prefix:
         preview.announced = preview.prefix
         print(f"preview at {preview.origin}{preview.prefix}", flush=True)
-
-
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
