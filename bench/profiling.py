@@ -14,6 +14,8 @@ STAGES = (
     ("load and validate (all of load_project)", "threadline/inputs/load.py", "load_project"),
     ("- of which YAML parsing", "threadline/inputs/yamlio.py", "load_yaml"),
     ("- of which JSON Schema validation", "threadline/inputs/schema.py", "validate"),
+    ("disk cache: hashing input files to find the entries (DiskCache.key)", "threadline/inputs/diskcache.py", "key"),
+    ("disk cache: reading the loads and annotations kept (DiskCache.get)", "threadline/inputs/diskcache.py", "get"),
     ("cross-file checks", "threadline/inputs/check.py", "check_references"),
     ("annotation", "threadline/text/annotate.py", "annotate"),
     ("cross-referencing", "threadline/text/crossref.py", "cross_reference"),

@@ -33,6 +33,8 @@ class Run:
     command: str
     profile_n: int | None = None
     profile: Path | None = None
+    edit_profile_n: int | None = None  # a one-sidecar edit built from a fresh process, profiled
+    edit_profile: Path | None = None
     skipped: list[str] = field(default_factory=list)
     five_seed_edit_ms: float | None = None  # median in-process rebuild after one sidecar edit
 
@@ -148,7 +150,7 @@ def print_table(run: Run) -> None:
 # ---- BENCHMARKS.md ------------------------------------------------------------------------------
 
 def markdown(run: Run) -> str:
-    parts = [BEGIN, _summary(run), _figures(run), _targets_md(run), _profile_md(run), END]
+    parts = [BEGIN, _summary(run), _figures(run), _targets_md(run), _profile_md(run), _edit_profile_md(run), END]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -182,10 +184,22 @@ def _targets_md(run: Run) -> str:
 def _profile_md(run: Run) -> str:
     if not run.profile or not run.profile.is_file():
         return ""
-    stats = profiling.load(run.profile)
+    return _profiled(run.profile, f"## Profile of a full build at N = {run.profile_n:,}")
+
+
+def _edit_profile_md(run: Run) -> str:
+    """What stands in the way of a fast edit from a fresh process: where its time goes, by stage."""
+    if not run.edit_profile or not run.edit_profile.is_file():
+        return ""
+    title = f"## Profile of a one-sidecar edit built from a fresh process at N = {run.edit_profile_n:,}"
+    return _profiled(run.edit_profile, title, ("tottime",))
+
+
+def _profiled(path: Path, title: str, by: tuple[str, ...] = ("cumtime", "tottime")) -> str:
+    stats = profiling.load(path)
     total = profiling.total_time(stats)
-    head = f"## Profile of a full build at N = {run.profile_n:,} (cProfile, {total:.1f} s under the profiler)"
-    return "\n\n".join([head, _stages_md(stats, total), *(_top_md(stats, by) for by in ("cumtime", "tottime"))])
+    head = f"{title} (cProfile, {total:.1f} s under the profiler)"
+    return "\n\n".join([head, _stages_md(stats, total), *(_top_md(stats, column) for column in by)])
 
 
 def _stages_md(stats, total: float) -> str:

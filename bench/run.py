@@ -7,7 +7,8 @@ generator's project with the same articles as plain Markdown pages. Then, three 
 build with each other generator's full build timed right after it, our no-op rebuild and two
 one-sidecar edits, each built from a fresh process; then our full build without search, and the
 dev server's save-to-served time (five edits rebuilt in memory); finally it profiles one full
-build with cProfile. Output folders are set aside and removed only at the end (see common.set_aside).
+build, and one edit built from a fresh process at N = 10,000, with cProfile. Output folders are
+set aside and removed only at the end (see common.set_aside).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     top.add_argument("--reps", type=int, default=3, help="runs per measurement up to --reps-below (median taken)")
     top.add_argument("--reps-below", type=int, default=10000, help="largest N measured --reps times; larger N once")
     top.add_argument("--profile-n", type=int, default=1000, help="N of the profiled build (0: no profile)")
+    top.add_argument("--edit-profile-n", type=int, default=10000,
+                     help="N of the profiled one-sidecar edit from a fresh process, if measured (0: none)")
     top.add_argument("--no-others", action="store_true", help="measure threadline only")
     top.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md", help="the report (default: BENCHMARKS.md)")
     return top.parse_args(argv)
@@ -52,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             run.five_seed_edit_ms = ours.five_seed_edit_ms(Path(five) / "site")
         if args.profile_n:
             profile(run, args.profile_n)
+        if args.edit_profile_n in args.n:
+            profile_edit(run, args.edit_profile_n)
     except BenchError as error:
         print(f"bench failed: {error}", file=sys.stderr)
         return 1
@@ -100,6 +105,15 @@ def profile(run: Run, n: int) -> None:
     say(f"profiling a full build at N = {n:,} into {rel(stats)}")
     ours.profile(project, stats, WORK / "logs" / f"profile-{n}.log")
     run.profile, run.profile_n = stats, n
+
+
+
+def profile_edit(run: Run, n: int) -> None:
+    """Profile one more one-sidecar edit at N, built by the command the figures time, on the site its last edit left."""
+    stats = WORK / f"profile-edit-{n}.prof"
+    say(f"profiling a one-sidecar edit from a fresh process at N = {n:,} into {rel(stats)}")
+    ours.profile_edit(WORK / "work" / str(n) / "project", stats, WORK / "logs" / f"profile-edit-{n}.log")
+    run.edit_profile, run.edit_profile_n = stats, n
 
 
 if __name__ == "__main__":
