@@ -250,7 +250,7 @@ def test_a_long_timeline_is_a_page_per_year_and_every_link_lands_on_its_event(tm
     from tests.conftest import fixture_project
     from threadline.publish.links import crawl
 
-    monkeypatch.setattr("threadline.site.views.TIMELINE_PAGE_EVENTS", 2)
+    monkeypatch.setattr("threadline.site.timeline.TIMELINE_PAGE_EVENTS", 2)
     out = tmp_path / "out"
     build(fixture_project(tmp_path / "p"), out, "https://example.github.io/varnholm/")
     events = json.loads((out / "data/events.json").read_text(encoding="utf-8"))

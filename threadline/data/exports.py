@@ -99,7 +99,7 @@ EXPORTS: tuple[Export, ...] = (
            ("views.events",)),
     Export("timelinejs.json", "timelinejs", "The timeline, for TimelineJS.", timelinejs, ("events", "views.events")),
     Export("entities.ftm.json", "ftm", "Entities, dossiers, events and the links between them, as FollowTheMoney.",
-           ftm_entities, ("entities", "events", "views.entities", "views.dossiers", "views.events")),
+           ftm_entities, ("entities", "events", "views.entities", "views.articles", "views.events")),
     Export("connections.gexf", "gexf", "Who takes part in the same events, as a weighted network.", connections_gexf,
            ("views.links", "views.entities", "views.events")),
 )

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from threadline.inputs.dates import FuzzyDate, prefix_bounds, prefix_text
 from threadline.inputs.model import Entity, Event, Project
 from threadline.site.urls import absolute, url
-from threadline.site.views import DossierView, EntityView, EventView, Views
+from threadline.site.views import Article, EntityView, EventView, Views
 
 SCHEMATA = {"person": "Person", "organisation": "Organization", "place": "Address", "product": "Asset"}
 ID_LIMIT = 200  # FollowTheMoney's longest entity id
@@ -40,8 +40,8 @@ def _records(project: Project, views: Views) -> Iterator[dict]:
     base = project.site.base_url
     for entity in sorted(project.entities.values(), key=lambda e: e.id):
         yield _entity(entity, views.entities[entity.id], base)
-    for slug in sorted(views.dossiers):
-        yield _dossier(views.dossiers[slug], base)
+    for slug in sorted(views.articles):
+        yield _dossier(views.articles[slug], base)
     for view in views.events:
         yield from _event(view, project.events[view.id], base)
     for entity_id in sorted(views.entities):
@@ -70,13 +70,11 @@ def _entity(entity: Entity, view: EntityView, base: str) -> dict:
     })
 
 
-def _dossier(view: DossierView, base: str) -> dict:
-    d = view.ref
+def _dossier(d: Article, base: str) -> dict:
     return _record(ftm_id("dossier", d.slug), "Article", {
         "title": [d.headline], "publisher": _text(d.outlet), "author": _text(d.author),
         "publishedAt": _single(d.published), "fileName": [d.seed], "mimeType": ["text/plain"],
-        "bodyText": ["\n\n".join(b.text for b in view.annotated.blocks)],
-        "sourceUrl": [absolute(base, view.link.url)],
+        "bodyText": [d.body], "sourceUrl": [absolute(base, d.url)],
     })
 
 

@@ -19,7 +19,8 @@ from markupsafe import escape
 from threadline.site.urls import url
 
 if TYPE_CHECKING:  # views reads nothing of cards: only their types are named here
-    from threadline.site.views import DossierView, EntityView, EventView, TimelinePart, Views
+    from threadline.site.timeline import TimelinePart
+    from threadline.site.views import DossierView, EntityView, EventView, Views
 
 WIDTH, HEIGHT = 1200, 630
 TITLE_CHARS, TITLE_LINES = 30, 3  # DejaVu Serif Bold at 62 px: about 30 characters to a 1040 px line

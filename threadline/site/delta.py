@@ -19,10 +19,12 @@ from typing import TypeVar
 
 from threadline.inputs.model import Event, Project
 from threadline.site.graph import connections, overview, whole_network
+from threadline.site.timeline import timeline_pages, timeline_parts
 from threadline.site.views import (
     DossierRef,
     Made,
     Views,
+    dossier_articles,
     dossier_links,
     dossier_ref,
     dossier_view,
@@ -30,8 +32,6 @@ from threadline.site.views import (
     event_view,
     events_by_entity,
     kinds_of,
-    timeline_pages,
-    timeline_parts,
 )
 from threadline.text.annotate import Annotated
 from threadline.text.crossref import CrossRef, Touched
@@ -113,7 +113,7 @@ def kept_where_equal(old: Made, new: Made) -> Made:
     views.by_kind = {k: _same(was.by_kind.get(k), v) for k, v in views.by_kind.items()}
     views.timeline_parts = _same_each(was.timeline_parts, views.timeline_parts)
     views.event_urls = _same(was.event_urls, views.event_urls)
-    views.links = _same(was.links, views.links)
+    views.links, views.articles = _same(was.links, views.links), _same(was.articles, views.articles)
     views.network, views.overview = _same(was.network, views.network), _same(was.overview, views.overview)
     return new
 
@@ -184,6 +184,7 @@ def _dossiers_again(before: Before, docs: dict[str, Annotated], views: Views, xr
         docs[s], drefs[s], before.made.refs, views.events, position, before.prose, style))
     views.dossiers = _same(old.dossiers, kept if same_slugs else {s: kept[s] for s in docs})
     views.links = _same(old.links, dossier_links(views.dossiers))
+    views.articles = _same(old.articles, dossier_articles(views.dossiers))
 
 
 def _remake(table: dict[str, T], ids: Iterable[str], make: Callable[[str], T]) -> set[str]:

@@ -28,7 +28,7 @@ from threadline.errors import Where
 from threadline.inputs import model
 from threadline.inputs.dates import FuzzyDate
 from threadline.publish.stamp import code_digest
-from threadline.site import graph, views
+from threadline.site import graph, timeline, views
 from threadline.site.cards import Card
 from threadline.site.plan import Entry
 from threadline.site.render import DossierPage, Template
@@ -37,13 +37,14 @@ from threadline.text.crossref import Mention
 
 # Shared by many contexts: each hashed once per build, then pickled as its hash. Small objects
 # (names, references, mentions) are cheaper to pickle where they stand.
-SHARED = (Annotated, model.Dossier, model.Event, views.EventView, views.EntityView, views.DossierView, views.Views)
+SHARED = (Annotated, model.Dossier, model.Event, views.EventView, views.EntityView, views.DossierView, views.Views,
+          views.Article)
 # Values pickled as (type name, fields). Every field of these is a dataclass field (none sets other
 # attributes), so the fields are the whole value. A type not listed is pickled whole, as exactly.
 VALUES = (Where, FuzzyDate, Card, Block, Span, Mention, graph.Node, graph.Edge, graph.Network, graph.Connection,
           graph.Overview, model.Site, model.Entity, model.Citation, model.Quote, model.Note, model.Sic,
           model.Boilerplate, model.Page, views.PageMeta, views.EntityRef, views.DossierRef, views.SourceView,
-          views.TimelinePart, views.Counted, views.MentionGroup, views.Dated, views.Download)
+          timeline.TimelinePart, views.Counted, views.MentionGroup, views.Dated, views.Download)
 
 
 class Keys:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,6 +23,7 @@ from markupsafe import Markup
 from threadline.inputs.dates import FuzzyDate
 from threadline.inputs.model import KIND_TITLES, KINDS, Dossier, Entity, Event, Project
 from threadline.site.graph import Connection, Network, Overview, connections, ego_network, overview, whole_network
+from threadline.site.timeline import TimelinePart, timeline_pages, timeline_parts
 from threadline.site.urls import url
 from threadline.text.annotate import Annotated
 from threadline.text.crossref import CrossRef, Mention
@@ -85,52 +85,6 @@ class EventView:
     url: str = ""  # the event on the timeline, relative to the site root: "timeline/#id" or "timeline/2021/#id"
 
 
-TIMELINE_PAGE_EVENTS = 400  # more events than this and the timeline is a page per year, a long year in parts
-
-
-@dataclass(frozen=True)
-class TimelinePart:
-    """One page of a timeline too long for one: a year, or a part of a long year, in date order."""
-
-    key: str  # "2021", or "2021-2" for the second part of 2021
-    year: int
-    number: int  # of the part within its year, from 1
-    parts: int  # in its year
-    events: list[EventView]
-
-    @property
-    def url(self) -> str:
-        return url("timeline_part", part=self.key)
-
-    @property
-    def label(self) -> str:
-        return str(self.year) if self.parts == 1 else f"{self.year} ({self.number} of {self.parts})"
-
-
-def timeline_pages(events: list[tuple[str, int]], limit: int | None = None) -> dict[str, str]:
-    """Each event's timeline page ("2021", "2021-2"), from (id, year) in date order; {} when one page holds them all."""
-    limit = limit or TIMELINE_PAGE_EVENTS
-    if len(events) <= limit:
-        return {}
-    pages, seen = {}, Counter()
-    for ident, year in events:
-        part = seen[year] // limit + 1
-        seen[year] += 1
-        pages[ident] = str(year) if part == 1 else f"{year}-{part}"
-    return pages
-
-
-def timeline_parts(events: list[EventView], pages: dict[str, str]) -> list[TimelinePart]:
-    """The timeline's pages, each with its events in date order (none when one page holds them all)."""
-    held: dict[str, list[EventView]] = {}
-    for event in events:
-        if event.id in pages:
-            held.setdefault(pages[event.id], []).append(event)
-    parts_of = Counter(items[0].year for items in held.values())
-    return [TimelinePart(key, items[0].year, int(key.partition("-")[2] or 1), parts_of[items[0].year], items)
-            for key, items in held.items()]
-
-
 @dataclass(frozen=True)
 class Counted:
     entity: EntityRef
@@ -176,6 +130,24 @@ class Dated:
     datetime: str | None
 
 
+@dataclass(frozen=True)
+class Article:
+    """What the published data says of a dossier as a document: its metadata and its text, nothing of its annotation.
+
+    A file made from every dossier reads these (Views.articles), so an edit of a note or a date's basis
+    leaves it as it is (keys.py).
+    """
+
+    slug: str
+    headline: str
+    outlet: str | None
+    author: str | None
+    published: FuzzyDate
+    seed: str
+    url: str  # the dossier's page, relative to the site root
+    body: str  # the text shown, its paragraphs apart
+
+
 @dataclass
 class DossierView:
     ref: Dossier
@@ -187,6 +159,7 @@ class DossierView:
     annotated: Annotated
     words: int = 0  # of the text shown, for the reading time
     updated: Dated | None = None  # when the editors last revised the annotation, if they said
+    article: Article | None = None  # the dossier as a document (Views.articles)
 
     @property
     def reading_minutes(self) -> int:
@@ -221,6 +194,7 @@ class Views:
     # Each dossier's link, by slug: what a page listing the dossiers reads, so that it is not made again
     # after an edit that changes a dossier's page but not its headline, outlet or date.
     links: dict[str, DossierRef] = field(default_factory=dict)
+    articles: dict[str, Article] = field(default_factory=dict)  # each dossier as a document, by slug
 
 
 def build_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, prose: Prose) -> Views:
@@ -259,7 +233,7 @@ def made_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pro
     position = {e.id: i for i, e in enumerate(views.events)}
     for slug, doc in docs.items():
         views.dossiers[slug] = dossier_view(doc, drefs[slug], refs, views.events, position, prose, style)
-    views.links = dossier_links(views.dossiers)
+    views.links, views.articles = dossier_links(views.dossiers), dossier_articles(views.dossiers)
     views.network = whole_network(xref, refs)
     views.overview = overview(linked, refs)
     return Made(views, refs, drefs, ordered, pages, by_entity, linked)
@@ -268,6 +242,11 @@ def made_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pro
 def dossier_links(dossiers: dict[str, DossierView]) -> dict[str, DossierRef]:
     """Each dossier's link, by slug (Views.links)."""
     return {slug: view.link for slug, view in dossiers.items()}
+
+
+def dossier_articles(dossiers: dict[str, DossierView]) -> dict[str, Article]:
+    """Each dossier as a document, by slug (Views.articles)."""
+    return {slug: view.article for slug, view in dossiers.items() if view.article}
 
 
 def events_by_entity(events: list[EventView]) -> dict[str, list[EventView]]:
@@ -391,5 +370,11 @@ def _dossier_view(doc: Annotated, dref: DossierRef, refs, events: list[EventView
         entities={title: entities[title] for title in KIND_TITLES.values() if title in entities},
         events=[events[position[i]] for i in cited],
         notes=[(n, prose.inline(note.text)) for n, note in enumerate(doc.dossier.notes, 1)],
-        annotated=doc, words=sum(len(b.text.split()) for b in doc.blocks),
+        annotated=doc, words=sum(len(b.text.split()) for b in doc.blocks), article=article(doc, dref),
     )
+
+
+def article(doc: Annotated, dref: DossierRef) -> Article:
+    d = doc.dossier
+    return Article(d.slug, d.headline, d.outlet, d.author, d.published, d.seed, dref.url,
+                   "\n\n".join(b.text for b in doc.blocks))
