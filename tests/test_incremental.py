@@ -424,3 +424,36 @@ def test_a_template_that_uses_the_views_whole_gets_them_all_and_is_made_from_eve
     incremental(project, out)
     build(project, tmp_path / "full", search=False)
     assert tree(out) == tree(tmp_path / "full")
+
+
+def test_a_mention_group_is_keyed_by_every_field_of_it_and_of_its_mentions(project: Path) -> None:
+    """keys.mention_group writes a group's mentions as one flat tuple: a change to any field must change the key."""
+    group = next(g for v in build_views_of(project).entities.values() for g in v.groups)
+    keys = Keys(project / "templates", None)
+    before = keys.digest({"group": group})
+    changed = [replace(group, dossier=replace(group.dossier, headline="Another"))]
+    changed += [replace(group, mentions=[replace(group.mentions[0], **{f.name: "x"}), *group.mentions[1:]])
+                for f in dataclasses.fields(group.mentions[0])]
+    changed.append(replace(group, mentions=[*group.mentions, group.mentions[0]]))
+    assert {f.name for f in dataclasses.fields(group)} == {"dossier", "mentions"}  # a new field: mention_group must write it
+    digests = [keys.digest({"group": g}) for g in changed]
+    assert before not in digests and len(set(digests)) == len(digests)
+
+
+def test_a_list_of_shared_objects_is_keyed_by_their_hashes_and_changes_with_any_of_them(project: Path) -> None:
+    """Keys._by_hash writes a view's list of events as their hashes, kept by the list's id for one build only."""
+    views = build_views_of(project)
+    entity = next(v for v in views.entities.values() if v.events)
+    keys = Keys(project / "templates", None)
+    before = keys.digest({"entity": entity})
+    assert keys.tables  # the list of events was written by hash
+    event = entity.events[0]
+    edited = replace(entity, events=[replace(event, title=event.title + " (edited)"), *entity.events[1:]])
+    assert Keys(project / "templates", None).digest({"entity": edited}) != before
+    assert Keys(project / "templates", None).digest({"entity": replace(entity)}) == before  # equal values, equal keys
+
+
+def build_views_of(project: Path):
+    """The views of the scratch investigation, as the plan's entries are given them."""
+    inv = analyse(project)
+    return Mode().views(inv.project, inv.docs, inv.xref)
