@@ -158,9 +158,10 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def search_records(site: Path) -> dict[str, dict]:
-    """What the search bundle holds, by URL: each fragment is gzipped JSON after a signature."""
+    """What the search bundle holds (all its parts), by URL: each fragment is gzipped JSON after a signature."""
     records = {}
-    for fragment in (site / "pagefind" / "fragment").iterdir():
+    bundle = site / "pagefind"
+    for fragment in (f for part in [bundle, *bundle.glob("part-*")] for f in (part / "fragment").iterdir()):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         record = json.loads(data)
         records[record["url"].removesuffix(".html") + "/"] = record  # as the search page links it

@@ -24,6 +24,7 @@ import pytest
 
 from tests.conftest import fixture_project
 from threadline.pipeline import build
+from threadline.publish import search
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +110,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("browser")
     query, person, name = "Orlov", "people/pavel-orlov/", "Pavel Orlov"  # a name in the fixture, to search for
     out = tmp / "www" / SUBPATH
-    build(fixture_project(tmp / "project"), out, f"https://example.github.io/{SUBPATH}/")
+    with pytest.MonkeyPatch.context() as patch:
+        # The search index in parts of three documents, as a large investigation's is made: every search
+        # below goes through the parts merged (site.js), and the dossiers naming a person are in several.
+        patch.setattr(search, "PART_DOCUMENTS", 3)
+        build(fixture_project(tmp / "project"), out, f"https://example.github.io/{SUBPATH}/")
+    assert (out / "pagefind" / "part-3").is_dir()
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Pages, directory=str(tmp / "www")))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import EVENTS, SEED, scratch_files, search_records, sidecar, write_project
 from threadline.inputs.dates import parse_date
 from threadline.pipeline import build
+from threadline.publish import search
 from threadline.site.graph import connections, ego_network, fan_svg, overview, overview_svg, svg, whole_network
 from threadline.site.views import EntityRef, EventView, precision
 from threadline.text.crossref import CrossRef
@@ -177,6 +178,22 @@ def test_search_indexes_dossiers_entities_and_pages_only(site: Path) -> None:
     assert not [p for p in site.iterdir() if p.name.startswith("threadline-search")]  # the input is not published
     search = html(site, "search/index.html")
     assert 'data-bundle="../pagefind/pagefind.js"' in search and "<noscript>" in search
+
+
+def test_a_large_search_index_is_made_in_parts_that_hold_every_document_once(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = search_records(built(tmp_path / "whole"))
+    monkeypatch.setattr(search, "PART_DOCUMENTS", 2)  # the indexer forks: its process sees this too
+    out = built(tmp_path / "parts")
+    bundle = out / "pagefind"
+    parts = sorted(bundle.glob("part-*"), key=lambda p: int(p.name.split("-")[1]))
+    assert [p.name for p in parts] == [f"part-{n}" for n in range(2, len(parts) + 2)] and len(parts) >= 2
+    listed = ", ".join(f'"{p.name}/"' for p in parts)
+    assert (bundle / "parts.js").read_text() == f"export default [{listed}];\n"
+    counts = [json.loads((part / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+              for part in [bundle, *parts]]
+    assert all(0 < n <= 2 for n in counts) and sum(counts) == len(whole)
+    assert search_records(out) == whole  # every document once, as one index holds them
 
 
 def test_search_holds_the_verbatim_text_and_none_of_the_page_furniture(site: Path) -> None:

@@ -6,12 +6,21 @@
   "use strict";
   var engines = {};
 
-  /* Pagefind, loaded once; dossiers rank by their text, not by how short the page is. */
+  var RANKING = { pageLength: 0.1, termSaturation: 1.6 };
+
+  /* Pagefind, loaded once; dossiers rank by their text, not by how short the page is. A large
+     investigation's index is made in parts: the bundle lists the others (parts.js), merged here. */
   function load(bundle) {
     if (!engines[bundle]) {
       engines[bundle] = import(bundle).then(function (pagefind) {
-        return pagefind.options({ ranking: { pageLength: 0.1, termSaturation: 1.6 } }).then(function () {
+        return pagefind.options({ ranking: RANKING }).then(function () {
           return pagefind.init ? pagefind.init() : null;
+        }).then(function () {
+          return import(new URL("parts.js", bundle).href);
+        }).then(function (parts) {
+          return Promise.all(parts.default.map(function (part) {
+            return pagefind.mergeIndex(new URL(part, bundle).href, { ranking: RANKING });
+          }));
         }).then(function () { return pagefind; });
       });
     }

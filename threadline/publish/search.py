@@ -44,6 +44,11 @@ from threadline.text.prose import Prose
 
 PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary, from the wheel of `pagefind[bin]`
 BUNDLE = "pagefind"
+# Pagefind holds about 100 KB for each document while it indexes them, whatever its threads: 1 GB at
+# 10,000 dossiers. Past this many documents, the index is made in parts, one after the other, the later
+# ones in BUNDLE/part-N/; the search merges them (site.js), by the list the bundle holds (PARTS).
+PART_DOCUMENTS = 4000
+PARTS = "parts.js"
 # Pagefind's input is thrown away after indexing: it goes to memory when Linux offers a memory-backed
 # temporary folder. On disk, creating and then deleting ten thousand small files costs seconds of
 # file-system time at 10,000 dossiers, for files nobody keeps.
@@ -72,8 +77,7 @@ class Indexer:
 
     def __enter__(self) -> Indexer:
         self.input = scratch_folder(self.folder)
-        command = [*PAGEFIND, "--site", str(self.input), "--output-path", str(self.folder / BUNDLE), "--silent"]
-        job = ((self.project, self.docs, Prose(), self.input), self.items, command, self.kept)
+        job = ((self.project, self.docs, Prose(), self.input), self.items, self.folder / BUNDLE, self.kept)
         if "fork" not in multiprocessing.get_all_start_methods():
             self.result = _index(*job)
             return self
@@ -133,7 +137,7 @@ def _alive(pid: int) -> bool:
 
 
 def _index(context: tuple[Project, dict[str, Annotated], Prose, Path], items: list[tuple[str, str]],
-           command: list[str], kept: str | None) -> tuple[int, str, str]:
+           bundle: Path, kept: str | None) -> tuple[int, str, str]:
     """Every search document, then Pagefind run on them: its exit status, its output and the documents' hash.
 
     When the documents hash as those of the bundle the staging folder holds (`kept`, from the
@@ -143,27 +147,49 @@ def _index(context: tuple[Project, dict[str, Annotated], Prose, Path], items: li
     # Pagefind's version is in the record's code hash, which every kept key depends on.
     digest = hashlib.blake2b("\0".join(f"{path}\0{html}" for path, html in documents).encode("utf-8",
                              "surrogateescape")).hexdigest()
-    bundle = Path(command[command.index("--output-path") + 1])
     if digest == kept and bundle.is_dir():
         return 0, "", digest
     shutil.rmtree(bundle, ignore_errors=True)  # Pagefind's writer skips files that exist
-    for (path, html), item in zip(documents, items, strict=True):
+    parts = [range(n, min(n + PART_DOCUMENTS, len(items))) for n in range(0, max(len(items), 1), PART_DOCUMENTS)]
+    for number, part in enumerate(parts, 1):
+        status, output = _index_part(context[3] / str(number), [(documents[n], items[n]) for n in part],
+                                     bundle if number == 1 else bundle / part_folder(number))
+        if status != 0:
+            return status, output, ""
+    names = ", ".join(f'"{part_folder(n)}/"' for n in range(2, len(parts) + 1))
+    try:
+        (bundle / PARTS).write_text(f"export default [{names}];\n", encoding="utf-8")
+    except OSError as exc:
+        return 1, f"{reason(exc)} while writing the list of the search index's parts", ""
+    return 0, "", digest
+
+
+def part_folder(number: int) -> str:
+    return f"part-{number}"
+
+
+def _index_part(site: Path, documents: list[tuple[tuple[str, str], tuple[str, str]]], bundle: Path) -> tuple[int, str]:
+    """Pagefind run on one part of the documents, written into `site` and removed once indexed."""
+    for (path, html), item in documents:
         try:
-            _write_document(context[3] / path, html)
+            _write_document(site / path, html)
         except OSError as exc:  # a full disk, say: one line back to the build, not a traceback here
-            return 1, f"{reason(exc)} while writing the search document of {item[0]} {item[1]!r}", ""
+            return 1, f"{reason(exc)} while writing the search document of {item[0]} {item[1]!r}"
+    site.mkdir(parents=True, exist_ok=True)  # an investigation with nothing to search has an empty index
+    command = [*PAGEFIND, "--site", str(site), "--output-path", str(bundle), "--silent"]
     # Pagefind ends with the process that runs it, as that one ends with the build (_index_in_child).
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
                           preexec_fn=functools.partial(end_with_parent, os.getpid()))
-    return done.returncode, done.stdout, digest
+    shutil.rmtree(site, ignore_errors=True)
+    return done.returncode, done.stdout
 
 
-def _index_in_child(context: tuple, items: list[tuple[str, str]], command: list[str], kept: str | None,
+def _index_in_child(context: tuple, items: list[tuple[str, str]], bundle: Path, kept: str | None,
                     pipe: Connection, build: int) -> None:
     os.setpgrp()  # a process group of its own, so that the build can stop it and Pagefind at once
     try:
         end_with_parent(build)  # killed with the build, even by SIGKILL, which it cannot pass on
-        pipe.send(_index(context, items, command, kept))
+        pipe.send(_index(context, items, bundle, kept))
     except Exception as exc:  # a bug: said once by the build, never as a traceback of this process
         pipe.send((1, f"internal error: {type(exc).__name__}: {exc}", ""))
 
