@@ -6,7 +6,8 @@ HTML document into a scratch folder, saved flat (`dossiers/<slug>.html` for the 
 `dossiers/<slug>/`: a folder per document would double the files a build creates),
 and the search page turns each result's URL back into its page's. A forked process writes them
 while this one cross-references, then Pagefind indexes them while this one renders; the build
-waits for it before the swap. Indexing these documents instead of the rendered pages skips the
+waits for it before the swap. A large investigation's index is made in parts (PART_DOCUMENTS),
+which the search merges. Indexing these documents instead of the rendered pages skips the
 menus, panels, event lists and mention snippets Pagefind would parse only to ignore. Pagefind
 comes from PyPI (`pagefind[bin]`, which ships the binary in its wheel); the search page loads
 the bundle by a relative URL, so search works under any subpath, offline.
