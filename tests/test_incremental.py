@@ -427,7 +427,7 @@ def test_a_template_that_uses_the_views_whole_gets_them_all_and_is_made_from_eve
 
 
 def test_a_mention_group_is_keyed_by_every_field_of_it_and_of_its_mentions(project: Path) -> None:
-    """keys.mention_group writes a group's mentions as one flat tuple: a change to any field must change the key."""
+    """Keys writes a group's mentions as one flat tuple: a change to any field must change the key."""
     group = next(g for v in build_views_of(project).entities.values() for g in v.groups)
     keys = Keys(project / "templates", None)
     before = keys.digest({"group": group})
@@ -441,12 +441,12 @@ def test_a_mention_group_is_keyed_by_every_field_of_it_and_of_its_mentions(proje
 
 
 def test_a_list_of_shared_objects_is_keyed_by_their_hashes_and_changes_with_any_of_them(project: Path) -> None:
-    """Keys._by_hash writes a view's list of events as their hashes, kept by the list's id for one build only."""
+    """A view's list of events stands as their hashes (plain.py), each event's made once a build."""
     views = build_views_of(project)
     entity = next(v for v in views.entities.values() if v.events)
     keys = Keys(project / "templates", None)
     before = keys.digest({"entity": entity})
-    assert keys.tables  # the list of events was written by hash
+    assert keys.shared.get(entity.events[0]) is not None  # hashed once, kept for the other pages that list it
     event = entity.events[0]
     edited = replace(entity, events=[replace(event, title=event.title + " (edited)"), *entity.events[1:]])
     assert Keys(project / "templates", None).digest({"entity": edited}) != before
@@ -457,3 +457,19 @@ def build_views_of(project: Path):
     """The views of the scratch investigation, as the plan's entries are given them."""
     inv = analyse(project)
     return Mode().views(inv.project, inv.docs, inv.xref)
+
+
+def test_a_context_made_plain_is_its_value_in_builtins_whatever_objects_it_shares() -> None:
+    """plain.py: a dataclass is (its name, its fields); equal values are equal, whichever objects they share."""
+    from threadline.site.plain import Plain
+    from threadline.site.views import Counted, EntityRef
+
+    ref = EntityRef("e1", "person", "A. Name", "people/e1/")
+    plain = Plain((EntityRef, Counted), (), lambda obj: b"", {}).plain
+    shared = [Counted(ref, n) for n in range(70)]  # long enough to be kept by id
+    separate = [Counted(replace(ref), n) for n in range(70)]
+    assert plain({"a": shared}) == plain({"a": separate}) == {"a": [
+        ("threadline.site.views.Counted", (("threadline.site.views.EntityRef", ("e1", "person", "A. Name", "people/e1/")), n))
+        for n in range(70)]}
+    assert plain([Counted(ref, 1)]) != plain([Counted(replace(ref, name="B. Name"), 1)])
+    assert plain((ref,)) != plain([ref])  # a tuple stays a tuple

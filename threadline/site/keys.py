@@ -6,9 +6,10 @@ pickled without pickle's memo, so the key depends on the values alone, never on 
 happen to be shared (a kept annotation, a string read twice), and is the same in any process.
 Objects that many contexts share (an event, a dossier, an entity's view) are hashed once per
 build and stand in the pickle as their hash; the small values of the views and the model are
-pickled as their type's name and their fields, not as pickle's generic object (three times
-faster). An entry made from the whole investigation (`everything`) is keyed by the hash of every
-input file instead: hashing its context would cost as much as rendering it.
+made plain first, as their type's name and their fields (plain.py), so that pickle writes builtins
+only, without calling back for each object. An entry made from the whole investigation
+(`everything`) is keyed by the hash of every input file instead: hashing its context would cost
+as much as rendering it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import io
 import operator
 import pickle
 from collections.abc import Callable
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from threadline.inputs.dates import FuzzyDate
 from threadline.publish.stamp import code_digest
 from threadline.site import graph, timeline, views
 from threadline.site.cards import Card
+from threadline.site.plain import Plain, flat_fields
 from threadline.site.plan import Entry
 from threadline.site.render import DossierPage, Template
 from threadline.text.annotate import Annotated, Block, Span
@@ -40,7 +41,6 @@ from threadline.text.crossref import Mention
 # (names, references, mentions) are cheaper to pickle where they stand.
 SHARED = (Annotated, model.Dossier, model.Event, views.EventView, views.EntityView, views.DossierView, views.Views,
           views.Article)
-BY_HASH = "shared objects by their hashes"  # marks a list or dict of them (Keys._by_hash)
 # Values pickled as (type name, fields). Every field of these is a dataclass field (none sets other
 # attributes), so the fields are the whole value. A type not listed is pickled whole, as exactly.
 VALUES = (Where, FuzzyDate, Card, Block, Span, Mention, graph.Node, graph.Edge, graph.Network, graph.Connection,
@@ -62,11 +62,10 @@ class Keys:
         self.templates = templates_digest(templates)
         self.everything = _hash(self.code, everything, repr(options)) if everything else None
         self.shared = Shared() if shared is None else shared
-        # Lists and dicts of shared objects as their hashes, by id, each held: the views each template is given
-        # (reads.py) share the same tables. Kept for one build only: nothing changes them while it keys.
-        self.tables: dict[int, tuple[Any, tuple]] = {}
+        # Contexts are made plain first (plain.py); the reducers write what that leaves, in containers it does not know.
+        self.plain = Plain(VALUES, SHARED, self._hash_of, {views.MentionGroup: self._mention_group}).plain
         self.table = {**copyreg.dispatch_table, **{kind: by_fields(kind) for kind in VALUES},
-                      **{kind: self._reduce for kind in SHARED}, views.MentionGroup: mention_group}
+                      **{kind: self._reduce for kind in SHARED}}
 
     def key(self, entry: Entry) -> str:
         """The hash of the entry's path, writer, context, templates and the generator's code."""
@@ -75,7 +74,7 @@ class Keys:
         return _hash(self.code, self.templates, entry.path, writer_name(entry.writer), self.digest(entry.context))
 
     def digest(self, value: Any) -> str:
-        return hashlib.blake2b(self._pickle(value)).hexdigest()
+        return hashlib.blake2b(self._pickle(self.plain(value))).hexdigest()
 
     def _pickle(self, value: Any) -> bytes:
         buffer = io.BytesIO()
@@ -89,32 +88,16 @@ class Keys:
         return bytes, (self._hash_of(obj),)
 
     def _hash_of(self, obj: Any) -> bytes:
-        """The hash of a shared object, made once: of what it is made from, its lists of shared objects as their hashes."""
+        """The hash of a shared object, made once: of what it is made from, made plain."""
         found = self.shared.get(obj)
         if found is None:
             name, values = _made_from(obj)
-            made = (name, tuple(self._by_hash(value) for value in values))
-            found = self.shared.put(obj, hashlib.blake2b(self._pickle(made)).digest())
+            found = self.shared.put(obj, hashlib.blake2b(self._pickle((name, self.plain(values)))).digest())
         return found
 
-    def _by_hash(self, value: Any) -> Any:
-        """A list or dict of shared objects (a view's events) as their hashes, marked as such; any other value as it is.
-
-        Pickle would write each as a reduction by calling back: five times slower, for hundreds of
-        thousands of them at 10,000 dossiers.
-        """
-        kind = type(value)
-        if (kind is not list and kind is not dict) or not value:
-            return value
-        found = self.tables.get(id(value))
-        if found is not None and found[0] is value:
-            return found[1]
-        items = value if kind is list else value.values()
-        if not all(type(item) in SHARED for item in items):
-            return value
-        hashes = [self._hash_of(i) for i in value] if kind is list else {k: self._hash_of(i) for k, i in value.items()}
-        self.tables[id(value)] = (value, (BY_HASH, hashes))
-        return BY_HASH, hashes
+    def _mention_group(self, group: views.MentionGroup) -> tuple:
+        """An entity's mentions in one dossier, by the hundred thousand at 10,000 dossiers: their fields in one flat tuple."""
+        return "MentionGroup", MENTION_FIELDS, self.plain(group.dossier), _mentions_flat(group.mentions)
 
 
 class Shared:
@@ -162,21 +145,14 @@ def _made_from(obj: Any) -> tuple[str, tuple]:
     """
     if isinstance(obj, Annotated) and obj.index:
         return "Annotated", (obj.dossier, obj.index)
-    return type(obj).__name__, tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+    kind = type(obj)
+    return kind.__name__, _FIELDS[kind](obj)
 
 
+# Each shared type's fields, as one tuple (at least two fields each)
+_FIELDS = {kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind))) for kind in SHARED}
 MENTION_FIELDS = tuple(f.name for f in dataclasses.fields(Mention))
-_mention_fields = operator.attrgetter(*MENTION_FIELDS)
-
-
-def mention_group(group: views.MentionGroup) -> tuple:
-    """A pickle reducer for an entity's mentions in one dossier, by the hundred thousand at 10,000 dossiers.
-
-    Each mention's fields go into one flat tuple of strings, which pickle writes without a call back
-    for each mention: a fifth of the time. Every mention has the same fields, so the tuple is the value.
-    """
-    flat = tuple(chain.from_iterable(map(_mention_fields, group.mentions)))
-    return tuple, (("MentionGroup", MENTION_FIELDS, group.dossier, flat),)
+_mentions_flat = flat_fields(Mention)
 
 
 def by_fields(kind: type) -> Callable[[Any], tuple]:
