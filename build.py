@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the investigation in this folder into public/. Run `python build.py --help`."""
 
-import sys
-
-from threadline.cli import main
+from threadline.cli import end, main
 
 if __name__ == "__main__":
-    sys.exit(main(ending=True))
+    end(main(ending=True))

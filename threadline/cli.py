@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import shlex
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from threadline.errors import BuildError, OutputError, Problem, Problems, one_line, reason
 from threadline.publish import stamp
@@ -43,6 +45,18 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
         print(f"internal error: {type(exc).__name__}: {one_line(str(exc))} (please report it with the command you ran)",
               file=sys.stderr)
         return 2
+
+
+def end(status: int) -> NoReturn:
+    """Leave the process at once with `status`, its output flushed (build.py, after `main(ending=True)`).
+
+    Python's own exit frees every object one by one: 2.4 s at 10,000 dossiers, after the build is done,
+    for memory the system takes back whole. Every file the build wrote is closed by then.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away, or a closed stream
+            stream.flush()
+    os._exit(status)
 
 
 def parser() -> argparse.ArgumentParser:
