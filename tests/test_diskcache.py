@@ -15,8 +15,9 @@ from tests.test_incremental import EDITS, incremental
 from threadline.cli import main
 from threadline.errors import Problem, Where
 from threadline.inputs import load
-from threadline.inputs.diskcache import TYPES, UnusableError, decode, encode, hash_of
+from threadline.inputs.diskcache import TYPES, DiskCache, UnusableError, decode, encode, hash_of
 from threadline.inputs.model import Dossier, Entity, Event
+from threadline.inputs.reading import file_digest
 from threadline.pipeline import analyse, build
 from threadline.publish import modes, stamp
 from threadline.text.annotate import Block
@@ -198,3 +199,22 @@ def test_every_load_and_annotation_of_the_fixture_comes_back_from_json_equal_and
         assert blocks == doc.blocks and [type(b) for b in blocks] == [Block] * len(blocks)
     problem = Problem("content/a.yaml", 2, 3, "a message", "a hint", "draft")
     assert decode(json.loads(json.dumps(encode([problem]))), list[Problem]) == [problem]
+
+
+def test_the_cache_takes_a_files_hash_from_the_builds_reading_only_while_its_stat_holds(tmp_path: Path) -> None:
+    """DiskCache.file_hash: the hash stamp.read_inputs took, unless the file changed since or is a link; else read."""
+    root = write_project(tmp_path / "p", scratch_files())
+    sidecar_path = root / "content/dossiers/example-report.yaml"
+    inputs = stamp.read_inputs(root)
+    cache = DiskCache(root, tmp_path / "cache", "code", inputs.hashes)
+    stat_key, digest = inputs.hashes[str(sidecar_path)]
+    assert cache.file_hash(sidecar_path) == digest == file_digest(sidecar_path.read_bytes())
+    planted = DiskCache(root, tmp_path / "cache", "code", {str(sidecar_path): (stat_key, "planted")})
+    assert planted.file_hash(sidecar_path) == "planted"  # its reading is the build's own, not read again
+    sidecar_path.write_text(sidecar_path.read_text() + "\n")  # the stat moves on: read again
+    assert planted.file_hash(sidecar_path) == file_digest(sidecar_path.read_bytes())
+    link = root / "content/dossiers/link.yaml"
+    link.symlink_to(sidecar_path)
+    held = DiskCache(root, tmp_path / "cache", "code", {str(link): (tuple(stamp.read_inputs(root).hashes[str(link)][0]),
+                                                                 "planted")})
+    assert held.file_hash(link) == file_digest(sidecar_path.read_bytes())  # a link is always read, as the build reads it

@@ -137,7 +137,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = _progress_bar if sys.stderr.isatty() else None  # quiet in logs and pipes
     clock = Timings()
     # Only what changed since the last build is rendered and written (record.py), from any process.
-    mode = Incremental(args.jobs, progress, inputs.digest, options)
+    mode = Incremental(args.jobs, progress, inputs.digest, options, inputs.hashes)
     inv = build(args.project, out, args.base_url, mode, search=args.search, timings=clock)
     try:
         stamp.record(args.project, out, options, inputs)

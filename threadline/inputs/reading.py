@@ -8,6 +8,7 @@ and only regular files are ever opened.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -117,3 +118,8 @@ def _where_of_byte(raw: bytes, index: int, path: str) -> Where:
     line_start = raw.rfind(b"\n", 0, index) + 1
     column = len(raw[line_start:index].decode("utf-8", "replace")) + 1
     return Where(path, raw.count(b"\n", 0, index) + 1, column)
+
+
+def file_digest(raw: bytes) -> str:
+    """The hash of a file's bytes, as the build knows its inputs (stamp.read_inputs, the disk cache)."""
+    return hashlib.blake2b(raw).hexdigest()

@@ -157,13 +157,14 @@ class Incremental(Mode):
     """A build that renders only what changed since the tree it rewrites was built (record.py).
 
     `inputs` is the hash of every input file (stamp.read_inputs), the key of the entries made
-    from everything; `options` what else the site depends on (the base URL, the output folder).
+    from everything; `options` what else the site depends on (the base URL, the output folder);
+    `hashes` each input file's hash as stamp.read_inputs read it, by path, with its stat then.
     """
 
     def __init__(self, workers: int = 1, progress: Progress | None = None, inputs: str | None = None,
-                 options: object = None):
+                 options: object = None, hashes: Mapping[str, tuple[Sequence[int], str]] | None = None):
         super().__init__(workers, progress)
-        self.inputs, self.options = inputs, options
+        self.inputs, self.options, self.hashes = inputs, options, hashes
         self.kept = {}
         self.recorded = True
         self.disk: DiskCache | None = None  # what loading and annotating made, on disk (made once the root is known)
@@ -177,7 +178,7 @@ class Incremental(Mode):
                   also: Callable[[Any], tuple[Path, ...]] = lambda value: (), **options: Any) -> list[tuple[Any, list]]:
         """What each file makes, from the disk cache (diskcache.py) when it has it, else made and kept there."""
         if self.disk is None:
-            self.disk = DiskCache(root, cache_folder(root) / CACHE, code_digest())
+            self.disk = DiskCache(root, cache_folder(root) / CACHE, code_digest(), self.hashes)
         keys = [self.disk.key("load", path) for path in paths]
         found = self._kept_or_made(keys, expected, (function, context, also), paths, **options)
         self.made_from.update((relpath(path, root), key) for path, key in zip(paths, keys, strict=True) if key)

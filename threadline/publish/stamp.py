@@ -23,6 +23,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from threadline import PACKAGE
+from threadline.inputs.reading import file_digest
 
 INPUTS = ("site.yaml", "seeds", "content", "templates")
 LIBRARIES = ("jinja2", "markdown", "pyyaml", "edtf", "jsonschema", "fastjsonschema", "pagefind")
@@ -63,8 +64,9 @@ def _hash(path: str, stat: os.stat_result, known: dict, hashes: dict) -> str:
         hashes[path] = (key, kept[1])
     else:
         with open(path, "rb") as file:
-            hashes[path] = (key, hashlib.blake2b(file.read()).hexdigest())
+            hashes[path] = (key, file_digest(file.read()))
     return hashes[path][1]
+
 
 
 def fingerprint(out: Path, options: dict, inputs: Inputs) -> str | None:
