@@ -161,3 +161,16 @@ def test_the_previews_site_after_random_edits_equals_a_full_build(synthetic: Pat
         _, files = build_in_memory(synthetic, session)
         build(synthetic, tmp_path / f"full-{k}", search=False)
         assert files == tree(tmp_path / f"full-{k}"), edit
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_counts_of_entities_named_together_are_the_same_by_sets_as_by_pairs(seed: int) -> None:
+    """crossref.named_together counts by bit sets when entities are few for their pairs: it must count alike."""
+    from threadline.text.crossref import _together_by_pairs, _together_by_sets, named_together
+
+    rng = random.Random(seed)
+    entities = [f"e{n}" for n in range(rng.randint(1, 30))]
+    named = [sorted(rng.sample(entities, rng.randint(0, len(entities)))) for _ in range(rng.randint(0, 200))]
+    by_pairs = _together_by_pairs(named)
+    assert _together_by_sets(named, sorted({i for ids in named for i in ids})) == by_pairs == named_together(named)
+    assert all(by_pairs[a][b] == sum(a in ids and b in ids for ids in named) for a in by_pairs for b in by_pairs[a])
