@@ -107,8 +107,16 @@ def profile(project: Path, stats: Path, log: Path) -> Sample:
 
 
 def profile_edit(project: Path, stats: Path, log: Path) -> Sample:
-    """One more one-sidecar edit under cProfile, built as the measured edits are (workers and all)."""
-    edit_sidecar(project, EDIT_PROFILED)
+    """One more one-sidecar edit under cProfile, built as the measured edits are (workers and all).
+
+    The builds without search since wrote elsewhere, and the record holds the trees of one output
+    folder (publish/record.py): two edits built first make it describe this one's site and the one
+    before it again, as after the measured edits.
+    """
+    for k in range(2):
+        edit_sidecar(project, EDIT_PROFILED + k)
+        build(project, log.with_name(f"{log.stem}-before-{k}.log"))
+    edit_sidecar(project, EDIT_PROFILED + 2)
     command = [sys.executable, "-m", "cProfile", "-o", str(stats), *build_command(project)[1:]]
     return run_measured(command, REPO, log, project / "public")
 
