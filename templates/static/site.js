@@ -18,8 +18,9 @@
         }).then(function () {
           return import(new URL("parts.js", bundle).href);
         }).then(function (parts) {
+          var site = new URL("..", bundle).pathname;  // the results' URLs from the site's root, as the first part's
           return Promise.all(parts.default.map(function (part) {
-            return pagefind.mergeIndex(new URL(part, bundle).href, { ranking: RANKING });
+            return pagefind.mergeIndex(new URL(part, bundle).href, { ranking: RANKING, baseUrl: site });
           }));
         }).then(function () { return pagefind; });
       });
