@@ -109,6 +109,22 @@ def test_a_failed_search_document_is_one_line(project: Path, monkeypatch: pytest
     assert tree(project / "public") == before
 
 
+def test_a_search_part_whose_folder_cannot_be_made_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = Path.mkdir
+
+    def full(self: Path, *args: object, **kwargs: object) -> None:
+        if self.name == "1" and self.parent.name.startswith("threadline-search"):  # the first part's documents
+            raise OSError(errno.ENOSPC, "No space left on device")
+        made(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", full)  # in the forked indexing process too
+    before = tree(project / "public")
+    result = run("build", "--project", str(project), "--force")
+    assert result == (1, ["pagefind: search indexing failed: no space left on device while making the folder of the search documents",
+                          "build failed: 1 error(s); nothing was written"])
+    assert tree(project / "public") == before
+
+
 def test_a_name_too_long_for_the_file_system_is_reported_before_writing(project: Path) -> None:
     slug = "a" * 251
     (project / f"content/pages/{slug}.md").write_text("# Long\n\nA page.\n", encoding="utf-8")

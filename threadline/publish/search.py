@@ -171,12 +171,15 @@ def part_folder(number: int) -> str:
 
 def _index_part(site: Path, documents: list[tuple[tuple[str, str], tuple[str, str]]], bundle: Path) -> tuple[int, str]:
     """Pagefind run on one part of the documents, written into `site` and removed once indexed."""
+    try:
+        site.mkdir(parents=True, exist_ok=True)  # an investigation with nothing to search has an empty index
+    except OSError as exc:  # a full disk, say: one line back to the build, not a traceback here
+        return 1, f"{reason(exc)} while making the folder of the search documents"
     for (path, html), item in documents:
         try:
             _write_document(site / path, html)
-        except OSError as exc:  # a full disk, say: one line back to the build, not a traceback here
+        except OSError as exc:
             return 1, f"{reason(exc)} while writing the search document of {item[0]} {item[1]!r}"
-    site.mkdir(parents=True, exist_ok=True)  # an investigation with nothing to search has an empty index
     command = [*PAGEFIND, "--site", str(site), "--output-path", str(bundle), "--silent"]
     # Pagefind ends with the process that runs it, as that one ends with the build (_index_in_child).
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
