@@ -102,11 +102,7 @@ def test_a_failed_search_document_is_one_line(project: Path, monkeypatch: pytest
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(search, "_write_document", full)  # in the forked indexing process too
-    before = tree(project / "public")
-    result = run("build", "--project", str(project), "--force")
-    assert result == (1, ["pagefind: search indexing failed: no space left on device while writing the search document of page 'about'",
-                          "build failed: 1 error(s); nothing was written"])
-    assert tree(project / "public") == before
+    indexing_fails(project, "no space left on device while writing the search document of page 'about'")
 
 
 def test_a_search_part_whose_folder_cannot_be_made_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,10 +114,14 @@ def test_a_search_part_whose_folder_cannot_be_made_is_one_line(project: Path, mo
         made(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "mkdir", full)  # in the forked indexing process too
+    indexing_fails(project, "no space left on device while making the folder of the search documents")
+
+
+def indexing_fails(project: Path, why: str) -> None:
+    """The build stops with the indexing's one line and leaves the site as it was."""
     before = tree(project / "public")
-    result = run("build", "--project", str(project), "--force")
-    assert result == (1, ["pagefind: search indexing failed: no space left on device while making the folder of the search documents",
-                          "build failed: 1 error(s); nothing was written"])
+    assert run("build", "--project", str(project), "--force") == (
+        1, [f"pagefind: search indexing failed: {why}", "build failed: 1 error(s); nothing was written"])
     assert tree(project / "public") == before
 
 
