@@ -30,7 +30,7 @@ from typing import Any
 from threadline.errors import Problem, Problems, Where
 from threadline.inputs.dates import FuzzyDate
 from threadline.inputs.model import Boilerplate, Citation, Dossier, Entity, Event, Note, Quote, Sic
-from threadline.inputs.reading import file_digest, read_input
+from threadline.inputs.reading import file_digest, read_input, stat_key
 from threadline.text.annotate import Block, Span
 
 FORMAT = 2
@@ -98,8 +98,7 @@ class DiskCache:
                 st = os.lstat(path)
             except OSError:
                 st = None
-            if st and S_ISREG(st.st_mode) and st.st_size <= MAX_BYTES \
-                    and (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == tuple(found[0]):
+            if st and S_ISREG(st.st_mode) and st.st_size <= MAX_BYTES and stat_key(st) == tuple(found[0]):
                 return found[1]
         raw = read_input(path, self.root, Problems(), limit=MAX_BYTES)
         return None if raw is None else file_digest(raw)

@@ -123,3 +123,8 @@ def _where_of_byte(raw: bytes, index: int, path: str) -> Where:
 def file_digest(raw: bytes) -> str:
     """The hash of a file's bytes, as the build knows its inputs (stamp.read_inputs, the disk cache)."""
     return hashlib.blake2b(raw).hexdigest()
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What a file's stat says of its bytes: inode, size, mtime and ctime (ns). While it holds, so do the bytes read."""
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns

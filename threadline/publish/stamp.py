@@ -23,7 +23,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from threadline import PACKAGE
-from threadline.inputs.reading import file_digest
+from threadline.inputs.reading import file_digest, stat_key
 
 INPUTS = ("site.yaml", "seeds", "content", "templates")
 LIBRARIES = ("jinja2", "markdown", "pyyaml", "edtf", "jsonschema", "fastjsonschema", "pagefind")
@@ -58,7 +58,7 @@ def read_inputs(root: Path) -> Inputs:
 def _hash(path: str, stat: os.stat_result, known: dict, hashes: dict) -> str:
     if not S_ISREG(stat.st_mode):  # a pipe or a device is never opened: reading it could wait for ever
         return f"mode {stat.st_mode} {stat.st_mtime_ns}"
-    key = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    key = stat_key(stat)
     kept = known.get(path)
     if kept and tuple(kept[0]) == key and key[3] < kept[2] - MARGIN_NS:
         hashes[path] = (key, kept[1])

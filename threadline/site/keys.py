@@ -18,7 +18,6 @@ import copyreg
 import dataclasses
 import hashlib
 import io
-import operator
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +30,7 @@ from threadline.inputs.dates import FuzzyDate
 from threadline.publish.stamp import code_digest
 from threadline.site import graph, timeline, views
 from threadline.site.cards import Card
-from threadline.site.plain import Plain, flat_fields
+from threadline.site.plain import Plain, field_values, flat_fields
 from threadline.site.plan import Entry
 from threadline.site.render import DossierPage, Template
 from threadline.text.annotate import Annotated, Block, Span
@@ -149,8 +148,7 @@ def _made_from(obj: Any) -> tuple[str, tuple]:
     return kind.__name__, _FIELDS[kind](obj)
 
 
-# Each shared type's fields, as one tuple (at least two fields each)
-_FIELDS = {kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind))) for kind in SHARED}
+_FIELDS = {kind: field_values(kind) for kind in SHARED}
 MENTION_FIELDS = tuple(f.name for f in dataclasses.fields(Mention))
 _mentions_flat = flat_fields(Mention)
 
@@ -158,7 +156,7 @@ _mentions_flat = flat_fields(Mention)
 def by_fields(kind: type) -> Callable[[Any], tuple]:
     """A pickle reducer writing an object of this dataclass as its type's name and its fields' values."""
     name = f"{kind.__module__}.{kind.__qualname__}"
-    values = operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
+    values = field_values(kind)
     return lambda obj: (tuple, ((name, values(obj)),))
 
 

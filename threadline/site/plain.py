@@ -41,36 +41,40 @@ class Plain:
         return value if convert is None else convert(value)
 
     def _list(self, value: list) -> Any:
-        if len(value) < MEMO_FROM:
-            return self._items(value)
-        return self._memo(value, lambda: self._items(value))
+        return self._kept(value, self._items)
 
     def _tuple(self, value: tuple) -> tuple:
         return tuple(self._items(value))
 
     def _dict(self, value: dict) -> Any:
-        if len(value) < MEMO_FROM:
-            return dict(zip(value, self._items(value.values()), strict=True))
-        return self._memo(value, lambda: dict(zip(value, self._items(value.values()), strict=True)))
+        return self._kept(value, lambda table: dict(zip(table, self._items(table.values()), strict=True)))
 
     def _items(self, items: Any) -> list:
         """Each item made plain; the dispatch written out: most items are plain already, and a call each doubles the cost."""
         get = self.convert.get
         return [item if (convert := get(type(item))) is None else convert(item) for item in items]
 
-    def _memo(self, value: Any, make: Callable[[], Any]) -> Any:
+    def _kept(self, value: Any, make: Callable[[Any], Any]) -> Any:
+        """make(value); for a long table, made once a build and kept by id (the table held, so its id stays its own)."""
+        if len(value) < MEMO_FROM:
+            return make(value)
         found = self.memo.get(id(value))
         if found is None or found[0] is not value:
-            found = self.memo[id(value)] = (value, make())
+            found = self.memo[id(value)] = (value, make(value))
         return found[1]
+
+
+def field_values(kind: type) -> Callable[[Any], tuple]:
+    """A function giving the values of the fields of an object of this dataclass, as one tuple."""
+    names = [f.name for f in dataclasses.fields(kind)]
+    return operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
 
 
 def fields_of(kind: type, plain: Convert) -> Convert:
     """(type name, fields) of an object of this dataclass; the fields annotated as a plain type taken as they are."""
     name = f"{kind.__module__}.{kind.__qualname__}"
-    names = [f.name for f in dataclasses.fields(kind)]
     nested = [n for n, field in enumerate(dataclasses.fields(kind)) if not _is_leaf(field.type)]
-    values = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+    values = field_values(kind)
     if not nested:
         return lambda obj: (name, values(obj))
 
@@ -98,5 +102,5 @@ def _is_leaf(hint: Any) -> bool:
 
 def flat_fields(kind: type) -> Callable[[list], tuple]:
     """The fields of every item of a list of this dataclass, in one flat tuple (each item has them all, so it is the value)."""
-    values = operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
+    values = field_values(kind)
     return lambda items: tuple(chain.from_iterable(map(values, items)))
