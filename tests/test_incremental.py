@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
 from threadline.pipeline import Session, analyse, build, build_in_memory, site_plan
 from threadline.publish import modes, record, stamp
 from threadline.publish.modes import Incremental, Mode
+from threadline.publish.parallel import parallel_map
 from threadline.publish.write import previous_of
 from threadline.site import keys as keys_module
 from threadline.site import plan
@@ -148,6 +150,26 @@ def test_an_incremental_build_on_worker_processes_equals_a_full_build(project: P
     assert tree(out) == tree(tmp_path / "full")
 
 
+def _pid(context: object, item: int) -> int:
+    return os.getpid()
+
+
+def test_two_long_jobs_are_enough_to_render_on_workers() -> None:
+    """An event's edit renders ten data files at 10,000 dossiers, 0.1 to 3.7 s each: on workers, though far fewer than 400."""
+    assert os.getpid() not in parallel_map(_pid, None, [0, 1, 2], 2, alone=2)
+    assert set(parallel_map(_pid, None, [0, 1, 2], 2, alone=1)) == {os.getpid()}  # one long job: no workers
+    assert set(parallel_map(_pid, None, [0, 1, 2], 1, alone=2)) == {os.getpid()}  # no workers asked for
+
+
+def test_an_edit_that_renders_data_files_on_workers_equals_a_full_build(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    built_twice(project, out)
+    EDITS["event title"](project)  # in the events' data files, the timeline's, the entities' network...
+    incremental(project, out, workers=2)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
+
+
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_the_dev_servers_rebuild_after_an_edit_equals_a_full_build(project: Path, tmp_path: Path, edit: str) -> None:
     session = Session()
@@ -197,13 +219,28 @@ def test_the_dev_server_renders_only_what_an_edit_touches(project: Path, rendere
     session = Session()
     build_in_memory(project, session)
     rendered.clear()
-    EDITS["entity description"](project)  # shown on the entity's page and in the list of people
+    EDITS["entity description"](project)  # shown on the entity's page only
     build_in_memory(project, session)
     entity_data = ["data/entities.json", "data/entities.csv", "data/mentions.csv", "data/entities.ftm.json",
                    "data/connections.gexf", "data/index.html"]  # not the events' files: they do not show it
-    # The home page and the timeline list people with their views; the dossier list does not.
-    assert sorted(rendered) == sorted(["people/index.html", "people/vladimir-putin/index.html", "index.html",
-                                       "timeline/index.html", *entity_data])
+    # Not the home page, the timeline or the list of people: they list people by name and counts (Views.roster).
+    assert sorted(rendered) == sorted(["people/vladimir-putin/index.html", *entity_data])
+
+
+def test_an_event_edit_renders_its_own_page_of_a_long_timeline_only(project: Path, tmp_path: Path,
+                                                                    rendered: list[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("threadline.site.timeline.TIMELINE_PAGE_EVENTS", 1)  # a page for each of the two events of 2024
+    out = tmp_path / "site"
+    built_twice(project, out)
+    assert {"timeline/2024/index.html", "timeline/2024-2/index.html"} <= set(tree(out))
+    rendered.clear()
+    EDITS["event title"](project)  # February's talks, on the first page of 2024
+    incremental(project, out)
+    # Not the other page of 2024, nor the timeline's index of its pages: they list the pages, not their events.
+    assert [path for path in rendered if path.startswith("timeline/")] == ["timeline/2024/index.html"]
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
 
 
 def test_the_data_page_is_rendered_with_the_files_it_lists(project: Path, tmp_path: Path, rendered: list[str]) -> None:
@@ -334,11 +371,13 @@ CONTEXT_INPUTS = {
     # A data file is given only the parts of the project and of the views it reads (exports.Export.given).
     "project": "sidecar outlet", "views": "event title",
     "links": "sidecar outlet",  # the feed's: each dossier's link
+    "events": "event title",  # the timeline's, when it is one page
 }
 # Inputs that follow from the path and the site, both in every key, or from the code, in every key:
 # nothing can change them alone (each path has one writer, and so one template or one export: the
 # writer's name is in the key all the same).
-DERIVED = {"root", "page", "entity_kind", "export", "columns", "part"}  # a timeline page's part: in its views
+# A page of a long timeline is given its part: a test of its own holds it (test_an_event_edit_renders_its_own...).
+DERIVED = {"root", "page", "entity_kind", "export", "columns", "part"}
 # The Data page's `sizes` are added as it renders.
 # The Data page's key hashes the keys of the files whose sizes it gives (`needs`): a new dossier
 # makes dossiers.json larger, and changes nothing else the Data page shows.
@@ -367,8 +406,8 @@ def drop(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 
 def views_used_whole(project: Path) -> None:
     """The timeline's template uses the views whole, so its page is made from everything."""
-    replace_in(project / "templates/timeline.html", "{% set parts = views.timeline_parts %}",
-               "{% set parts = views.timeline_parts %}{% set everything = views %}")
+    replace_in(project / "templates/timeline.html", "{% set parts = views.timeline_index %}",
+               "{% set parts = views.timeline_index %}{% set everything = views %}")
 
 
 @pytest.mark.parametrize("name", sorted({**CONTEXT_INPUTS, **OTHER_INPUTS}))

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EVENTS, SEED, scratch_files, search_records, sidecar, write_project
-from threadline.inputs.dates import parse_date
+from threadline.inputs.dates import parse_date, precision
 from threadline.pipeline import build
 from threadline.publish import search
 from threadline.site.graph import connections, ego_network, fan_svg, overview, overview_svg, svg, whole_network
-from threadline.site.views import EntityRef, EventView, precision
+from threadline.site.views import EntityRef, EventView
 from threadline.text.crossref import CrossRef
 
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -381,6 +381,6 @@ def test_preview_images_can_be_turned_off(tmp_path: Path) -> None:
     ("2023-21", "2023"), ("2022-41", "2022"), ("2022-07/2024", None), ("../2024", None), ("2022-07/..", None),
 ])
 def test_datetime_values_are_valid_html_dates_the_uncertainty_said_in_words(edtf: str, expected: str | None) -> None:
-    from threadline.site.views import html_datetime
+    from threadline.inputs.dates import html_datetime
 
     assert html_datetime(edtf) == expected

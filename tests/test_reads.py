@@ -41,5 +41,5 @@ def test_any_other_use_of_the_views_gives_them_all(source: str) -> None:
 
 def test_the_shipped_templates_read_what_their_pages_show() -> None:
     env = environment(Path(REPO / "templates"))
-    assert views_read(env, "timeline.html") == ("by_kind", "events", "timeline_parts")
+    assert views_read(env, "timeline.html") == ("roster", "timeline_index")
     assert views_read(env, "dossiers.html") == ("links",)  # each dossier's link, not its whole view

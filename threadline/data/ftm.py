@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections.abc import Iterator
 
 from threadline.inputs.dates import FuzzyDate, prefix_bounds, prefix_text
 from threadline.inputs.model import Entity, Event, Project
+from threadline.publish.files import json_line
 from threadline.site.urls import absolute, url
 from threadline.site.views import Article, EntityView, EventView, Views
 
@@ -32,7 +32,7 @@ def ftm_entities(project: Project, views: Views) -> bytes:
     """data/entities.ftm.json: entities, dossiers, events, then the links between them."""
     out = io.BytesIO()  # records made and written one at a time: a large file is held once, as bytes
     for record in _records(project, views):
-        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+        out.write(json_line(record).encode("utf-8") + b"\n")
     return out.getvalue()
 
 

@@ -8,12 +8,11 @@ TimelineJS shows text as HTML: every piece of it is escaped here, and links are 
 
 from __future__ import annotations
 
-import json
-
 from markupsafe import escape
 
 from threadline.inputs.dates import Prefix, prefix_bounds
 from threadline.inputs.model import STATUSES, Project
+from threadline.publish.files import json_line
 from threadline.site.urls import absolute, url
 from threadline.site.views import EventView, SourceView, Views
 
@@ -26,13 +25,9 @@ def timelinejs(project: Project, views: Views) -> bytes:
     title = {"text": {"headline": str(escape(site.title)), "text": f"<p>{escape(site.description)}</p>"},
              "unique_id": TITLE_ID}
     # A slide a line, written by the C encoder (indent= is pure Python, four times slower).
-    slides = ",\n".join(_json(_slide(e, project)) for e in views.events)
-    text = f'{{"events": [\n{slides}\n],\n"title": {_json(title)}}}\n'
+    slides = ",\n".join(json_line(_slide(e, project)) for e in views.events)
+    text = f'{{"events": [\n{slides}\n],\n"title": {json_line(title)}}}\n'
     return text.encode("utf-8")
-
-
-def _json(value: dict) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _slide(event: EventView, project: Project) -> dict:

@@ -209,3 +209,29 @@ def _point_prefixes(part: str) -> tuple[Prefix | None, Prefix | None]:
 def prefix_text(prefix: Prefix) -> str:
     """A prefix as an ISO 8601 date at its precision: "2022", "2022-07", "2022-07-14"."""
     return "-".join([f"{prefix[0]:04d}", *(f"{n:02d}" for n in prefix[1:])])
+
+
+_HTML_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?[~?%]?")
+
+
+def html_datetime(edtf: str) -> str | None:
+    """The EDTF date as a valid HTML `datetime` value at the precision it has, or None for a span.
+
+    "2021-05-21?" is "2021-05-21" (the text says "uncertain"); a season or a quarter is its year.
+    """
+    match = _HTML_DATE.fullmatch(edtf)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if month is None or int(month) > 12:
+        return year
+    return f"{year}-{month}" if day is None else f"{year}-{month}-{day}"
+
+
+def precision(fuzzy: FuzzyDate) -> str:
+    """How much a date leaves open, from the length of its bounds: a timeline groups the coarse ones."""
+    days = (_date(*fuzzy.upper) - _date(*fuzzy.lower)).days if fuzzy.upper[0] < 9999 and fuzzy.lower[0] > 1 else 10**6
+    for name, most in (("day", 0), ("month", 30), ("part", 183), ("year", 365)):
+        if days <= most:
+            return name
+    return "span"

@@ -14,10 +14,14 @@ from threadline.site.urls import absolute, save_as, url, url_of
 from threadline.site.views import DossierRef, Views
 from threadline.text.emit import front_matter
 
+# A value as one line of JSON, keys sorted, text as it is (not \u-escaped): the open data's files
+# write one a record. One encoder for all: json.dumps with options makes a new one each call.
+json_line = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
 
 def json_rows(rows: list[dict]) -> bytes:
     """A JSON list, one record a line: readable, diffable, and written by the C encoder (indent= is pure Python)."""
-    text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows) + "\n]\n"
+    text = "[\n" + ",\n".join(json_line(row) for row in rows) + "\n]\n"
     return text.encode("utf-8")
 
 

@@ -32,6 +32,7 @@ from threadline.site.views import (
     event_view,
     events_by_entity,
     kinds_of,
+    roster_of,
 )
 from threadline.text.annotate import Annotated
 from threadline.text.crossref import CrossRef, Touched
@@ -79,6 +80,8 @@ def views_again(before: Before, project: Project, docs: dict[str, Annotated], xr
         else old.views.events
     views.timeline_parts = _same_each(old.views.timeline_parts, timeline_parts(views.events, pages)) \
         if changed_events else old.views.timeline_parts
+    views.timeline_index = _same_each(old.views.timeline_index, [p.summary for p in views.timeline_parts]) \
+        if changed_events else old.views.timeline_index
     views.event_urls = old.views.event_urls if pages == old.pages and not moved else \
         {e.id: e.url for e in views.events}
     by_entity, linked, relinked = _links(old, views.events, changed_events, event_views, moved)
@@ -111,7 +114,9 @@ def kept_where_equal(old: Made, new: Made) -> Made:
     by_id = {e.id: e for e in was.events}
     views.events = _same(was.events, [_same(by_id.get(e.id), e) for e in views.events])
     views.by_kind = {k: _same(was.by_kind.get(k), v) for k, v in views.by_kind.items()}
+    views.roster = _same(was.roster, {k: _same(was.roster.get(k), v) for k, v in views.roster.items()})
     views.timeline_parts = _same_each(was.timeline_parts, views.timeline_parts)
+    views.timeline_index = _same_each(was.timeline_index, views.timeline_index)
     views.event_urls = _same(was.event_urls, views.event_urls)
     views.links, views.articles = _same(was.links, views.links), _same(was.articles, views.articles)
     views.network, views.overview = _same(was.network, views.network), _same(was.overview, views.overview)
@@ -170,8 +175,11 @@ def _entities_again(before: Before, project: Project, views: Views, xref: CrossR
     remade = _remake(views.entities, (i for i in dirty if i in project.entities),
                      lambda i: entity_view(project.entities[i], *tables, xref, before.prose))
     views.entities = _same(old.entities, views.entities)
-    views.by_kind = {k: _same(old.by_kind[k], v) for k, v in kinds_of(views.entities).items()} if remade \
-        else old.by_kind
+    if not remade:
+        views.by_kind, views.roster = old.by_kind, old.roster
+        return
+    views.by_kind = {k: _same(old.by_kind[k], v) for k, v in kinds_of(views.entities).items()}
+    views.roster = _same(old.roster, {k: _same(old.roster[k], v) for k, v in roster_of(views.by_kind).items()})
 
 
 def _dossiers_again(before: Before, docs: dict[str, Annotated], views: Views, xref: CrossRef, dirty: set[str],

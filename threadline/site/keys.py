@@ -45,7 +45,8 @@ SHARED = (Annotated, model.Dossier, model.Event, views.EventView, views.EntityVi
 VALUES = (Where, FuzzyDate, Card, Block, Span, Mention, graph.Node, graph.Edge, graph.Network, graph.Connection,
           graph.Overview, model.Site, model.Entity, model.Citation, model.Quote, model.Note, model.Sic,
           model.Boilerplate, model.Page, views.PageMeta, views.EntityRef, views.DossierRef, views.SourceView,
-          timeline.TimelinePart, views.Counted, views.MentionGroup, views.Dated, views.Download)
+          timeline.TimelinePart, timeline.PartSummary, views.EntitySummary, views.Counted, views.MentionGroup,
+          views.Dated, views.Download)
 
 
 class Keys:

@@ -196,9 +196,8 @@ def overview_pages(parts: Parts) -> Iterator[Entry]:
     """Timeline, home, dossier list (they list everything, so get the views their templates read), search, data, 404."""
     for name in ("timeline", "home", "dossiers", "search", "data", "not_found"):
         title = TITLES.get(name, parts.project.site.title)
-        if name in ("timeline", "home", "dossiers"):  # the timeline: whole, or with timeline_parts the index of its pages
-            yield views_page(parts, OVERVIEWS[name], save_as(name), title, name,
-                             **({"part": None} if name == "timeline" else {}))
+        if name in ("timeline", "home", "dossiers"):
+            yield views_page(parts, OVERVIEWS[name], save_as(name), title, name, **timeline_context(parts, name))
         elif name == "data":
             yield data_page(parts, title)
         else:
@@ -212,8 +211,19 @@ def views_page(parts: Parts, template: str, path: str, title: str, kind: str, **
                             parts, template, path, title, kind, **context, **given)
 
 
+def timeline_context(parts: Parts, name: str) -> dict[str, Any]:
+    """The timeline's own objects: its events when it is one page, none when it is the index of its pages."""
+    if name != "timeline":
+        return {}
+    return {"part": None, "events": [] if parts.views.timeline_parts else parts.views.events}
+
+
 def timeline_parts(parts: Parts) -> Iterator[Entry]:
-    """A page per year of a timeline too long for one (views.timeline_parts): each lists the years, so gets the views."""
+    """A page per year of a timeline too long for one (views.timeline_parts), given its own events only.
+
+    Each lists the timeline's pages (views.timeline_index, without their events): an edit to one
+    event renders its page again, not every page of the timeline.
+    """
     for part in parts.views.timeline_parts:
         yield views_page(parts, OVERVIEWS["timeline"], save_as("timeline_part", part=part.key),
                          f"Timeline: {part.label}", "timeline", part=part)
@@ -228,7 +238,7 @@ def data_page(parts: Parts, title: str) -> Entry:
 
 def kind_pages(parts: Parts) -> Iterator[Entry]:
     for kind in KINDS:
-        path, entities = save_as("kind_index", kind=kind), parts.views.by_kind[kind]
+        path, entities = save_as("kind_index", kind=kind), parts.views.roster[kind]
         yield parts.memo.entry(path, (entities,), page, parts, "kind_index.html", path, KIND_TITLES[kind],
                                "kind_index", entities=entities, entity_kind=kind)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from threadline.errors import BuildError
@@ -20,7 +22,7 @@ from threadline.site.graph import fan_svg, overview_svg
 from threadline.site.graph import svg as network_svg
 from threadline.site.jsonld import dataset_ld, dossier_ld, entity_ld
 from threadline.site.template_errors import render_problem
-from threadline.site.views import template_url
+from threadline.site.urls import url
 from threadline.text.emit import Links, article_html, dossier_markdown, title_html
 from threadline.text.fragments import connection_list, event_items, mention_groups, status_badge, when
 
@@ -106,3 +108,9 @@ def markdown_dossier(context: Mapping[str, Any]) -> bytes:
     """The downloadable Markdown dossier; its links go to the entities it names (`named`)."""
     links = Links(context["root"], context["named"], {})
     return dossier_markdown(context["annotated"], links).encode("utf-8")
+
+
+@pass_context
+def template_url(context: Context, pattern: str, /, **parts: str) -> str:
+    """`url("timeline")` in a template: the page's URL from the one table (urls.py), relative to the page."""
+    return context["root"] + url(pattern, **parts)

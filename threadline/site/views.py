@@ -12,18 +12,14 @@ indexes is not read from the templates: search.py writes it from the model.
 from __future__ import annotations
 
 import heapq
-import re
 from dataclasses import dataclass, field
-from datetime import date
 
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup
 
-from threadline.inputs.dates import FuzzyDate
+from threadline.inputs.dates import FuzzyDate, html_datetime, precision
 from threadline.inputs.model import KIND_TITLES, KINDS, Dossier, Entity, Event, Project
 from threadline.site.graph import Connection, Network, Overview, connections, ego_network, overview, whole_network
-from threadline.site.timeline import TimelinePart, timeline_pages, timeline_parts
+from threadline.site.timeline import PartSummary, TimelinePart, timeline_pages, timeline_parts
 from threadline.site.urls import url
 from threadline.text.annotate import Annotated
 from threadline.text.crossref import CrossRef, Mention
@@ -123,6 +119,21 @@ class EntityView:
 
 
 @dataclass(frozen=True)
+class EntitySummary:
+    """An entity as a list of entities shows it (Views.roster): its name, other spellings and counts.
+
+    Not its mentions or events: so a page listing entities is not made again when a quote or an
+    event changes what its page shows, only when a name or a count changes.
+    """
+
+    ref: EntityRef
+    aliases: list[str]
+    dossier_count: int
+    mention_count: int
+    event_count: int
+
+
+@dataclass(frozen=True)
 class Dated:
     """A date as a reader sees it and as a `datetime` attribute (None for a span)."""
 
@@ -186,10 +197,12 @@ class Views:
     dossiers: dict[str, DossierView] = field(default_factory=dict)
     entities: dict[str, EntityView] = field(default_factory=dict)
     events: list[EventView] = field(default_factory=list)  # in date order
-    by_kind: dict[str, list[EntityView]] = field(default_factory=dict)
+    by_kind: dict[str, list[EntityView]] = field(default_factory=dict)  # the most widely named first
+    roster: dict[str, list[EntitySummary]] = field(default_factory=dict)  # by_kind, as the lists of entities show them
     network: Network | None = None  # who is named with whom, across the investigation
     overview: Overview | None = None  # the key entities and the strongest connections among them
     timeline_parts: list[TimelinePart] = field(default_factory=list)  # empty when the timeline is one page
+    timeline_index: list[PartSummary] = field(default_factory=list)  # the parts without their events
     event_urls: dict[str, str] = field(default_factory=dict)  # each event's place on the timeline, from the site root
     # Each dossier's link, by slug: what a page listing the dossiers reads, so that it is not made again
     # after an edit that changes a dossier's page but not its headline, outlet or date.
@@ -224,12 +237,14 @@ def made_views(project: Project, docs: dict[str, Annotated], xref: CrossRef, pro
     views = Views()
     views.events = [event_view(e, refs, drefs, xref, prose, style, pages.get(e.id)) for e in ordered]
     views.timeline_parts = timeline_parts(views.events, pages)
+    views.timeline_index = [part.summary for part in views.timeline_parts]
     views.event_urls = {e.id: e.url for e in views.events}
     by_entity = events_by_entity(views.events)
     linked = connections(views.events)
     for entity in project.entities.values():
         views.entities[entity.id] = entity_view(entity, refs, drefs, by_entity, linked, xref, prose)
     views.by_kind = kinds_of(views.entities)
+    views.roster = roster_of(views.by_kind)
     position = {e.id: i for i, e in enumerate(views.events)}
     for slug, doc in docs.items():
         views.dossiers[slug] = dossier_view(doc, drefs[slug], refs, views.events, position, prose, style)
@@ -264,6 +279,12 @@ def kinds_of(entities: dict[str, EntityView]) -> dict[str, list[EntityView]]:
                          key=lambda v: (-v.dossier_count, -v.mention_count, v.ref.name)) for kind in KINDS}
 
 
+def roster_of(by_kind: dict[str, list[EntityView]]) -> dict[str, list[EntitySummary]]:
+    """The entities of each kind as summaries (Views.roster), in by_kind's order."""
+    return {kind: [EntitySummary(v.ref, v.aliases, v.dossier_count, v.mention_count, len(v.events)) for v in views]
+            for kind, views in by_kind.items()}
+
+
 def entity_view(entity: Entity, refs: dict[str, EntityRef], drefs: dict[str, DossierRef],
                 by_entity: dict[str, list[EventView]], linked: dict[str, list[Connection]], xref: CrossRef,
                 prose: Prose) -> EntityView:
@@ -281,29 +302,6 @@ def dossier_view(doc: Annotated, dref: DossierRef, refs: dict[str, EntityRef], e
     if view.ref.updated is not None:
         view.updated = Dated(view.ref.updated.display(style), html_datetime(view.ref.updated.edtf))
     return view
-
-
-@pass_context
-def template_url(context: Context, pattern: str, /, **parts: str) -> str:
-    """`url("timeline")` in a template: the page's URL from the one table (urls.py), relative to the page."""
-    return context["root"] + url(pattern, **parts)
-
-
-_HTML_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?[~?%]?")
-
-
-def html_datetime(edtf: str) -> str | None:
-    """The EDTF date as a valid HTML `datetime` value at the precision it has, or None for a span.
-
-    "2021-05-21?" is "2021-05-21" (the text says "uncertain"); a season or a quarter is its year.
-    """
-    match = _HTML_DATE.fullmatch(edtf)
-    if not match:
-        return None
-    year, month, day = match.groups()
-    if month is None or int(month) > 12:
-        return year
-    return f"{year}-{month}" if day is None else f"{year}-{month}-{day}"
 
 
 def reading_minutes(words: int) -> int:
@@ -330,15 +328,6 @@ def event_view(event: Event, refs, drefs, xref: CrossRef, prose: Prose, style: s
         precision=precision(event.date), datetime=html_datetime(event.date.edtf),
         url=f"{url('timeline_part', part=page) if page else url('timeline')}#{event.id}",
     )
-
-
-def precision(fuzzy: FuzzyDate) -> str:
-    """How much a date leaves open, from the length of its bounds: a timeline groups the coarse ones."""
-    days = (date(*fuzzy.upper) - date(*fuzzy.lower)).days if fuzzy.upper[0] < 9999 and fuzzy.lower[0] > 1 else 10**6
-    for name, most in (("day", 0), ("month", 30), ("part", 183), ("year", 365)):
-        if days <= most:
-            return name
-    return "span"
 
 
 def _entity_view(entity: Entity, refs, drefs, events: list[EventView], xref: CrossRef, prose: Prose) -> EntityView:
