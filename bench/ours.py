@@ -13,6 +13,7 @@ from pathlib import Path
 from .common import REPO, Sample, combine, rel, run_measured, say, set_aside
 
 EDITED = "d00000.yaml"  # the sidecar the edit run touches: a headline-neutral field only
+EVENTS_EDITED = "batch-0000.yaml"  # the events file whose first event's title the event edit changes
 EDIT_PROFILED = 1000  # the profiled edit's number, past those of the timed edits
 
 
@@ -22,6 +23,7 @@ class Ours:
     noop: Sample
     first_edit: Sample  # the first rebuild: no previous site to rewrite yet, so every file is new
     edit: Sample  # later rebuilds rewrite the previous site in place
+    event_edit: Sample  # an event's title edited: its pages, its page of the timeline and the open data
     search: Sample  # the full build without the search index
 
 
@@ -51,6 +53,16 @@ def edit_sidecar(project: Path, k: int) -> None:
     path.write_text(edited, encoding="utf-8")
 
 
+def edit_event(project: Path, k: int) -> None:
+    """Change the title of the first event of one events file."""
+    path = project / "content" / "events" / EVENTS_EDITED
+    text = path.read_text(encoding="utf-8")
+    edited, count = re.subn(r"(?m)^(  title: .*?)(, edit [0-9]+)?$", rf"\g<1>, edit {k + 1}", text, count=1)
+    if count != 1:
+        raise RuntimeError(f"{rel(path)} has no event title to edit")
+    path.write_text(edited, encoding="utf-8")
+
+
 def clean_output(project: Path) -> None:
     """Set aside the output and what a previous build kept beside it, so the next build is a full one."""
     for folder in [project / "public", *project.glob(".public.*")]:
@@ -58,12 +70,12 @@ def clean_output(project: Path) -> None:
 
 
 def measure_ours(project: Path, reps: int, logs: Path, beside: Callable[[int], None] = lambda k: None) -> Ours:
-    """Full build, no-op rebuild and two edits, `reps` times; `beside(k)` runs right after full build k.
+    """Full build, no-op rebuild, two sidecar edits and an event's, `reps` times; `beside(k)` runs right after full build k.
 
     The other generators' builds go in `beside`: this machine's speed drifts over minutes, and
     builds timed next to each other drift together, so their ratio holds better.
     """
-    full, noop, first, edit = [], [], [], []
+    full, noop, first, edit, event = [], [], [], [], []
     for k in range(reps):
         clean_output(project)
         full.append(build(project, logs / f"ours-full-{k}.log"))
@@ -73,9 +85,13 @@ def measure_ours(project: Path, reps: int, logs: Path, beside: Callable[[int], N
         first.append(build(project, logs / f"ours-first-edit-{k}.log"))
         edit_sidecar(project, 2 * k + 1)
         edit.append(build(project, logs / f"ours-edit-{k}.log"))
+        edit_event(project, k)
+        event.append(build(project, logs / f"ours-event-edit-{k}.log"))
         say(f"  ours run {k + 1}/{reps}: full {full[-1].wall:.2f} s, no-op {noop[-1].wall:.2f} s, "
-            f"first edit {first[-1].wall:.2f} s, edit {edit[-1].wall:.2f} s, peak {full[-1].peak_mib:.0f} MiB")
-    return Ours(combine(full), combine(noop), combine(first), combine(edit), measure_search(project, reps, logs))
+            f"first edit {first[-1].wall:.2f} s, edit {edit[-1].wall:.2f} s, event edit {event[-1].wall:.2f} s, "
+            f"peak {full[-1].peak_mib:.0f} MiB")
+    return Ours(combine(full), combine(noop), combine(first), combine(edit), combine(event),
+                measure_search(project, reps, logs))
 
 
 def measure_search(project: Path, reps: int, logs: Path) -> Sample:

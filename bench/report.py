@@ -47,6 +47,7 @@ def rows(result: Result) -> list[tuple[str, ...]]:
              _row(result, "threadline", "no-op rebuild", ours.noop),
              _row(result, "threadline", "one-sidecar edit, first rebuild", ours.first_edit),
              _row(result, "threadline", "one-sidecar edit", ours.edit),
+             _row(result, "threadline", "one-event edit (its title)", ours.event_edit),
              _row(result, "threadline", "full build without search", ours.search)]
     return found + [_row(result, name, "full build, plain pages", s) for name, s in result.tools.items()]
 
