@@ -22,11 +22,11 @@ from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
 from threadline.pipeline import Session, analyse, build, build_in_memory, site_plan
 from threadline.publish import modes, record, stamp
 from threadline.publish.modes import Incremental, Mode
-from threadline.publish.parallel import parallel_map
 from threadline.publish.write import previous_of
 from threadline.site import keys as keys_module
 from threadline.site import plan
 from threadline.site.keys import Keys
+from threadline.site.render import Output
 
 SECOND = "Tesla shares rose\n\nElon Musk spoke in Moscow about Mars.\n"
 
@@ -150,24 +150,39 @@ def test_an_incremental_build_on_worker_processes_equals_a_full_build(project: P
     assert tree(out) == tree(tmp_path / "full")
 
 
-def _pid(context: object, item: int) -> int:
-    return os.getpid()
-
-
-def test_two_long_jobs_are_enough_to_render_on_workers() -> None:
-    """An event's edit renders ten data files at 10,000 dossiers, 0.1 to 3.7 s each: on workers, though far fewer than 400."""
-    assert os.getpid() not in parallel_map(_pid, None, [0, 1, 2], 2, alone=2)
-    assert set(parallel_map(_pid, None, [0, 1, 2], 2, alone=1)) == {os.getpid()}  # one long job: no workers
-    assert set(parallel_map(_pid, None, [0, 1, 2], 1, alone=2)) == {os.getpid()}  # no workers asked for
-
-
-def test_an_edit_that_renders_data_files_on_workers_equals_a_full_build(project: Path, tmp_path: Path) -> None:
-    out = tmp_path / "site"
+def test_on_a_large_site_two_data_files_to_render_are_enough_for_workers(project: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event's edit renders ten data files at 10,000 dossiers, 0.1 to 3.7 s each: on workers, though far
+    fewer than PARALLEL_FROM."""
+    out, pids = tmp_path / "site", tmp_path / "pids"
     built_twice(project, out)
+    real = plan.Entry.render
+
+    def render(self: plan.Entry) -> Output:
+        with pids.open("a") as file:  # workers are processes of their own: what they render is told in a file
+            file.write(f"{self.path} {os.getpid()}\n")
+        return real(self)
+
+    monkeypatch.setattr(plan.Entry, "render", render)
+    monkeypatch.setattr(modes, "PARALLEL_FROM", len(tree(out)) // 2)  # the plan is "large"; the edit renders fewer
     EDITS["event title"](project)  # in the events' data files, the timeline's, the entities' network...
     incremental(project, out, workers=2)
+    by_path = dict(line.split() for line in pids.read_text().splitlines())
+    assert len(by_path) < modes.PARALLEL_FROM
+    assert {pid for path, pid in by_path.items() if path.startswith("data/")} - {str(os.getpid())}
     build(project, tmp_path / "full", search=False)
     assert tree(out) == tree(tmp_path / "full")
+
+
+def test_a_small_site_renders_its_few_data_files_in_this_process(project: Path, tmp_path: Path,
+                                                                 rendered: list[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    built_twice(project, out)
+    rendered.clear()
+    EDITS["event title"](project)
+    incremental(project, out, workers=2)
+    assert len([path for path in rendered if path.startswith("data/")]) > 2  # the list is filled here, not on workers
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
