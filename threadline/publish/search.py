@@ -30,7 +30,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from html import escape
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from threadline.inputs.model import KIND_TITLES, Entity, Project
 from threadline.publish.parallel import end_with_parent
 from threadline.site.urls import save_as
 from threadline.text.annotate import Annotated
+from threadline.text.escaping import escape
 from threadline.text.prose import Prose
 
 PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary, from the wheel of `pagefind[bin]`

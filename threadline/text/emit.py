@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator, Sequence
-from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ import yaml
 from threadline.inputs.model import Dossier, Entity, Event, Sic
 from threadline.site.urls import url
 from threadline.text.annotate import Annotated, Block, Span
+from threadline.text.escaping import escape, escape_text
 from threadline.text.prose import safe_url
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def _written(block: Block, links: Links, text: Callable, opening: Callable, clos
 def html_block(block: Block, links: Links, reading: Reading | None = None) -> str:
     """One block as HTML; the caller wraps it in its element."""
     reading = reading or Reading()
-    return _written(block, links, lambda text, _: escape(text, quote=False),
+    return _written(block, links, lambda text, _: escape_text(text),
                     lambda span, first, links: _html_open(span, first, links, reading), _html_close)
 
 
@@ -175,7 +175,7 @@ def _html_close(span: Span, last: bool, links: Links) -> str:
 
 def sic_mark(means: str) -> str:
     """[sic] after the source's own error, which stays as written; what it means, when the editors say so."""
-    said = f", for “{escape(means, quote=False)}”" if means else ""
+    said = f", for “{escape_text(means)}”" if means else ""
     return f'<span class="sic-mark" data-not-seed>[sic<span class="visually-hidden">: so in the source{said}</span>]</span>'
 
 
@@ -183,7 +183,7 @@ def claim_label(event: Event, href: str) -> str:
     """The claim's status as a word after its passage, linked to the event on the timeline."""
     status = escape(event.status)
     return (f'<a class="ev-link claim claim-{status}" href="{escape(href)}" data-not-seed>'
-            f'<span class="visually-hidden">Evidence that {escape(event.title, quote=False)}: </span><b>{status}</b>'
+            f'<span class="visually-hidden">Evidence that {escape_text(event.title)}: </span><b>{status}</b>'
             '<span class="visually-hidden"> (on the timeline)</span></a>')
 
 

@@ -9,29 +9,34 @@ them as `event_items(events, root)` and `mention_groups(groups, root)`.
 
 from __future__ import annotations
 
-from html import escape
-
 from markupsafe import Markup
 
 from threadline.site.graph import Connection
 from threadline.site.views import EventView, MentionGroup, SourceView
+from threadline.text.escaping import escape, escape_text
 
-
-def _text(value: str) -> str:
-    """Escape text between tags: only &, < and > mean anything there (quotes matter in attributes)."""
-    return escape(value, quote=False)
+_text = escape_text  # text between tags: only &, < and > mean anything there (quotes matter in attributes)
 
 
 def status_badge(status: str) -> Markup:
     """A claim's status as a labelled badge (templates call it too)."""
-    return Markup(f'<span class="status status-{escape(status)}">{escape(status)}</span>')
+    return Markup(_badge(status))
+
+
+def _badge(status: str) -> str:
+    return f'<span class="status status-{escape(status)}">{escape(status)}</span>'
 
 
 def when(datetime: str | None, words: str) -> Markup:
     """A date in words, in a <time> with its HTML date where it has one (a span has none)."""
+    return Markup(_when(datetime, words))
+
+
+def _when(datetime: str | None, words: str) -> str:
+    """when(), as text: the lists here make hundreds of thousands, and wrap them as Markup once."""
     if datetime is None:
-        return Markup(f'<span class="date">{_text(words)}</span>')
-    return Markup(f'<time datetime="{escape(datetime)}">{_text(words)}</time>')
+        return f'<span class="date">{_text(words)}</span>'
+    return f'<time datetime="{escape(datetime)}">{_text(words)}</time>'
 
 
 def copy_button(href: str, what: str) -> str:
@@ -52,8 +57,8 @@ def event_items(events: list[EventView], root: str, heading: str = "h3", here: s
 
 
 def _event_brief(e: EventView, root: str) -> str:
-    return (f'<li class="event precision-{e.precision}"><p class="event-date">{when(e.datetime, e.date)} '
-            f'{status_badge(e.status)}</p>\n<a href="{escape(root + e.url)}">{_text(e.title)}</a></li>\n')
+    return (f'<li class="event precision-{e.precision}"><p class="event-date">{_when(e.datetime, e.date)} '
+            f'{_badge(e.status)}</p>\n<a href="{escape(root + e.url)}">{_text(e.title)}</a></li>\n')
 
 
 def _event_item(e: EventView, root: str, heading: str) -> str:
@@ -61,7 +66,7 @@ def _event_item(e: EventView, root: str, heading: str) -> str:
     ids = escape(" ".join(r.id for r in e.entities))
     lines = [
         f'<li class="event precision-{e.precision}" id="{escape(e.id)}" data-status="{escape(e.status)}" data-entities="{ids}">',
-        f'  <p class="event-date">{when(e.datetime, e.date)} {status_badge(e.status)} '
+        f'  <p class="event-date">{_when(e.datetime, e.date)} {_badge(e.status)} '
         f'{copy_button("#" + e.id, "this event")}</p>',
         f'  <{heading} class="event-title">{_text(e.title)}</{heading}>',
     ]
@@ -80,7 +85,7 @@ def _source(s: SourceView, root: str) -> str:
     outlet = f", {_text(d.outlet)}" if d.outlet else ""
     return (f'    <li><blockquote><a href="{escape(root + s.url)}">“{_text(s.quote)}”</a></blockquote>\n'
             f'      <p class="source-of">— <a href="{escape(root + d.url)}">{_text(d.headline)}</a>{outlet}, '
-            f"{when(d.published_datetime, d.published)} {copy_button(root + s.url, 'this quotation')}</p></li>")
+            f"{_when(d.published_datetime, d.published)} {copy_button(root + s.url, 'this quotation')}</p></li>")
 
 
 def connection_list(connections: list[Connection], root: str) -> Markup:
@@ -91,7 +96,7 @@ def connection_list(connections: list[Connection], root: str) -> Markup:
 def _connection(c: Connection, root: str) -> str:
     n = len(c.events)
     events = "".join(
-        f'<li>{status_badge(e.status)} <a href="{escape(root + e.url)}">{_text(e.title)}</a> '
+        f'<li>{_badge(e.status)} <a href="{escape(root + e.url)}">{_text(e.title)}</a> '
         f'<span class="meta">{_text(e.date)}</span>'
         + "".join(f'<blockquote><a href="{escape(root + s.url)}">“{_text(s.quote)}”</a></blockquote>' for s in e.sources[:1])
         + "</li>" for e in c.events)
@@ -119,5 +124,5 @@ def _group(g: MentionGroup, root: str) -> str:
                 f'  <ul class="kwic">\n{"".join(items[SHOWN:])}  </ul></details>\n')
     return (f'  <div class="group"><h3><a href="{href}">{_text(d.headline)}</a> '
             f'<span class="count">{n}<span class="visually-hidden"> mention{"s" if n != 1 else ""}</span></span></h3>\n'
-            f'  <p class="meta">{outlet}{when(d.published_datetime, d.published)}</p>\n'
+            f'  <p class="meta">{outlet}{_when(d.published_datetime, d.published)}</p>\n'
             f'  <ul class="kwic">\n{"".join(items[:SHOWN])}  </ul>\n{more}  </div>\n')
