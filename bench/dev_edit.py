@@ -1,6 +1,6 @@
 """What the dev server does after a save, at any size: one session, an in-memory build, then edits.
 
-    python -m bench.dev_edit DIR [EDITS]
+    python -m bench.dev_edit DIR [EDITS] [--poll] [--event]
 
 DIR is a project, e.g. from `python build.py synth 10000 DIR`. Each edit changes one sidecar's
 `published_basis` (`ours.edit_sidecar`, as `make bench` does) and rebuilds in memory as `build.py serve`
@@ -9,7 +9,8 @@ the folders to be quiet for 20 ms), then a first pass that serves the pages (the
 last bytes), told only that file. Notification and first pass together are the save-to-served time; the
 second pass, which completes the open data, is timed apart. With `--poll`, as `serve --poll` does: the
 watcher's two polls (the one that sees the save, and the quiet one; each looks at every watched file) in
-place of the notification, the wait for the next 20 ms poll not counted. The times, their median (the
+place of the notification, the wait for the next 20 ms poll not counted. With `--event`, each edit changes
+an event's title instead (`ours.edit_event`). The times, their median (the
 last line, which `make bench` reads: `ours.dev_edit`) and the peak memory of this process are printed.
 """
 
@@ -25,7 +26,7 @@ from pathlib import Path
 from threadline.pipeline import Session, build_in_memory
 from threadline.preview.watch import Notifications, snapshot
 
-from .ours import edit_sidecar
+from .ours import edit_event, edit_sidecar
 
 
 def timed_pass(root: Path, session: Session, defer_data: bool) -> float:
@@ -49,7 +50,7 @@ def notified(reports: queue.Queue, session: Session) -> None:
     session.files.listed = {str(Path(path).parent) for made, path in batch if made}
 
 
-def main(root: Path, edits: int = 3, poll: bool = False) -> None:
+def main(root: Path, edits: int = 3, poll: bool = False, event: bool = False) -> None:
     root = root.resolve()  # as `serve` has it, so the paths notified are the paths read
     session = Session(drafts="preview", freeze=True)  # as the dev server keeps it
     print(f"first in-memory build: {timed_pass(root, session, False):.2f} s")
@@ -59,7 +60,7 @@ def main(root: Path, edits: int = 3, poll: bool = False) -> None:
     try:
         for k in range(edits):
             started = time.perf_counter()
-            edit_sidecar(root, 100 + k)
+            (edit_event if event else edit_sidecar)(root, 100 + k)
             polls(root, session) if poll else notified(reports, session)
             told = time.perf_counter() - started
             built = timed_pass(root, session, True)
@@ -76,5 +77,5 @@ def main(root: Path, edits: int = 3, poll: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--poll"]
-    main(Path(args[0]), int(args[1]) if len(args) > 1 else 3, poll="--poll" in sys.argv)
+    args = [a for a in sys.argv[1:] if a not in ("--poll", "--event")]
+    main(Path(args[0]), int(args[1]) if len(args) > 1 else 3, poll="--poll" in sys.argv, event="--event" in sys.argv)
