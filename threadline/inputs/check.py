@@ -129,11 +129,13 @@ def _unknown_names(doc: Annotated, known: frozenset[str]) -> list[Problem]:
     problems = Problems()
     unlinked = set(doc.dossier.unlinked)
     for block in doc.blocks:
-        mentions = [s for s in block.spans if s.kind == "mention"]
         for match in _NAME.finditer(block.text):
-            overlaps = any(s.start < match.end() and s.end > match.start() for s in mentions)
-            byline = bool(doc.dossier.author) and match.group().removeprefix("By ") == doc.dossier.author
-            if match.group() not in known and match.group() not in unlinked and not overlaps and not byline:
+            name = match.group()
+            if name in known or name in unlinked:  # most are: looked up first, before the spans are scanned
+                continue
+            overlaps = any(s.kind == "mention" and s.start < match.end() and s.end > match.start() for s in block.spans)
+            byline = bool(doc.dossier.author) and name.removeprefix("By ") == doc.dossier.author
+            if not overlaps and not byline:
                 problems.warn(Where(f"seeds/{doc.dossier.seed}", block.line, match.start() + 1),
                               f"{match.group()!r} looks like a name that no entity claims",
                               f"add it to an entity, or to `unlinked:` in {doc.dossier.source}")
