@@ -86,6 +86,24 @@ def test_a_failed_write_on_a_worker_process_is_one_line(project: Path, monkeypat
     assert tree(project / "public") == before
 
 
+def test_a_failed_copy_from_the_last_site_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first rebuild copies the unchanged files of the last site (write.Staging.carry): a copy can fail too."""
+    assert run("build", "--project", str(project), "--force") == (0, [])  # recorded for this project
+    shutil.rmtree(project / ".public.previous")  # no site before the last to rewrite: the next build copies
+    (project / "content/pages/about.md").write_text("# About\n\nEdited.\n", encoding="utf-8")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", full)  # the files are linked, or else copied
+    before = tree(project / "public")
+    status, lines = run("build", "--project", str(project))
+    assert status == 1 and len(lines) == 1
+    assert lines[0].startswith("build failed: no space left on device while copying ")
+    assert lines[0].endswith(f" from the last site{KEPT}")
+    assert tree(project / "public") == before
+
+
 def test_no_room_beside_the_output_folder_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> str:
         raise PermissionError(errno.EACCES, "Permission denied", str(project / ".public.new-x"))

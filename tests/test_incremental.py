@@ -9,6 +9,7 @@ needed: dropping any one of them makes some edit's incremental build differ from
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import os
@@ -215,6 +216,68 @@ def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Pa
                                        *DOSSIER_DATA])
 
 
+def test_the_first_rebuild_copies_the_unchanged_files_of_the_last_site(project: Path, tmp_path: Path,
+                                                                      rendered: list[str]) -> None:
+    """With no site before the last to rewrite, the build writes a new folder: what did not change is copied."""
+    out = tmp_path / "site"
+    incremental(project, out)  # one build: no .site.previous yet
+    assert not previous_of(out).exists()
+    rendered.clear()
+    EDITS["sidecar note"](project)
+    incremental(project, out)
+    assert sorted(rendered) == sorted(["dossiers/example-report/index.html", "dossiers/example-report.md",
+                                       *DOSSIER_DATA])
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
+
+
+def test_where_files_cannot_be_linked_the_first_rebuild_copies_them(project: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    out = tmp_path / "site"
+    incremental(project, out)
+    monkeypatch.setattr(os, "link", refused)
+    EDITS["sidecar note"](project)
+    incremental(project, out)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
+    assert all(p.stat().st_nlink == 1 for p in out.rglob("*") if p.is_file())
+
+
+def test_a_failed_build_after_the_first_rebuild_leaves_the_site_as_it_was(project: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site and the one before it share the files the first rebuild linked: rewriting one never changes the other."""
+    out = tmp_path / "site"
+    incremental(project, out)
+    EDITS["sidecar note"](project)
+    incremental(project, out)  # links the unchanged files of the first site
+    assert any(p.stat().st_nlink == 2 for p in out.rglob("*") if p.is_file())
+    before = tree(out)
+    EDITS["entity description"](project)
+    real = plan.Entry.render
+    monkeypatch.setattr(plan.Entry, "render", lambda self: 1 / 0 if self.path == "data/index.html" else real(self))
+    with pytest.raises(ZeroDivisionError):
+        incremental(project, out)  # writes the entity's page into the site before the last, then fails (the Data page is last)
+    assert tree(out) == before
+
+
+@pytest.mark.parametrize("change", ["tampered", "removed"])
+def test_the_last_site_changed_since_it_was_recorded_is_not_copied(project: Path, tmp_path: Path,
+                                                                   rendered: list[str], change: str) -> None:
+    out = tmp_path / "site"
+    incremental(project, out)
+    page = out / "people/elon-musk/index.html"
+    page.write_text("tampered") if change == "tampered" else page.unlink()
+    rendered.clear()
+    EDITS["sidecar note"](project)
+    incremental(project, out)
+    assert "people/elon-musk/index.html" in rendered  # every file rendered, none copied
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
+
+
 def test_the_dev_servers_second_pass_renders_only_the_data_an_edit_touches(project: Path, tmp_path: Path,
                                                                            rendered: list[str]) -> None:
     session = Session()
@@ -294,6 +357,18 @@ def test_the_search_index_is_kept_while_its_documents_are_unchanged(project: Pat
     build(project, tmp_path / "full2", search=True)
     assert tree(out) == tree(tmp_path / "full2")
     assert tree(out) != tree(tmp_path / "full")
+
+
+def test_the_first_rebuild_links_the_search_index_while_its_documents_are_unchanged(project: Path,
+                                                                                    tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    incremental(project, out, search=True)  # no site before it: the next build writes a new folder
+    kept = bundle_stats(out)
+    replace_in(project / SIDECAR, "published_basis: Dateline.", "published_basis: Dateline, edited.")  # not searched
+    incremental(project, out, search=True)
+    assert bundle_stats(out) == kept  # the same files, linked: Pagefind did not run
+    build(project, tmp_path / "full", search=True)
+    assert tree(out) == tree(tmp_path / "full")
 
 
 def record_file(root: Path) -> Path:

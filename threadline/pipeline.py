@@ -147,6 +147,8 @@ def _build(root: Path, out: Path, base_url: str | None, mode: Mode, search: bool
         if mode.recorded:
             mode.kept = record_of(root, out, stage, code)
         kept_index = (mode.kept or {}).get(SEARCH_INDEX)
+        if search and kept_index:
+            stage.carry_folder(BUNDLE)  # a new staging folder: the last site's index, kept if its documents are
         with Indexer(project, docs, stage.folder, kept_index) if search else nullcontext() as indexer:
             inv = cross_checked(project, docs, problems, mode)
             clock.mark("cross-reference and warn")
@@ -172,8 +174,16 @@ SEARCH_INDEX = f"{BUNDLE}/"  # the search bundle's key in the record: the hash o
 
 
 def record_of(root: Path, out: Path, stage: Staging, code: str) -> dict[str, str]:
-    """The keys of what the staging folder holds, when it is the tree the record describes and can be trusted."""
-    return record.kept_keys(root, out, stage.folder, code) if stage.reused else {}
+    """The keys of the files a build may keep: those the staging folder holds when it rewrites the site before
+    the last; those of the last site (which it copies) when it is a new folder. Only as the record has them,
+    when it describes that tree as it is and can be trusted; otherwise none."""
+    if stage.reused:
+        return record.kept_keys(root, out, stage.folder, code)
+    if not out.is_dir() or out.is_symlink():
+        return {}
+    kept = record.kept_keys(root, out, out, code)
+    stage.source = out if kept else None
+    return kept
 
 
 def build_in_memory(root: Path, session: Preview) -> tuple[Investigation, dict[str, bytes]]:

@@ -118,6 +118,8 @@ class Mode:
         """
         kept = self.kept or {}
         new = self.keyed(entries, keys) if kept else None
+        if new is not None and isinstance(sink, Staging):
+            sink.carry([e.path for e in entries if new[e.path] and kept.get(e.path) == new[e.path]])
         todo, sizes = self.to_render(entries, new, kept, sink) if new is not None else (entries, {})
         first, alone = longest_first([e for e in todo if not e.needs], todo)
         # Nothing kept to compare with (a first build): every entry is rendered, and keyed by one worker
