@@ -137,6 +137,6 @@ def _unknown_names(doc: Annotated, known: frozenset[str]) -> list[Problem]:
             byline = bool(doc.dossier.author) and name.removeprefix("By ") == doc.dossier.author
             if not overlaps and not byline:
                 problems.warn(Where(f"seeds/{doc.dossier.seed}", block.line, match.start() + 1),
-                              f"{match.group()!r} looks like a name that no entity claims",
+                              f"{name!r} looks like a name that no entity claims",
                               f"add it to an entity, or to `unlinked:` in {doc.dossier.source}")
     return problems.items

@@ -100,8 +100,8 @@ class Staging:
         self.folder = Path()
         self.reused = False  # whether the folder holds an older site, to compare with and clean
         self.made: set[Path] = set()  # folders made by this process, so each is made once
-        # Where the files of unchanged keys are: this folder when it is reused; in a new one, the last
-        # site (`out`), when the record vouches for it (pipeline.record_of): they are copied from it.
+        # A new folder's source of the files whose keys are unchanged: the last site (`out`), when the
+        # record vouches for it (pipeline.record_of); they are linked from it (`carry`). None otherwise.
         self.source: Path | None = None
         self.trash: list[Path] = []  # removed after the swap, by then outside the site
 
@@ -127,10 +127,7 @@ class Staging:
             raise OutputError(f"{reason(exc)} while writing {output.path}") from None
 
     def _put(self, output: Output) -> None:
-        target = self.folder / output.path
-        if target.parent not in self.made:
-            _make_folder(target.parent, self.folder, self.reused)
-            self.made.add(target.parent)
+        target = self._target(output.path)
         if self.reused and _holds(target, output.content):
             return
         target.write_bytes(output.content)
@@ -143,14 +140,14 @@ class Staging:
         20,660). A file with two names is never written in place (`_holds`), so neither site can change
         the other's. Where the file system has no hard links, the files are copied.
         """
-        if self.reused or self.source is None:
+        if self.source is None:
             return
         for path in paths:
             self._carry_one(path)
 
     def carry_folder(self, name: str) -> None:
         """carry() every file of the last site's folder `name` (the search bundle, whose documents are unchanged)."""
-        if self.reused or self.source is None:
+        if self.source is None:
             return
         top = self.source / name
         for folder, _, files in os.walk(top):
@@ -160,13 +157,17 @@ class Staging:
 
     def _carry_one(self, path: str) -> None:
         try:
-            target = self.folder / path
-            if target.parent not in self.made:
-                _make_folder(target.parent, self.folder, self.reused)
-                self.made.add(target.parent)
-            _link_or_copy(self.source / path, target)
+            _link_or_copy(self.source / path, self._target(path))
         except OSError as exc:
             raise OutputError(f"{reason(exc)} while copying {path} from the last site") from None
+
+    def _target(self, path: str) -> Path:
+        """Where the file at `path` goes in the folder, its folders made (each once)."""
+        target = self.folder / path
+        if target.parent not in self.made:
+            _make_folder(target.parent, self.folder, self.reused)
+            self.made.add(target.parent)
+        return target
 
     def size(self, path: str) -> int | None:
         """The size of the file the folder holds at `path`, or None when it holds none."""
