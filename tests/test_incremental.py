@@ -203,6 +203,19 @@ def test_the_dev_servers_rebuild_after_an_edit_equals_a_full_build(project: Path
 DOSSIER_DATA = ["data/dossiers.json", "data/index.html"]
 
 
+NOTE_FILES = sorted(["dossiers/example-report/index.html", "dossiers/example-report.md", *DOSSIER_DATA])
+
+
+def a_note_edit_renders_its_files_only(project: Path, out: Path, rendered: list[str]) -> None:
+    """Edit a note and build: only the files that show it are rendered, and the site equals a full build."""
+    rendered.clear()
+    EDITS["sidecar note"](project)
+    incremental(project, out)
+    assert sorted(rendered) == NOTE_FILES
+    build(project, out.parent / "full", search=False)
+    assert tree(out) == tree(out.parent / "full")
+
+
 def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Path, rendered: list[str]) -> None:
     built_twice(project, tmp_path / "site")
     rendered.clear()
@@ -212,8 +225,7 @@ def test_only_the_files_an_edit_touches_are_rendered(project: Path, tmp_path: Pa
     incremental(project, tmp_path / "site")
     # Not the feed, the home page, the dossier list or the timeline: they show each dossier's link, not its notes
     # (the pages are given only the views their templates read, site/reads.py).
-    assert sorted(rendered) == sorted(["dossiers/example-report/index.html", "dossiers/example-report.md",
-                                       *DOSSIER_DATA])
+    assert sorted(rendered) == NOTE_FILES
 
 
 def test_the_first_rebuild_copies_the_unchanged_files_of_the_last_site(project: Path, tmp_path: Path,
@@ -222,13 +234,7 @@ def test_the_first_rebuild_copies_the_unchanged_files_of_the_last_site(project: 
     out = tmp_path / "site"
     incremental(project, out)  # one build: no .site.previous yet
     assert not previous_of(out).exists()
-    rendered.clear()
-    EDITS["sidecar note"](project)
-    incremental(project, out)
-    assert sorted(rendered) == sorted(["dossiers/example-report/index.html", "dossiers/example-report.md",
-                                       *DOSSIER_DATA])
-    build(project, tmp_path / "full", search=False)
-    assert tree(out) == tree(tmp_path / "full")
+    a_note_edit_renders_its_files_only(project, out, rendered)
 
 
 def test_where_files_cannot_be_linked_the_first_rebuild_copies_them(project: Path, tmp_path: Path,
@@ -418,7 +424,10 @@ def test_an_unreadable_record_is_ignored(project: Path, tmp_path: Path, rendered
 
 def test_a_stale_record_is_ignored_when_the_tree_changed_since(project: Path, tmp_path: Path,
                                                               rendered: list[str]) -> None:
-    """The previous site was changed by hand after it was recorded: its files no longer vouch for their keys."""
+    """The previous site was changed by hand after it was recorded: its files no longer vouch for their keys.
+
+    Written in place, the page changed the last site too (the two share the files the second build linked).
+    """
     out = tmp_path / "site"
     built_twice(project, out)
     page = previous_of(out) / "people/elon-musk/index.html"
@@ -429,6 +438,45 @@ def test_a_stale_record_is_ignored_when_the_tree_changed_since(project: Path, tm
     build(project, tmp_path / "full", search=False)
     assert tree(out) == tree(tmp_path / "full")
     assert "people/elon-musk/index.html" in rendered
+
+
+def test_a_changed_site_before_the_last_is_set_aside_for_the_last_one(project: Path, tmp_path: Path,
+                                                                     rendered: list[str]) -> None:
+    """Only the site before the last changed (a file replaced): the build links the last site's files instead."""
+    out = tmp_path / "site"
+    built_twice(project, out)
+    page = previous_of(out) / "people/elon-musk/index.html"
+    page.unlink()
+    page.write_text("tampered")
+    a_note_edit_renders_its_files_only(project, out, rendered)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.previous"]
+    rendered.clear()
+    replace_in(project / SIDECAR, "never published", "not yet published")  # a note again
+    incremental(project, out)  # rewrites the site before the last in place again
+    assert "people/elon-musk/index.html" not in rendered
+    build(project, tmp_path / "full2", search=False)
+    assert tree(out) == tree(tmp_path / "full2")
+
+
+def test_a_failed_build_after_setting_the_site_before_the_last_aside_leaves_the_site_as_it_was(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    built_twice(project, out)
+    page = previous_of(out) / "people/elon-musk/index.html"
+    page.unlink()
+    page.write_text("tampered")
+    before = tree(out)
+    EDITS["entity description"](project)
+    real = plan.Entry.render
+    monkeypatch.setattr(plan.Entry, "render", lambda self: 1 / 0 if self.path == "data/index.html" else real(self))
+    with pytest.raises(ZeroDivisionError):
+        incremental(project, out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.previous"]
+    monkeypatch.setattr(plan.Entry, "render", real)
+    incremental(project, out)
+    build(project, tmp_path / "full", search=False)
+    assert tree(out) == tree(tmp_path / "full")
 
 
 def test_a_foreign_record_is_ignored(project: Path, tmp_path: Path, rendered: list[str]) -> None:
@@ -449,6 +497,19 @@ def test_a_new_version_of_the_generator_renders_everything(project: Path, tmp_pa
     rendered.clear()
     incremental(project, tmp_path / "site")
     assert len(rendered) == len(tree(tmp_path / "site"))
+
+
+def test_after_a_new_version_the_second_build_renders_only_what_changed(project: Path, tmp_path: Path,
+                                                                        rendered: list[str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site before the last was made by the old version: the build links the last site's files instead."""
+    out = tmp_path / "site"
+    built_twice(project, out)
+    monkeypatch.setattr("threadline.pipeline.code_digest", lambda: "another version")
+    monkeypatch.setattr("threadline.site.keys.code_digest", lambda: "another version")
+    incremental(project, out)  # everything rendered, into the site before the last
+    a_note_edit_renders_its_files_only(project, out, rendered)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.previous"]
 
 
 # --- every input of a key is needed ----------------------------------------------------------

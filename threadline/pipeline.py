@@ -175,15 +175,28 @@ SEARCH_INDEX = f"{BUNDLE}/"  # the search bundle's key in the record: the hash o
 
 def record_of(root: Path, out: Path, stage: Staging, code: str) -> dict[str, str]:
     """The keys of the files a build may keep: those the staging folder holds when it rewrites the site before
-    the last; those of the last site (which it copies) when it is a new folder. Only as the record has them,
-    when it describes that tree as it is and can be trusted; otherwise none."""
+    the last; those of the last site (which it links) when it is a new folder. Only as the record has them,
+    when it describes that tree as it is and can be trusted; otherwise none.
+
+    A site before the last that the record does not vouch for (built by another version of the generator,
+    or changed since) is set aside for a new folder when the last site is vouched for: rewriting it would
+    render every file, where linking renders only what changed.
+    """
     if stage.reused:
-        return record.kept_keys(root, out, stage.folder, code)
-    if not out.is_dir() or out.is_symlink():
-        return {}
-    kept = record.kept_keys(root, out, out, code)
+        kept = record.kept_keys(root, out, stage.folder, code)
+        if kept or not (kept := _last_site_keys(root, out, code)):
+            return kept
+        stage.afresh()
+    else:
+        kept = _last_site_keys(root, out, code)
     stage.source = out if kept else None
     return kept
+
+
+def _last_site_keys(root: Path, out: Path, code: str) -> dict[str, str]:
+    if not out.is_dir() or out.is_symlink():
+        return {}
+    return record.kept_keys(root, out, out, code)
 
 
 def build_in_memory(root: Path, session: Preview) -> tuple[Investigation, dict[str, bytes]]:

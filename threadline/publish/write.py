@@ -120,6 +120,15 @@ class Staging:
             self.reused = True
         return self
 
+    def afresh(self) -> None:
+        """Write a new folder after all: the reused one, the site before the last, is removed after the swap."""
+        with writing(f"making a folder for the site beside {self.out}", name_the_file=False):
+            aside = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+            os.replace(self.folder, aside / "tree")  # not "site": recover() would take it for a site to restore
+            self.trash.append(aside)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+            self.reused = False
+
     def put(self, output: Output) -> None:
         try:
             self._put(output)
