@@ -324,8 +324,16 @@ def test_the_draft_describes_names_titles_stub_events_and_says_when_there_is_no_
 def test_a_byline_is_drafted_as_the_author(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", scratch_files(**{"seeds/b.txt": "Port talks stall\n\nBy Ana Lima\n\nTalks stalled."}))
     assert main(["new", "--project", str(root), "seeds/b.txt"]) == 0
-    data = yaml.safe_load((root / "content/dossiers/b.yaml").read_text(encoding="utf-8"))
+    sidecar = root / "content/dossiers/b.yaml"
+    data = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
     assert (data["author"], data["author_basis"]) == ("Ana Lima", "TODO confirm: The byline, on line 3.")
+    assert data["boilerplate"] == ["By Ana Lima"]  # shown above the text as its author, not again in it
+    text = sidecar.read_text(encoding="utf-8").replace("published: TODO", "published: 2024-10-25")
+    sidecar.write_text(confirmed(text), encoding="utf-8")
+    assert main(["build", "--project", str(root)]) == 0
+    page = (root / "public/dossiers/b/index.html").read_text(encoding="utf-8")
+    assert page.count("By Ana Lima") == 1 and '<p class="byline">By Ana Lima' in page  # the header's, not the text's
+    assert "Talks stalled." in page
 
 
 def test_a_long_passage_drafts_a_title_of_its_first_words() -> None:
@@ -366,7 +374,7 @@ def test_a_wire_report_drafts_its_dateline_byline_surnames_and_appositions(tmp_p
     root = write_project(tmp_path / "p", scratch_files(**{"seeds/wire.txt": WIRE}))
     assert main(["new", "--project", str(root), "seeds/wire.txt"]) == 0
     data = yaml.safe_load((root / "content/dossiers/wire.yaml").read_text(encoding="utf-8"))
-    assert data["boilerplate"] == [{"prefix": "JAKARTA, November 24, 2026 (Meridian Wire) - "}]
+    assert data["boilerplate"] == ["By Maya Sutanto", {"prefix": "JAKARTA, November 24, 2026 (Meridian Wire) - "}]
     assert (str(data["published"]), data["author"]) == ("2026-11-24", "Maya Sutanto")
     assert data["events"][0]["quote"].startswith("Elon Musk met")  # the quote starts after the dateline
     stubs = {e["name"]: e for e in yaml.safe_load((root / "content/entities/wire.yaml").read_text(encoding="utf-8"))}

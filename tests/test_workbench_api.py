@@ -316,6 +316,8 @@ def test_only_a_browser_on_this_computer_may_write(address: str | None, loopback
 def test_a_quotation_headline_and_several_boilerplate_lines(server: Server, project: Path) -> None:
     act(server, action="quotation", dossier=SLUG, speaker="anselm-brandt", line=5, text="would last until next week")
     act(server, action="headline", dossier=SLUG, line=1)
+    sidecar = project / SIDECAR  # the draft lists the byline as boilerplate: here the editor had taken it out
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('  - "By Ada Lindqvist"\n', ""), encoding="utf-8")
     assert act(server, action="boilerplate", dossier=SLUG, lines=[2, 3, 7])["said"] == "lines 2, 3, 7 boilerplate"
     text = (project / SIDECAR).read_text(encoding="utf-8")
     assert "quotes:\n  - speaker: anselm-brandt\n    text: would last until next week\n" in text
@@ -351,7 +353,7 @@ def test_an_action_that_brings_a_warning_is_written_and_says_so(server: Server) 
     reply = act(server, action="new-event", dossier=SLUG, line=6, quote="questions raised in March",
                 title="Critics raise questions", date="2025-01", date_basis="Mistyped.", status="reported", entities=[])
     assert reply["warnings"] == [
-        f"content/dossiers/{SLUG}.yaml:25:5: warning: event 'critics-raise-questions' (2025-01) starts after this seed "
+        f"content/dossiers/{SLUG}.yaml:26:5: warning: event 'critics-raise-questions' (2025-01) starts after this seed "
         "was published (2024-07-12) (check the event's date and the publication date)"]
     wait_until(lambda: any("'critics-raise-questions'" in item["message"] for item in state(server)["left"]))  # rebuilt
     again = act(server, action="note", dossier=SLUG, line=5, passage="until next week", text="No date was set.")

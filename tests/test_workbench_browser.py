@@ -118,6 +118,10 @@ def test_an_editor_annotates_a_draft_on_the_page(page, served: tuple[Server, Pat
     page.fill("#tl-wb textarea[name=text]", "No date was set.")
     reloads(page, lambda: page.click("#tl-wb form button[type=submit]"))
     assert "notes:\n  - passage: until next week\n    text: No date was set.\n" in sidecar(project)
+    # The draft lists the byline as boilerplate; the editor takes it out in their own editor, the page reloads.
+    with page.expect_event("load", timeout=30_000):
+        (project / SIDECAR).write_text(sidecar(project).replace('  - "By Ada Lindqvist"\n', ""), encoding="utf-8")
+    page.wait_for_selector("#line-2")
     before = sidecar(project)
     select(page, 2, "Ada Lindqvist")
     reloads(page, lambda: page.click("#tl-wb-toolbar [data-do=boilerplate]"))

@@ -127,7 +127,10 @@ def find(text: str, slug: str, entities: list) -> Findings:
                         None)
     for number, line in enumerate(lines, 1):
         if found.byline and number == found.byline[1]:
-            continue  # the author is the sidecar's, not a name of the text
+            # The author is the sidecar's, not a name of the text; the page shows it above the text,
+            # so its line is offered as boilerplate rather than shown twice.
+            found.boilerplate.append(line)
+            continue
         _scan_line(_without_prefix(line, number, found), number, index, known, found)
     _stub_entities(found, {e.id for e in entities}, text, known)
     for number, line in enumerate(lines, 1):
