@@ -161,10 +161,10 @@ BAD_DATES = {
     "2024-0٢": f"'2024-0٢' is not a valid EDTF date {DATE_HELP}",
 }
 DATE_CASES = [
-    case(f"date-{n}-event", {V: EVENTS.replace("date: 2024-02\n", f"date: '{text}'\n")}, f"{V}:8:3: date: {message}")
+    case(f"date-{n}-event", {V: EVENTS.replace("date: 2024-02\n", f"date: '{text}'\n")}, f"{V}:8:9: date: {message}")
     for n, (text, message) in enumerate(BAD_DATES.items())
 ] + [
-    case(f"date-{n}-published", {S: GOOD.replace("published: 2024-03-01", f"published: '{text}'")}, f"{S}:9:1: published: {message}")
+    case(f"date-{n}-published", {S: GOOD.replace("published: 2024-03-01", f"published: '{text}'")}, f"{S}:9:12: published: {message}")
     for n, (text, message) in enumerate(BAD_DATES.items())
 ]
 SECTIONS = ["dossiers", "people", "organisations", "places", "products", "timeline", "search", "data", "assets", "pagefind"]

@@ -160,7 +160,7 @@ def test_a_citation_is_shortened_in_place_by_the_passage_that_replaces_its_quote
 @pytest.mark.parametrize(("params", "error", "problems"), [
     ({"action": "set", "target": "event", "id": f"{SLUG}-event-1", "fields": {"date": "2024-13"}},
      "the build would fail, so nothing was written",
-     [f"content/events/{SLUG}.yaml:5:3: date: '2024-13' is not a valid EDTF date (use e.g. 2021-05-21, 2021-02 (a month), "
+     [f"content/events/{SLUG}.yaml:5:9: date: '2024-13' is not a valid EDTF date (use e.g. 2021-05-21, 2021-02 (a month), "
       "2019, 2023-12~ (about then), 2021? (not sure), 2022-41 (second half of 2022), 2022-07/2024 (from July 2022 to 2024))"]),
     ({"action": "alias", "entity": "anselm-brandt", "alias": "Varnholm"}, "the build would fail, so nothing was written",
      ["content/entities/places.yaml:3:3: alias 'Varnholm' of 'varnholm' already belongs to 'anselm-brandt'"]),

@@ -18,7 +18,7 @@ from threadline.inputs.model import KINDS, Boilerplate, Citation, Dossier, Entit
 from threadline.inputs.reading import decode, listed, read_input
 from threadline.inputs.schema import validate
 from threadline.inputs.todo import is_marker, note_markers
-from threadline.inputs.yamlio import YMap, load_yaml, where_of
+from threadline.inputs.yamlio import YMap, load_yaml, value_where_of, where_of
 from threadline.publish.modes import Mode
 from threadline.publish.search import BUNDLE
 from threadline.site.urls import SAVE_AS
@@ -195,7 +195,7 @@ def _date(data: YMap, key: str, where: Where, problems: Problems):
     try:
         return parse_date(str(data[key]))
     except DateError as exc:
-        problems.add(where_of(data, key, where), f"{key}: {exc}")
+        problems.add(value_where_of(data, key, where), f"{key}: {exc}")
         return None
 
 

@@ -34,10 +34,11 @@ MERGE_KEY = object()  # what a plain `<<` key is built as, to be refused
 
 
 class YMap(dict):
-    """A mapping that knows the position of itself and of each of its keys."""
+    """A mapping that knows the position of itself, of each of its keys and of each key's value."""
 
     where: Where
     key_where: dict[str, Where]
+    value_where: dict[str, Where]
 
 
 class YList(list):
@@ -54,6 +55,13 @@ def where_of(container: Any, key: Any, default: Where) -> Where:
     if isinstance(container, YList) and isinstance(key, int) and key < len(container.item_where):
         return container.item_where[key]
     return getattr(container, "where", default)
+
+
+def value_where_of(container: Any, key: str, default: Where) -> Where:
+    """The position of the value `container[key]`, where an error is in the value rather than the key."""
+    if isinstance(container, YMap) and key in container.value_where:
+        return container.value_where[key]
+    return where_of(container, key, default)
 
 
 class RefusedError(Exception):
@@ -172,7 +180,7 @@ class _Builder:
         value = YMap() if type(event) is yaml.MappingStartEvent else YList()
         value.where = self.at(event.start_mark)
         if type(value) is YMap:
-            value.key_where = {}
+            value.key_where, value.value_where = {}, {}
         else:
             value.item_where = []
         if event.anchor is not None:
@@ -235,6 +243,7 @@ class _Builder:
             if not top.skip:
                 top.value[top.key] = value
                 top.value.key_where[top.key] = top.key_where
+                top.value.value_where[top.key] = where or self.at(mark)
             top.key, top.key_where, top.skip = None, None, False
         return None
 
