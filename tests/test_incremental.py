@@ -392,6 +392,27 @@ def edited_and_rendered_in_full(project: Path, tmp_path: Path, rendered: list[st
     assert count == len(tree(tmp_path / "full"))  # everything rendered again
 
 
+def model_hashes(root: Path, out: Path) -> dict[str, bytes | None]:
+    """Each dossier's and event's hash as an incremental build keys it, by slug or id."""
+    mode = Incremental(1, None, inputs_digest(root), {"out": str(out)})
+    project = build(root, out, mode=mode, search=False).project
+    return {**{d.slug: mode.models.get(d) for d in project.dossiers.values()},
+            **{e.id: mode.models.get(e) for e in project.events.values()}}
+
+
+def test_dossiers_and_events_are_hashed_by_the_load_of_their_files(project: Path, tmp_path: Path) -> None:
+    """Not by their values, seed text and all: by the key of the file's load (code, path, bytes; the seed's too)."""
+    first = model_hashes(project, tmp_path / "site")
+    assert all(first.values()) and len(set(first.values())) == len(first)  # every one, each its own
+    assert model_hashes(project, tmp_path / "site") == first  # as a fresh process finds them in the disk cache
+    EDITS["event title"](project)
+    edited = model_hashes(project, tmp_path / "site")
+    changed = {name for name in first if edited[name] != first[name]}
+    assert changed == {"musk-meets-putin", "february-talks"}  # the events of the edited file, not the dossiers
+    edit_seed(project)
+    assert model_hashes(project, tmp_path / "site")["example-report"] != edited["example-report"]
+
+
 def test_a_corrupted_record_is_ignored(project: Path, tmp_path: Path, rendered: list[str]) -> None:
     """A record whose checksum fails is not trusted, even when what it says would skip the edited page."""
     built_twice(project, tmp_path / "site")

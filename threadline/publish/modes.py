@@ -23,11 +23,11 @@ import jinja2
 from threadline.errors import BuildError, Problem, Problems, relpath
 from threadline.inputs.cache import FileCache
 from threadline.inputs.diskcache import DiskCache, Made, hash_of
-from threadline.inputs.model import Dossier, Project
+from threadline.inputs.model import Dossier, Event, Project
 from threadline.publish.parallel import PARALLEL_FROM, parallel_map
 from threadline.publish.stamp import cache_folder, code_digest
 from threadline.publish.write import Staging
-from threadline.site.keys import Keys, with_needed_keys
+from threadline.site.keys import Keys, Shared, with_needed_keys
 from threadline.site.plan import Entry, Memo
 from threadline.site.render import Output, environment
 from threadline.site.template_errors import check_templates
@@ -179,9 +179,10 @@ class Incremental(Mode):
         self.disk: DiskCache | None = None  # what loading and annotating made, on disk (made once the root is known)
         self.made_from: dict[str, str] = {}  # a sidecar's project-relative path -> the key of its load
         self.used: set[str] = set()  # the keys of the cache's entries this build looked for
+        self.models = Shared()  # each dossier's and event's hash, from the key of its file's load
 
     def keys(self, templates: Path) -> Keys | None:
-        return Keys(templates, self.inputs, self.options)
+        return Keys(templates, self.inputs, self.options, self.models)
 
     def load_each(self, root: Path, function: Loader, context: Any, paths: list[Path], expected: Any,
                   also: Callable[[Any], tuple[Path, ...]] = lambda value: (), **options: Any) -> list[tuple[Any, list]]:
@@ -191,7 +192,22 @@ class Incremental(Mode):
         keys = [self.disk.key("load", path) for path in paths]
         found = self._kept_or_made(keys, expected, (function, context, also), paths, **options)
         self.made_from.update((relpath(path, root), key) for path, key in zip(paths, keys, strict=True) if key)
+        for made, key in zip(found, keys, strict=True):
+            if key and made.value is not None:
+                self._hash_models(made.value, key, also)
         return [(made.value, made.problems) for made in found]
+
+    def _hash_models(self, value: Any, key: str, also: Callable[[Any], tuple[Path, ...]]) -> None:
+        """Each dossier or event the file made, hashed by its load's key (keys.Shared): what it is made from.
+
+        The key names the generator's code and the file's path and bytes; a dossier's also its seed's.
+        Hashing the 60,000 values themselves, seed text and all, took 0.8 s at 10,000 dossiers.
+        """
+        items = value if isinstance(value, list) else [value]
+        made_from = [key, *(self.disk.file_hash(path) or "" for path in also(value))] if self.disk else [key]
+        for n, item in enumerate(items):
+            if isinstance(item, (Dossier, Event)):
+                self.models.put(item, bytes.fromhex(hash_of(*made_from, str(n))))
 
     def annotate_all(self, dossiers: list[Dossier], index: AliasIndex, problems: Problems) -> dict[str, Annotated]:
         """Every dossier annotated: from the disk cache, by the key of its load and the alias index, when it has it."""
