@@ -206,7 +206,9 @@ def cmd_todo(args: argparse.Namespace) -> int:
     for item in items:
         print(item)
     print(f"{len(items)} item(s) left to confirm" if items else "nothing left to confirm")
-    return 0
+    if unreadable.items:  # what they hold is not listed: the list is not the whole
+        print(f"todo: {len(unreadable.items)} file(s) could not be read; fix them and run it again", file=sys.stderr)
+    return 1 if unreadable.items else 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
