@@ -134,6 +134,12 @@ CASES = [
          "content/events/all.yaml:7:3: event 'february-talks' has no source (cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it)"),
     case("sidecar-only-comments", {S: "# nothing here yet\n"},
          "content/dossiers/example-report.yaml:1:1: the file is empty"),
+    case("escaped-control-character", {E: ENTITIES.replace("name: Vladimir Putin", 'name: "Vladimir\\x01Putin"')},
+         "content/entities/all.yaml:8:9: the value holds the character U+0001, which no page can show (remove the escape that writes it)"),
+    case("escaped-nul", {S: GOOD.replace("outlet: Example News", 'outlet: "Example\\0News"')},
+         "content/dossiers/example-report.yaml:5:9: the value holds the character U+0000, which no page can show (remove the escape that writes it)"),
+    case("control-character-in-page", {"content/pages/about.md": "# About\n\nA \x7f page.\n"},
+         "content/pages/about.md:3:3: the page holds the character U+007F, which no page can show (remove it; such characters come from copying out of a PDF or a terminal)"),
 ]
 
 

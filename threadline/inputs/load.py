@@ -15,7 +15,7 @@ from threadline.errors import Problems, Where, relpath
 from threadline.inputs.cache import FileCache
 from threadline.inputs.dates import UNDATED, DateError, parse_date
 from threadline.inputs.model import KINDS, Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Sic, Site
-from threadline.inputs.reading import decode, listed, read_input
+from threadline.inputs.reading import decode, listed, read_input, unshowable
 from threadline.inputs.schema import validate
 from threadline.inputs.todo import is_marker, note_markers
 from threadline.inputs.yamlio import YMap, load_yaml, value_where_of, where_of
@@ -315,7 +315,7 @@ def load_page(path: Path, root: Path, problems: Problems) -> Page | None:
         return None
     raw = read_input(path, root, problems)
     text = None if raw is None else decode(raw, where, problems)
-    if text is None:
+    if text is None or unshowable(text, where, problems, "the page"):
         return None
     note_markers(text, where.path, problems)
     first, _, rest = text.partition("\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -18,6 +19,23 @@ from threadline.inputs.cache import FileCache
 
 MAX_TEXT_BYTES = 16 * 2**20  # a YAML file or a page; a larger one is not something an editor wrote
 _NONBLOCKING = getattr(os, "O_NONBLOCK", 0)  # should a FIFO appear after the check, opening it does not wait
+
+
+# Characters no page can show: control characters other than tab and line ends, surrogates, U+FFFE and
+# U+FFFF. XML refuses them (a feed, a sitemap, the network file) and HTML shows them as nothing or garbage.
+UNSHOWABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def unshowable(text: str, where: Where, problems: Problems, subject: str) -> bool:
+    """Whether `text` (a file's, from line 1) holds a character no page can show; the first is said at its line."""
+    bad = UNSHOWABLE.search(text)
+    if bad is None:
+        return False
+    line = text.count("\n", 0, bad.start()) + 1
+    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    problems.add(Where(where.path, line, column), f"{subject} holds the character U+{ord(bad.group()):04X}, "
+                 "which no page can show", "remove it; such characters come from copying out of a PDF or a terminal")
+    return True
 
 
 def listed(root: Path, folder: str, pattern: str, problems: Problems, cache: FileCache | None = None) -> list[Path]:

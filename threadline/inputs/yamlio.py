@@ -16,6 +16,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from threadline.errors import Problems, Where
+from threadline.inputs.reading import UNSHOWABLE
 from threadline.inputs.yamlnum import SCALARS
 
 # libyaml's C parser when present: about ten times faster than the pure-Python one.
@@ -28,7 +29,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 _PLAIN_DATA = "only plain data: text, numbers, lists, mappings"
 # The characters YAML allows in a file (YAML 1.1, section 5.1); any other, such as a control
 # character, is refused before parsing, with its line and column.
-_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_YAML = UNSHOWABLE  # what YAML itself refuses in a file is what no page can show
 _KEY_VALUE = re.compile(r"(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?):\s+(\S.*?)\s*$")  # [- ]key: value
 MERGE_KEY = object()  # what a plain `<<` key is built as, to be refused
 
@@ -207,6 +208,10 @@ class _Builder:
             value = SCALARS[tag](event.value)
         except ValueError as exc:
             self.problems.add(self.at(event.start_mark), str(exc), "put it in quotes if it is text")
+            return None
+        if type(value) is str and (bad := UNSHOWABLE.search(value)):  # written with an escape, as "\x01" or "\0"
+            self.problems.add(self.at(event.start_mark), f"the value holds the character U+{ord(bad.group()):04X}, "
+                              "which no page can show", "remove the escape that writes it")
             return None
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)

@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISREG
-from xml.sax.saxutils import escape as xml_escape
 
 from threadline.errors import BuildError, Problem, reason, relpath
 from threadline.inputs.model import Project, Site
 from threadline.site.urls import absolute, save_as, url, url_of
 from threadline.site.views import DossierRef, Views
 from threadline.text.emit import front_matter
+from threadline.text.escaping import xml_text as xml_escape
 
 # A value as one line of JSON, keys sorted, text as it is (not \u-escaped): the open data's files
 # write one a record. One encoder for all: json.dumps with options makes a new one each call.

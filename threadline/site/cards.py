@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from markupsafe import escape
-
 from threadline.site.urls import url
+from threadline.text.escaping import xml_text as escape
 
 if TYPE_CHECKING:  # views reads nothing of cards: only their types are named here
     from threadline.site.timeline import TimelinePart
