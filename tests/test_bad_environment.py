@@ -177,6 +177,21 @@ def test_an_output_folder_that_a_build_must_not_replace(project: Path, out: str,
     assert inputs_and_site(project) == before
 
 
+def test_a_folder_holding_files_no_build_wrote_is_not_replaced(project: Path, tmp_path: Path) -> None:
+    """`--out` naming someone's folder of documents: refused, every file left where it was; a site built there is not."""
+    docs = tmp_path / "mydocs"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("years of work")
+    code, lines = run("build", "--project", str(project), "--out", str(docs))
+    assert (code, lines) == (1, [f"{docs}: the output folder holds files no build wrote (there is no .nojekyll in it), and a "
+                                 f"build replaces it whole (choose a folder of its own, e.g. {project}/public)",
+                                 "build failed: 1 error(s); nothing was written"])
+    assert tree(docs) == {"thesis.txt": b"years of work"} and not (tmp_path / ".mydocs.previous").exists()
+    (docs / "thesis.txt").unlink()  # an empty folder is the editor's to fill
+    assert run("build", "--project", str(project), "--out", str(docs), "--no-search")[0] == 0
+    assert run("build", "--project", str(project), "--out", str(docs), "--no-search", "--force")[0] == 0
+
+
 def inputs_and_site(project: Path) -> dict[str, bytes]:
     """Every file beside the project and in it, but the record of the last build (a failed build forgets it)."""
     return {k: v for k, v in tree(project.parent).items() if not k.startswith("project/.threadline-cache/")}

@@ -58,7 +58,23 @@ def _output_folder_problem(root: Path, out: Path) -> str:
     for name in INPUTS:
         if out == root / name or root / name in out.parents:
             return f"the output folder is inside the investigation's {name}, and a build replaces it whole"
+    if _holds_other_files(out):
+        return (f"the output folder holds files no build wrote (there is no {MARKER} in it), "
+                "and a build replaces it whole")
     return ""
+
+
+MARKER = ".nojekyll"  # every build writes it (files.py): a folder without it was not built here
+
+
+def _holds_other_files(out: Path) -> bool:
+    """Whether `out` is a folder with something in it that is not a site a build wrote."""
+    try:
+        with os.scandir(out) as entries:
+            names = {entry.name for entry in entries}
+    except OSError:
+        return False  # missing (the usual first build), or said so when the build writes there
+    return bool(names) and MARKER not in names
 
 
 @contextmanager
