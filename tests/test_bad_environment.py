@@ -211,6 +211,16 @@ def test_an_edit_that_keeps_size_and_time_is_built(project: Path) -> None:
     assert "has not published a READOUT" in (project / "public/dossiers/example-report/index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("damage", [b"\xbb\x00\xff garbage", b"", b"plain words"])
+def test_a_damaged_stamp_of_the_last_build_means_a_build(project: Path, damage: bytes) -> None:
+    assert run("build", "--project", str(project), "--no-search")[0] == 0
+    (project / ".threadline-cache/last-build").write_bytes(damage)
+    edit = project / "content/dossiers/example-report.yaml"
+    edit.write_text(edit.read_text(encoding="utf-8").replace("has not published", "never published"), encoding="utf-8")
+    assert run("build", "--project", str(project), "--no-search")[0] == 0
+    assert "never published" in (project / "public/dossiers/example-report/index.html").read_text(encoding="utf-8")
+
+
 def test_a_build_with_nothing_changed_is_still_skipped(project: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["build", "--project", str(project), "--force"]) == 0
     assert main(["build", "--project", str(project)]) == 0

@@ -140,7 +140,7 @@ def cache_folder(root: Path) -> Path:
 def _kept_hashes(root: Path) -> dict[str, tuple[list, str, int]]:
     """path -> (stat key, hash, when it was taken), as the last build kept them; nothing if unreadable."""
     try:
-        kept = json.loads((cache_folder(root) / "input-hashes").read_text())
+        kept = json.loads((cache_folder(root) / "input-hashes").read_text(encoding="utf-8"))
         return {path: (key, digest, kept["taken_ns"]) for path, (key, digest) in kept["files"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -149,8 +149,8 @@ def _kept_hashes(root: Path) -> dict[str, tuple[list, str, int]]:
 def up_to_date(root: Path, out: Path, options: dict, inputs: Inputs) -> bool:
     """True when the last build from this project wrote `out` from exactly these inputs."""
     try:
-        last = (cache_folder(root) / "last-build").read_text()
-    except OSError:  # none yet, or unreadable: build
+        last = (cache_folder(root) / "last-build").read_text(encoding="utf-8")
+    except (OSError, ValueError):  # none yet, unreadable or not text (damaged): build
         return False
     return last == fingerprint(out, options, inputs)
 
@@ -161,8 +161,9 @@ def record(root: Path, out: Path, options: dict, inputs: Inputs) -> None:
     if now is None:
         return
     cache_folder(root).mkdir(exist_ok=True)
-    (cache_folder(root) / "input-hashes").write_text(json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.hashes}))
-    (cache_folder(root) / "last-build").write_text(now)
+    hashes = json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.hashes})
+    (cache_folder(root) / "input-hashes").write_text(hashes, encoding="utf-8")
+    (cache_folder(root) / "last-build").write_text(now, encoding="utf-8")
 
 
 def forget(root: Path) -> None:
