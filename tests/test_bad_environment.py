@@ -273,6 +273,39 @@ def test_a_file_the_system_refuses_to_read_is_one_line(project: Path, monkeypatc
     assert tree(project / "public") == before
 
 
+UNREADABLE_FOLDERS = {
+    "content/entities": ["content/entities: the folder cannot be read: permission denied "
+                         "(let the build read it, or move it out of the project)"],
+    "templates/static": ["templates/static: the folder cannot be read: permission denied "
+                         "(let the build read it, or move it out of the project)"],
+    "seeds": ["content/dossiers/example-report.yaml:1:1: seed 'a.txt' cannot be looked for: seeds/ cannot be read: "
+              "permission denied (let the build read it, or move it out of the project)"],
+}
+
+
+@pytest.mark.parametrize("folder", UNREADABLE_FOLDERS)
+def test_a_folder_the_system_refuses_to_list_is_an_error_not_an_empty_one(project: Path, folder: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read as empty, it would drop what it holds without a word (its pages, its assets, its entities)."""
+    refused, real = str(project / folder), os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if os.fspath(path) == refused:
+            raise PermissionError(errno.EACCES, "Permission denied", refused)
+        return real(path)
+
+    if folder == "seeds":  # as for a folder without the permission to look a name up
+        real_lexists = os.path.lexists
+        monkeypatch.setattr(os.path, "lexists", lambda p: False if str(p).startswith(refused + "/") else real_lexists(p))
+        shutil.rmtree(project / ".threadline-cache")  # in earnest, the seed's stat fails too: its kept load is not used
+    monkeypatch.setattr(os, "scandir", scandir)
+    before = tree(project / "public")
+    for command in ("check", "build"):
+        code, lines = run(command, "--project", str(project), *(["--force", "--no-search"] if command == "build" else []))
+        assert (code, lines[:-1]) == (1, UNREADABLE_FOLDERS[folder]), command
+    assert tree(project / "public") == before
+
+
 def test_a_build_that_cannot_be_recorded_still_succeeds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")

@@ -15,7 +15,7 @@ from threadline.errors import Problems, Where, relpath
 from threadline.inputs.cache import FileCache
 from threadline.inputs.dates import UNDATED, DateError, parse_date
 from threadline.inputs.model import KINDS, Boilerplate, Citation, Dossier, Entity, Event, Note, Page, Project, Quote, Sic, Site
-from threadline.inputs.reading import decode, listed, read_input, unshowable
+from threadline.inputs.reading import decode, listed, read_input, readable_folder, unshowable
 from threadline.inputs.schema import validate
 from threadline.inputs.todo import is_marker, note_markers
 from threadline.inputs.yamlio import YMap, load_yaml, value_where_of, where_of
@@ -270,7 +270,8 @@ def read_seed(root: Path, data: YMap, where: Where, problems: Problems) -> str |
     name, at = data["seed"], where_of(data, "seed", where)
     path = root / "seeds" / name
     if not os.path.lexists(path):
-        problems.add(at, f"seed {name!r} not found in seeds/")
+        if readable_folder(root / "seeds", at, problems, f"seed {name!r} cannot be looked for: seeds/"):
+            problems.add(at, f"seed {name!r} not found in seeds/")
         return None
     raw = read_input(path, root, problems, f"seed {name!r}", MAX_SEED_BYTES, at)
     if raw is None:

@@ -14,7 +14,7 @@ import re
 import stat
 from pathlib import Path
 
-from threadline.errors import Problems, Where, relpath
+from threadline.errors import Problems, Where, reason, relpath
 from threadline.inputs.cache import FileCache
 
 MAX_TEXT_BYTES = 16 * 2**20  # a YAML file or a page; a larger one is not something an editor wrote
@@ -45,6 +45,8 @@ def listed(root: Path, folder: str, pattern: str, problems: Problems, cache: Fil
     """
     if cache is not None:
         return cache.listing(root / folder, pattern, lambda found: listed(root, folder, pattern, found), problems)
+    if not readable_folder(root / folder, Where(folder), problems):
+        return []
     paths = []
     for path in sorted((root / folder).glob(pattern), key=str):
         try:
@@ -54,6 +56,18 @@ def listed(root: Path, folder: str, pattern: str, problems: Problems, cache: Fil
             continue
         paths.append(path)
     return paths
+
+
+def readable_folder(folder: Path, where: Where, problems: Problems, what: str = "the folder") -> bool:
+    """Whether `folder` can be listed (or is missing); if not, a problem: listed as empty, it would drop its files unsaid."""
+    try:
+        with os.scandir(folder):
+            return True
+    except (FileNotFoundError, NotADirectoryError):
+        return True  # a missing folder holds nothing; a file in its place is the loader's to report
+    except OSError as exc:
+        problems.add(where, f"{what} cannot be read: {reason(exc)}", "let the build read it, or move it out of the project")
+        return False
 
 
 def read_input(path: Path, root: Path, problems: Problems, subject: str = "", limit: int = MAX_TEXT_BYTES,

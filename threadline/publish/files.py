@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISREG
@@ -112,6 +113,11 @@ def _leads_out(path: Path, inside: Path) -> bool:
         return True
 
 
+def _unreadable(exc: OSError, templates: Path) -> Problem:
+    return Problem(f"templates/{Path(exc.filename).relative_to(templates).as_posix()}", 0, 0,
+                   f"the folder cannot be read: {reason(exc)}", "let the build read it, or move it out of the project")
+
+
 def static_files(templates: Path) -> list[tuple[str, bytes, str]]:
     """Everything in templates/static/, copied as it is under assets/, as (path, bytes, what it is).
 
@@ -119,6 +125,8 @@ def static_files(templates: Path) -> list[tuple[str, bytes, str]]:
     """
     static = templates / "static"
     outputs, problems = [], []
+    for _ in os.walk(static, onerror=lambda exc: problems.append(_unreadable(exc, templates))):
+        continue  # rglob below would take a folder it cannot read for an empty one
     for path in sorted(p for p in static.rglob("*") if not p.is_dir()):
         name = path.relative_to(static).as_posix()
         try:
