@@ -306,6 +306,20 @@ def test_a_folder_the_system_refuses_to_list_is_an_error_not_an_empty_one(projec
     assert tree(project / "public") == before
 
 
+@pytest.mark.parametrize(("url", "problem"), [
+    ("https://example.org/#top/", "is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}#?[], ending with /"),
+    ("http://[::1/", "is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}#?[], ending with /"),
+    ("https://example.org:99999/", "has no valid port (a number up to 65535)"),
+])
+def test_a_base_url_given_to_the_build_is_held_to_site_yamls_rules(project: Path, url: str, problem: str) -> None:
+    before = tree(project / "public")
+    assert run("build", "--project", str(project), "--base-url", url) == (
+        1, [f"--base-url: base_url: {url!r} {problem}", "build failed: 1 error(s); nothing was written"])
+    assert tree(project / "public") == before
+    assert run("build", "--project", str(project), "--base-url", "https://example.org/preview", "--no-search")[0] == 0
+    assert "https://example.org/preview/dossiers/example-report/" in (project / "public/sitemap.xml").read_text()
+
+
 def test_a_build_that_cannot_be_recorded_still_succeeds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")

@@ -127,7 +127,7 @@ CASES = [
     case("site-yaml-missing", {"site.yaml": None},
          "site.yaml: site.yaml is missing (every investigation needs one; see `build.py init`)"),
     case("base-url-without-slash", {"site.yaml": "title: Scratch\nbase_url: https://example.github.io/scratch\n"},
-         "site.yaml:2:1: base_url: 'https://example.github.io/scratch' is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}, ending with /"),
+         "site.yaml:2:1: base_url: 'https://example.github.io/scratch' is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}#?[], ending with /"),
     case("page-without-title", {"content/pages/about.md": "About\n\nNo heading.\n"},
          "content/pages/about.md:1:1: a page starts with its title as a `# heading` line"),
     case("event-without-source", {S: GOOD.replace("  - event: february-talks\n    quote: talks in February\n", "")},

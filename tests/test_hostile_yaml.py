@@ -168,7 +168,7 @@ NEWLINE_CASES = [
     case("newline-after-language", {"site.yaml": SITE + 'language: "en\\n"\n'},
          "site.yaml:3:1: language: 'en\\n' is not a language tag such as en or en-GB"),
     case("newline-after-base-url", {"site.yaml": 'title: Scratch\nbase_url: "https://example.github.io/scratch/\\n"\n'},
-         "site.yaml:2:1: base_url: 'https://example.github.io/scratch/\\n' is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}, ending with /"),
+         "site.yaml:2:1: base_url: 'https://example.github.io/scratch/\\n' is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}#?[], ending with /"),
     case("newline-after-entity-id", {E: ENTITIES.replace("id: moscow", 'id: "moscow\\n"')},
          f"{E}:11:3: id: 'moscow\\n' {PATTERN_WORDS['id']}"),
     case("newline-after-wikidata", {E: ENTITIES.replace("  description: Capital of Russia.\n", '  description: Capital of Russia.\n  wikidata: "Q649\\n"\n')},
@@ -190,7 +190,7 @@ NEWLINE_CASES = [
     case("newline-after-cited-event", {S: GOOD.replace("event: february-talks", 'event: "february-talks\\n"')},
          f"{S}:19:5: events.event: 'february-talks\\n' {PATTERN_WORDS['id']}"),
 ]
-BASE_URL_WORDS = "is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}, ending with /"
+BASE_URL_WORDS = "is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}#?[], ending with /"
 BASE_URL_CASES = [
     case(f"base-url-with-{name}", {"site.yaml": f"title: Scratch\nbase_url: '{url}'\n"},
          f"site.yaml:2:1: base_url: {url!r} {BASE_URL_WORDS}")
@@ -199,8 +199,10 @@ BASE_URL_CASES = [
                       ("tab", "https://example.org/a\tb/"), ("backtick", "https://example.org/a`b/"),
                       ("brace", "https://example.org/{b}/"), ("pipe", "https://example.org/a|b/"),
                       ("backslash", "https://example.org/a\\b/"), ("caret", "https://example.org/a^b/"),
-                      ("no-break-space", "https://example.org/a\u00a0b/"))
-]
+                      ("no-break-space", "https://example.org/a\u00a0b/"), ("fragment", "https://example.org/#frag/"),
+                      ("query", "https://example.org/?q=1/"), ("broken-ipv6-host", "http://[::1/"))
+] + [case("base-url-with-a-port-past-65535", {"site.yaml": "title: Scratch\nbase_url: 'https://example.org:99999/'\n"},
+          "site.yaml:2:11: base_url: 'https://example.org:99999/' has no valid port (a number up to 65535)")]
 
 
 CASES = yaml_cases() + COLON_CASES + scalar_cases() + TAG_CASES + NEWLINE_CASES + BASE_URL_CASES

@@ -6,13 +6,13 @@ import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from threadline.errors import Problems
 from threadline.inputs.check import check_references, warn_quality
-from threadline.inputs.load import load_project
+from threadline.inputs.load import base_url_given, load_project
 from threadline.inputs.model import Project
 from threadline.publish import record
 from threadline.publish.files import refuse_links_out
@@ -93,7 +93,7 @@ def annotated(root: Path, base_url: str | None, mode: Mode) -> tuple[Project, di
     problems = Problems()
     project = load_project(root, problems, mode)
     if base_url:
-        project.site = replace(project.site, base_url=base_url if base_url.endswith("/") else base_url + "/")
+        base_url_given(project, base_url, problems)
     check_references(project, problems, mode)
     index = AliasIndex(list(project.entities.values()))
     docs = mode.annotate_all(sorted(project.dossiers.values(), key=lambda d: d.slug), index, problems)

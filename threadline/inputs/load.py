@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from threadline.errors import Problems, Where, relpath
 from threadline.inputs.cache import FileCache
@@ -113,7 +114,28 @@ def load_site(root: Path, problems: Problems) -> Site:
         problems.add(Where("site.yaml"), "site.yaml is missing", "every investigation needs one; see `build.py init`")
         return Site(title="Untitled", base_url="/")
     data = read_yaml(path, root, "site", problems) or {}
+    if data and not _valid_port(data["base_url"], value_where_of(data, "base_url", Where("site.yaml")), problems):
+        return Site(title="Untitled", base_url="/")
     return Site(**{k: v for k, v in data.items()}) if data else Site(title="Untitled", base_url="/")
+
+
+def base_url_given(project: Project, base_url: str, problems: Problems) -> None:
+    """`--base-url` in place of site.yaml's, held to the same rules (a slash is added at its end)."""
+    url = base_url if base_url.endswith("/") else base_url + "/"
+    where = Where("--base-url")
+    if validate({"title": project.site.title, "base_url": url}, "site", where, problems) and _valid_port(url, where, problems):
+        project.site = replace(project.site, base_url=url)
+
+
+def _valid_port(url: str, where: Where, problems: Problems) -> bool:
+    """The schema's pattern says what a base URL may hold; this, that its port is a number a browser can use."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        port = 0
+    if port == 0:
+        problems.add(where, f"base_url: {url!r} has no valid port (a number up to 65535)")
+    return port != 0
 
 
 # Above this many bytes of YAML in one kind of list file, the files are read on worker processes.

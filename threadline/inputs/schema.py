@@ -69,8 +69,8 @@ PATTERN_HELP = {
     r"^[^/\\\u0000-\u001f\u007f]+\.txt(?!\n)$":
         "is not a seed file name: a name in seeds/ ending in .txt, without / or \\ or control characters",
     r"^[0-9a-f]{64}(?!\n)$": "is not a sha256: 64 lower-case hexadecimal digits (`sha256sum seeds/<file>` prints it)",
-    r'^https?://[^\s\u0000-\u001f\u007f"<>\\^`{|}]+/(?!\n)$':
-        "is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}, ending with /",
+    r'^https?://[^\s\u0000-\u001f\u007f"<>\\^`{|}#?\[\]]+/(?!\n)$':
+        "is not a base URL: http:// or https://, no spaces, quotes or any of <>\\^`{|}#?[], ending with /",
     r"^[a-z]{2,3}(-[A-Za-z0-9]+)*(?!\n)$": "is not a language tag such as en or en-GB",
     r"^Q[0-9]+(?!\n)$": "is not a Wikidata id such as Q317521",
 }
