@@ -320,6 +320,20 @@ def test_a_base_url_given_to_the_build_is_held_to_site_yamls_rules(project: Path
     assert "https://example.org/preview/dossiers/example-report/" in (project / "public/sitemap.xml").read_text()
 
 
+def test_a_file_the_system_refuses_to_read_is_said_so_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadline.errors import Problems
+    from threadline.inputs import reading
+
+    def refuse(path: Path, limit: int) -> bytes:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    (tmp_path / "a.txt").write_text("words")
+    monkeypatch.setattr(reading, "_read", refuse)
+    problems = Problems()
+    assert reading.read_input(tmp_path / "a.txt", tmp_path, problems, "seed 'a.txt'") is None
+    assert [p.message for p in problems.items] == ["seed 'a.txt' cannot be read: Permission denied"]
+
+
 def test_a_build_that_cannot_be_recorded_still_succeeds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")

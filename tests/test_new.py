@@ -178,6 +178,20 @@ def test_new_needs_a_seed_in_seeds(project: Path, seed: str, capsys: pytest.Capt
     assert f"new: {seed}: no such seed" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("name", "said"), [
+    ("UPPER.TXT", "a seed's name ends in .txt; rename it, e.g. seeds/UPPER.txt"),
+    ("notes.md", "a seed's name ends in .txt; rename it, e.g. seeds/notes.txt"),
+    ("folder.txt", "a folder, not a seed; give the name of a text file in seeds/"),
+])
+def test_new_refuses_what_check_would_refuse_as_a_seed(project: Path, name: str, said: str,
+                                                       capsys: pytest.CaptureFixture) -> None:
+    seed = project / "seeds" / name
+    seed.mkdir() if name == "folder.txt" else seed.write_text("Port talks stall\n\nTalks stalled on Friday.\n")
+    assert main(["new", "--project", str(project), f"seeds/{name}"]) == 1
+    assert capsys.readouterr().err == f"new: seeds/{name}: {said}\n"
+    assert not any((project / "content/dossiers").glob(f"{seed.stem.lower()}*"))
+
+
 def test_a_seed_with_no_date_or_headline_gets_placeholders_that_fail(project: Path) -> None:
     (project / "seeds/bare.txt").write_text("it was said, in passing, that nothing happened.\n")
     assert main(["new", "--project", str(project), "seeds/bare.txt"]) == 0

@@ -82,7 +82,8 @@ def read_input(path: Path, root: Path, problems: Problems, subject: str = "", li
             return _read(path, limit)
         except OSError as exc:
             refusal = f"cannot be read: {exc.strerror or exc}"
-    problems.add(where or Where(relpath(path, root)), f"{subject} is {refusal}" if subject else refusal,
+    said = f"{subject} {refusal}" if refusal.startswith("cannot") else f"{subject} is {refusal}"
+    problems.add(where or Where(relpath(path, root)), said if subject else refusal,
                  "copy the file into the project" if "outside" in refusal else "")
     return None
 

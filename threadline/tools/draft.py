@@ -91,8 +91,12 @@ def new_sidecar(root: Path, seed_arg: str) -> list[Path]:
 
 def _seed_path(root: Path, seed_arg: str) -> Path:
     path = root / "seeds" / Path(seed_arg).name
-    if Path(seed_arg).parent.name not in ("", "seeds") or not path.is_file():
+    if Path(seed_arg).parent.name not in ("", "seeds") or not path.exists():
         raise DraftError(f"{seed_arg}: no such seed; put the file in seeds/ and give its name, e.g. seeds/report.txt")
+    if path.is_dir():
+        raise DraftError(f"{seed_arg}: a folder, not a seed; give the name of a text file in seeds/")
+    if path.suffix != ".txt":  # as the sidecar's schema asks: the draft would fail `check`
+        raise DraftError(f"{seed_arg}: a seed's name ends in .txt; rename it, e.g. seeds/{path.stem}.txt")
     return path
 
 
