@@ -92,6 +92,9 @@ def _whole_file_cases() -> list:
         ]
     cases += [pytest.param({name: "fifo"}, [f"templates/{name}: the template is not a regular file (a pipe, socket or device?)"], id=f"{name}-is-a-fifo")
               for name in TEMPLATES]
+    cases += [pytest.param({name: b" \n"}, [f"templates/{name}:1: the template is empty (restore it; to leave a part out on purpose, "
+                                            "write a comment in it: {# left out #})"], id=f"{name}-is-empty")
+              for name in TEMPLATES]
     cases.append(pytest.param({"base.html": "folder"}, sorted(
         f"templates/{name}:1: template 'base.html' is a folder, not a file (while rendering {FIRST_PAGES[name]})" for name in CHILDREN),
         id="base.html-is-a-folder"))

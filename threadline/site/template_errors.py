@@ -54,6 +54,9 @@ def _file_problem(env: jinja2.Environment, templates: Path, path: Path) -> Probl
     except UnicodeDecodeError as exc:
         return Problem(shown, raw.count(b"\n", 0, exc.start) + 1, 0,
                        f"the template is not UTF-8 (byte {exc.start} is {raw[exc.start]:#04x})", "convert it to UTF-8 first")
+    if not raw.strip():  # the pages made from it, or from a template that extends it, would be empty
+        return Problem(shown, 1, 0, "the template is empty",
+                       "restore it; to leave a part out on purpose, write a comment in it: {# left out #}")
     try:
         env.get_template(path.relative_to(templates).as_posix())
     except jinja2.TemplateSyntaxError as exc:
