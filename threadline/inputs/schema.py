@@ -42,10 +42,18 @@ def validate(data: Any, name: str, where: Where, problems: Problems) -> bool:
         refusal = exc
     errors = sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
-        problems.add(_locate(data, list(error.absolute_path), where), _message(error))
+        problems.add(_locate(data, [*error.absolute_path, *_unexpected(error)[:1]], where), _message(error))
     if not errors:  # the two validators disagree: the stricter one's word stands, never a silent pass
         problems.add(where, str(refusal))
     return False
+
+
+def _unexpected(error: Any) -> list[str]:
+    """The fields a mapping may not have, in its order: an unknown field is said at its own line."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    known = error.schema.get("properties", {})
+    return [key for key in error.instance if key not in known]
 
 
 def _locate(data: Any, path: list, where: Where) -> Where:
