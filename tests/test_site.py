@@ -344,6 +344,14 @@ def test_an_event_dated_after_its_report_is_a_warning(scratch: Path, capsys: pyt
         "was published (2024-03-01) (check the event's date and the publication date)")
 
 
+def test_a_yml_file_is_not_read_and_says_so(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    (scratch / "content/entities/more.yml").write_text("- id: kyiv\n  kind: place\n  name: Kyiv\n  description: x\n")
+    assert main(["check", "--project", str(scratch)]) == 0
+    assert main(["check", "--strict", "--project", str(scratch)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/entities/more.yml: warning: this file is not read: only files ending in .yaml are (rename it to more.yaml)")
+
+
 @pytest.mark.parametrize(("name", "encode"), [
     ("crlf", lambda text: text.replace("\n", "\r\n").encode("utf-8")),
     ("bom", lambda text: b"\xef\xbb\xbf" + text.encode("utf-8")),

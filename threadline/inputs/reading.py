@@ -47,6 +47,10 @@ def listed(root: Path, folder: str, pattern: str, problems: Problems, cache: Fil
         return cache.listing(root / folder, pattern, lambda found: listed(root, folder, pattern, found), problems)
     if not readable_folder(root / folder, Where(folder), problems):
         return []
+    if pattern == "*.yaml":  # a .yml file would otherwise be left out without a word
+        for path in sorted((root / folder).glob("*.yml"), key=str):
+            problems.warn(Where(relpath(path, root)), "this file is not read: only files ending in .yaml are",
+                          f"rename it to {path.stem}.yaml")
     paths = []
     for path in sorted((root / folder).glob(pattern), key=str):
         try:
