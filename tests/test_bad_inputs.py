@@ -134,6 +134,8 @@ CASES = [
          "content/events/all.yaml:7:3: event 'february-talks' has no source (cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it)"),
     case("sidecar-only-comments", {S: "# nothing here yet\n"},
          "content/dossiers/example-report.yaml:1:1: the file is empty"),
+    case("nothing-to-publish", {S: None, E: None, V: None, "content/pages/about.md": None},
+         "content/dossiers: nothing to publish yet: no dossier, entity or page (draft a dossier from a seed: `build.py new seeds/<file>.txt`)"),
     case("escaped-control-character", {E: ENTITIES.replace("name: Vladimir Putin", 'name: "Vladimir\\x01Putin"')},
          "content/entities/all.yaml:8:9: the value holds the character U+0001, which no page can show (remove the escape that writes it)"),
     case("escaped-nul", {S: GOOD.replace("outlet: Example News", 'outlet: "Example\\0News"')},

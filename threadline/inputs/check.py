@@ -34,6 +34,9 @@ def check_references(project: Project, problems: Problems, mode: Mode | None = N
         cited |= events
     if not incomplete[2]:  # a citing sidecar may be the one that failed to load
         problems.extend(mode.kept_while("sources", (project.events, cited), lambda: _unsourced(project, cited)))
+    if not (project.dossiers or project.entities or project.pages or project.incomplete):
+        problems.add(Where("content/dossiers"), "nothing to publish yet: no dossier, entity or page",
+                     "draft a dossier from a seed: `build.py new seeds/<file>.txt`")
 
 
 def _event_references(project: Project, no_entities: bool) -> tuple[frozenset[str], frozenset[str], list[Problem]]:
