@@ -134,6 +134,8 @@ CASES = [
          "content/events/all.yaml:7:3: event 'february-talks' has no source (cite it with a verbatim quote under `events:` in the sidecar of a seed that reports it)"),
     case("sidecar-only-comments", {S: "# nothing here yet\n"},
          "content/dossiers/example-report.yaml:1:1: the file is empty"),
+    case("alias-read-as-a-truth-value", {E: ENTITIES.replace("aliases: [Putin]", "aliases: [Putin, no]")},
+         "content/entities/all.yaml:9:20: aliases: read by YAML as the truth value false, not as text: an unquoted yes, no, on, off, true or false is a truth value, and ~, null or nothing is no value; put quotes around the text"),
     case("nothing-to-publish", {S: None, E: None, V: None, "content/pages/about.md": None},
          "content/dossiers: nothing to publish yet: no dossier, entity or page (draft a dossier from a seed: `build.py new seeds/<file>.txt`)"),
     case("escaped-control-character", {E: ENTITIES.replace("name: Vladimir Putin", 'name: "Vladimir\\x01Putin"')},

@@ -84,6 +84,10 @@ PATTERN_HELP = {
 }
 
 
+_TYPE_WORDS = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false"}
+
+
 def _message(error: Any) -> str:
     """The validator's message, rephrased where an editor would not follow it."""
     field = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
@@ -91,6 +95,11 @@ def _message(error: Any) -> str:
         text = f"{error.instance!r} {PATTERN_HELP[error.validator_value]}"
     elif error.validator == "oneOf" and field == "boilerplate":
         text = "a boilerplate item is a whole line of the seed, or a mapping with `prefix:`"
+    elif error.validator == "type" and (error.instance is None or isinstance(error.instance, bool)):
+        read = "nothing (null)" if error.instance is None else f"the truth value {str(error.instance).lower()}"
+        text = (f"read by YAML as {read}, not as {_TYPE_WORDS.get(str(error.validator_value), error.validator_value)}: "
+                "an unquoted yes, no, on, off, true or false is a truth value, and ~, null or nothing is no value; "
+                "put quotes around the text")
     elif error.validator == "additionalProperties":
         text = error.message.replace("Additional properties are not allowed", "unknown field")
     else:
