@@ -73,7 +73,7 @@ CASES = [
     case("boilerplate-prefix-missing", {S: GOOD.replace("boilerplate: [Source link]", "boilerplate: [Source link, {prefix: 'date 2024'}]")},
          "content/dossiers/example-report.yaml:11:28: boilerplate: no line of the seed starts with 'date 2024' (copy it from the seed exactly, curly quotes and apostrophes included)"),
     case("headline-not-a-line", {S: GOOD.replace("headline: Musk meets Putin in Moscow", "headline: Musk meets Putin")},
-         "content/dossiers/example-report.yaml:3:1: headline 'Musk meets Putin' is not a whole line of seed 'a.txt' (the closest passage in the seed is 'Musk meets Putin')"),
+         "content/dossiers/example-report.yaml:3:1: headline 'Musk meets Putin' is not a whole line of seed 'a.txt' (it is part of line 1; give the whole line: 'Musk meets Putin in Moscow')"),
     case("subheading-not-a-line", {S: GOOD.replace("quotes: []", "quotes: []\nsubheadings: [Talks in February]")},
          "content/dossiers/example-report.yaml:16:15: subheading 'Talks in February' is not a whole line of seed 'a.txt' (the closest passage in the seed is 'talks in February'; they first differ at character 1, where yours has 'T' and the seed has 't')"),
     case("seed-changed", {"seeds/a.txt": SEED + "An added line.\n"},

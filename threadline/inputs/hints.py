@@ -109,3 +109,13 @@ def _across_paragraphs(text: str, lines: list[str], numbers: list[int]) -> str:
             return (f"it runs across two paragraphs of the seed (lines {numbers[i]} and {numbers[i + 1]}); "
                     f"a quote lies within one paragraph: cite each part on its own")
     return ""
+
+
+def whole_line_hint(text: str, lines: list[str]) -> str:
+    """What to tell an editor whose `text` is not a whole line of the seed: the line it is part of, if any."""
+    wanted = text.strip()
+    for number, line in enumerate(lines, 1):
+        if wanted and wanted in line:
+            whole = line.strip()
+            return f"it is part of line {number}; give the whole line: {whole if len(whole) <= 160 else short(whole)!r}"
+    return closest_hint(text, lines)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from threadline.errors import Problems, short
-from threadline.inputs.hints import closest_hint
+from threadline.inputs.hints import closest_hint, whole_line_hint
 from threadline.inputs.model import Citation, Dossier, Entity
 
 _WORD = re.compile(r"\w+")
@@ -142,7 +142,8 @@ def _drop_boilerplate(dossier: Dossier, lines: list[str], problems: Problems) ->
         hits = [i for i, line in enumerate(lines) if (line.startswith(item.text) if item.prefix else line == item.text)]
         if not hits:
             what = "no line of the seed starts with" if item.prefix else "no line of the seed is"
-            problems.add(item.where, f"boilerplate: {what} {item.text!r}", closest_hint(item.text, lines))
+            hint = closest_hint(item.text, lines) if item.prefix else whole_line_hint(item.text, lines)
+            problems.add(item.where, f"boilerplate: {what} {item.text!r}", hint)
         for i in hits:
             if item.prefix:
                 lines[i] = lines[i][len(item.text):].strip()
@@ -156,7 +157,7 @@ def _whole_lines(dossier: Dossier, lines: list[str], wanted, what: str, problems
     for text, where in wanted:
         hits = [i for i, line in enumerate(lines) if line == text]
         if not hits:
-            problems.add(where, f"{what} {text!r} is not a whole line of seed {dossier.seed!r}", closest_hint(text, lines))
+            problems.add(where, f"{what} {text!r} is not a whole line of seed {dossier.seed!r}", whole_line_hint(text, lines))
         found.update(hits)
     return found
 
