@@ -120,7 +120,7 @@ def seed_cases() -> list:
         case("seed-folder", {"seeds/a.txt": folder}, f"{at} not a regular file"),
         case("seed-link-out", {"seeds/a.txt": link_out(SEED)}, f"{at} a link to outside the project (copy the file into the project)"),
         case("seed-link-dangling", {"seeds/a.txt": dangling}, f"{at} a link to a missing file"),
-        case("seed-link-loop", {"seeds/a.txt": loop}, f"{at} cannot be read: Too many levels of symbolic links"),
+        case("seed-link-loop", {"seeds/a.txt": loop}, f"{at.removesuffix(' is')} cannot be read: Too many levels of symbolic links"),
         case("seed-zero-bytes", with_seed(b""), f"{at} empty"),
         case("seed-too-large", {"seeds/a.txt": larger_than(20)}, f"{at} larger than 20 MiB"),
         case("seed-not-utf8-line-2", with_seed(NOT_UTF8_LATER), f"{at} not UTF-8 (byte 13 is 0xff) {UTF8_HINT}"),
