@@ -114,6 +114,11 @@ def split_blocks(dossier: Dossier, problems: Problems) -> list[Block]:
     lines = [line.strip() for line in seed_lines(dossier.text)]
     dropped = _drop_boilerplate(dossier, lines, problems)
     headings = _whole_lines(dossier, lines, dossier.subheadings, "subheading", problems)
+    for text, where in dossier.subheadings:
+        hits = [i for i, line in enumerate(lines) if line == text]
+        if hits and all(i in dropped for i in hits):
+            problems.add(where, f"subheading {text!r} is also listed as boilerplate, so the page leaves it out",
+                         "keep it in one of the two lists")
     title_line = -1
     if dossier.headline_by == "source":
         found = _whole_lines(dossier, lines, [(dossier.headline, dossier.headline_where)], "headline", problems)
@@ -171,7 +176,17 @@ def _locate_all(dossier: Dossier, blocks: list[Block], problems: Problems) -> No
         if not _locate(blocks, Span(0, 0, kind, target, anchor), text.strip()):
             what = "passage" if kind in ("note", "sic") else "quote"
             problems.add(where, f"{what} not found in seed {dossier.seed!r}: {short(text)!r}",
-                         closest_hint(text, [b.text for b in blocks], [b.line for b in blocks]))
+                         _left_out(text, dossier, {b.line for b in blocks})
+                         or closest_hint(text, [b.text for b in blocks], [b.line for b in blocks]))
+
+
+def _left_out(text: str, dossier: Dossier, shown: set[int]) -> str:
+    """Where `text` is in a line of the seed the page leaves out (listed as boilerplate), if it is."""
+    wanted = text.strip()
+    for number, line in enumerate(seed_lines(dossier.text), 1):
+        if wanted and number not in shown and wanted in line:
+            return f"it is on line {number}, which the sidecar lists as boilerplate: the page does not show it"
+    return ""
 
 
 def evidence_anchors(dossier: Dossier) -> list[tuple[Citation, str]]:
