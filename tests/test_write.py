@@ -49,6 +49,17 @@ def test_a_rebuild_rewrites_the_previous_site_in_place_and_equals_a_fresh_build(
     assert "/about/" in search_records(out)  # the search bundle was made again, not reused
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_the_site_is_readable_as_the_umask_allows(scratch: Path, umask: int) -> None:
+    """A web server running as another user may serve public/: it is made as mkdir would make it, not for its owner alone."""
+    before = os.umask(umask)
+    try:
+        build(scratch, scratch / "public", search=False)
+    finally:
+        os.umask(before)
+    assert (scratch / "public").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
 def test_files_the_site_no_longer_has_are_removed(twice_built: Path, tmp_path: Path) -> None:
     previous = previous_of(twice_built / "public")
     (previous / "stray.html").write_text("old page")

@@ -128,7 +128,7 @@ class Staging:
     def _enter(self) -> Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self.folder = _new_folder(self.out)
         previous = previous_of(self.out)
         if previous.is_dir() and not previous.is_symlink():  # a link would have us write where it points
             self.folder.rmdir()
@@ -142,7 +142,7 @@ class Staging:
             aside = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
             os.replace(self.folder, aside / "tree")  # not "site": recover() would take it for a site to restore
             self.trash.append(aside)
-            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+            self.folder = _new_folder(self.out)
             self.reused = False
 
     def put(self, output: Output) -> None:
@@ -226,6 +226,16 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)  # gone already, unless something failed
             for trash in self.trash:
                 shutil.rmtree(trash, ignore_errors=True)
+
+
+def _new_folder(out: Path) -> Path:
+    """A new staging folder beside `out`, readable as a folder made by mkdir is: it becomes the site,
+    which a web server running as another user may serve (mkdtemp makes it for its owner alone)."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    umask = os.umask(0o022)  # read, then put back: the process's own setting decides
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+    return folder
 
 
 def previous_of(out: Path) -> Path:
