@@ -31,11 +31,15 @@ def unshowable(text: str, where: Where, problems: Problems, subject: str) -> boo
     bad = UNSHOWABLE.search(text)
     if bad is None:
         return False
-    line = text.count("\n", 0, bad.start()) + 1
-    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    problems.add(Where(where.path, line, column), f"{subject} holds the character U+{ord(bad.group()):04X}, "
+    problems.add(where_in(text, bad.start(), where.path), f"{subject} holds the character U+{ord(bad.group()):04X}, "
                  "which no page can show", "remove it; such characters come from copying out of a PDF or a terminal")
     return True
+
+
+def where_in(text: str, index: int, path: str) -> Where:
+    """The line and column of the character at `index`."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return Where(path, text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 def listed(root: Path, folder: str, pattern: str, problems: Problems, cache: FileCache | None = None) -> list[Path]:

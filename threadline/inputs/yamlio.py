@@ -16,7 +16,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from threadline.errors import Problems, Where
-from threadline.inputs.reading import UNSHOWABLE
+from threadline.inputs.reading import UNSHOWABLE, where_in
 from threadline.inputs.yamlnum import SCALARS
 
 # libyaml's C parser when present: about ten times faster than the pure-Python one.
@@ -27,9 +27,8 @@ MAX_ALIAS_VALUES = 10_000  # values that aliases may repeat in one file, all ali
 _COLLECTIONS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _MERGE = "tag:yaml.org,2002:merge"
 _PLAIN_DATA = "only plain data: text, numbers, lists, mappings"
-# The characters YAML allows in a file (YAML 1.1, section 5.1); any other, such as a control
-# character, is refused before parsing, with its line and column.
-_NOT_YAML = UNSHOWABLE  # what YAML itself refuses in a file is what no page can show
+# The characters YAML allows in a file (YAML 1.1, section 5.1) are those a page can show (UNSHOWABLE);
+# any other, such as a control character, is refused before parsing, with its line and column.
 _KEY_VALUE = re.compile(r"(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?):\s+(\S.*?)\s*$")  # [- ]key: value
 MERGE_KEY = object()  # what a plain `<<` key is built as, to be refused
 
@@ -75,9 +74,9 @@ class RefusedError(Exception):
 
 def load_yaml(text: str, path: str, problems: Problems) -> Any:
     """Parse `text`; on malformed YAML, unsafe tags or values past the limits, record problems and return None."""
-    bad = _NOT_YAML.search(text)
+    bad = UNSHOWABLE.search(text)
     if bad:
-        problems.add(_where_in(text, bad.start(), path), f"malformed YAML: the character U+{ord(bad.group()):04X} "
+        problems.add(where_in(text, bad.start(), path), f"malformed YAML: the character U+{ord(bad.group()):04X} "
                      "is not allowed in YAML", "control characters cannot be written in a YAML file")
         return None
     before = len(problems.items)
@@ -92,12 +91,6 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
         problems.add(exc.where, exc.message, exc.hint)
         return None
     return None if len(problems.items) > before else value
-
-
-def _where_in(text: str, index: int, path: str) -> Where:
-    """The line and column of the character at `index`."""
-    line_start = text.rfind("\n", 0, index) + 1
-    return Where(path, text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 def _hint(exc: yaml.YAMLError, text: str) -> str:

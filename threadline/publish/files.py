@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISREG
 
-from threadline.errors import BuildError, Problem, reason, relpath
+from threadline.errors import BuildError, Problem, Problems, Where, reason, relpath
 from threadline.inputs.model import Project, Site
+from threadline.inputs.reading import readable_folder
 from threadline.site.urls import absolute, save_as, url, url_of
 from threadline.site.views import DossierRef, Views
 from threadline.text.emit import front_matter
@@ -113,21 +113,18 @@ def _leads_out(path: Path, inside: Path) -> bool:
         return True
 
 
-def _unreadable(exc: OSError, templates: Path) -> Problem:
-    return Problem(f"templates/{Path(exc.filename).relative_to(templates).as_posix()}", 0, 0,
-                   f"the folder cannot be read: {reason(exc)}", "let the build read it, or move it out of the project")
-
-
 def static_files(templates: Path) -> list[tuple[str, bytes, str]]:
     """Everything in templates/static/, copied as it is under assets/, as (path, bytes, what it is).
 
     A file that cannot be read is an error.
     """
     static = templates / "static"
-    outputs, problems = [], []
-    for _ in os.walk(static, onerror=lambda exc: problems.append(_unreadable(exc, templates))):
-        continue  # rglob below would take a folder it cannot read for an empty one
-    for path in sorted(p for p in static.rglob("*") if not p.is_dir()):
+    outputs, unreadable = [], Problems()
+    found = sorted(static.rglob("*"))
+    for folder in [static, *(p for p in found if p.is_dir())]:  # rglob takes one it cannot list for an empty one
+        readable_folder(folder, Where(f"templates/{folder.relative_to(templates).as_posix()}"), unreadable)
+    problems = list(unreadable.items)
+    for path in (p for p in found if not p.is_dir()):
         name = path.relative_to(static).as_posix()
         try:
             if not S_ISREG(path.stat().st_mode):  # a pipe is never opened: reading it could wait for ever

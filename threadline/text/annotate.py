@@ -113,12 +113,7 @@ def split_blocks(dossier: Dossier, problems: Problems) -> list[Block]:
     """The seed's lines less boilerplate: the headline line, subheadings and paragraphs."""
     lines = [line.strip() for line in seed_lines(dossier.text)]
     dropped = _drop_boilerplate(dossier, lines, problems)
-    headings = _whole_lines(dossier, lines, dossier.subheadings, "subheading", problems)
-    for text, where in dossier.subheadings:
-        hits = [i for i, line in enumerate(lines) if line == text]
-        if hits and all(i in dropped for i in hits):
-            problems.add(where, f"subheading {text!r} is also listed as boilerplate, so the page leaves it out",
-                         "keep it in one of the two lists")
+    headings = _whole_lines(dossier, lines, dossier.subheadings, "subheading", problems, dropped)
     title_line = -1
     if dossier.headline_by == "source":
         found = _whole_lines(dossier, lines, [(dossier.headline, dossier.headline_where)], "headline", problems)
@@ -157,12 +152,17 @@ def _drop_boilerplate(dossier: Dossier, lines: list[str], problems: Problems) ->
     return dropped
 
 
-def _whole_lines(dossier: Dossier, lines: list[str], wanted, what: str, problems: Problems) -> set[int]:
+def _whole_lines(dossier: Dossier, lines: list[str], wanted, what: str, problems: Problems,
+                 not_in: frozenset[int] | set[int] = frozenset()) -> set[int]:
+    """The numbers of the lines that are the `wanted` texts; a problem for one that is no line, or only lines `not_in`."""
     found = set()
     for text, where in wanted:
         hits = [i for i, line in enumerate(lines) if line == text]
         if not hits:
             problems.add(where, f"{what} {text!r} is not a whole line of seed {dossier.seed!r}", whole_line_hint(text, lines))
+        elif all(i in not_in for i in hits):
+            problems.add(where, f"{what} {text!r} is also listed as boilerplate, so the page leaves it out",
+                         "keep it in one of the two lists")
         found.update(hits)
     return found
 
