@@ -229,6 +229,20 @@ def test_a_build_with_nothing_changed_is_skipped(scratch: Path, capsys: pytest.C
     assert b"Changed." in (scratch / "public/about/index.html").read_bytes()
 
 
+def test_an_edit_is_seen_without_listing_the_site(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadline.publish import stamp
+
+    out = scratch / "public"
+    assert main(["build", "--project", str(scratch), "--no-search"]) == 0
+    options = {"base_url": None, "search": False, "out": str(out.resolve())}
+    assert stamp.up_to_date(scratch, out.resolve(), options, stamp.read_inputs(scratch))
+    (scratch / "content/pages/about.md").write_text("# About\n\nChanged.\n")
+    listed: list[str] = []
+    monkeypatch.setattr(stamp, "walk", lambda folder: listed.append(folder) or iter(()))
+    assert not stamp.up_to_date(scratch, out.resolve(), options, stamp.read_inputs(scratch))
+    assert not any(folder.startswith(str(out.resolve())) for folder in listed)  # 20,000 files at 10,000 dossiers
+
+
 def test_editors_yaml_and_markdown_are_never_trusted_as_html(tmp_path: Path) -> None:
     from tests.conftest import ENTITIES, EVENTS
 
