@@ -12,9 +12,9 @@ from markupsafe import escape
 
 from threadline.inputs.dates import Prefix, prefix_bounds
 from threadline.inputs.model import STATUSES, Project
-from threadline.publish.files import json_line
 from threadline.site.urls import absolute, url
 from threadline.site.views import EventView, SourceView, Views
+from threadline.text.jsontext import json_line
 
 TITLE_ID = "_title"  # no event's id: ids are slugs, which never start with "_"
 

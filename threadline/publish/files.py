@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISREG
@@ -14,10 +13,7 @@ from threadline.site.urls import absolute, save_as, url, url_of
 from threadline.site.views import DossierRef, Views
 from threadline.text.emit import front_matter
 from threadline.text.escaping import xml_text as xml_escape
-
-# A value as one line of JSON, keys sorted, text as it is (not \u-escaped): the open data's files
-# write one a record. One encoder for all: json.dumps with options makes a new one each call.
-json_line = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+from threadline.text.jsontext import json_line
 
 
 def json_rows(rows: list[dict]) -> bytes:

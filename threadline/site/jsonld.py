@@ -6,7 +6,6 @@ The JSON goes inside a <script> element, so `<`, `>` and `&` are written as \\u0
 
 from __future__ import annotations
 
-import json
 import re
 
 from markupsafe import Markup
@@ -14,6 +13,7 @@ from markupsafe import Markup
 from threadline.inputs.model import Site
 from threadline.site.urls import absolute
 from threadline.site.views import DossierView, Download, EntityView
+from threadline.text.jsontext import json_compact
 
 SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "place": "Place", "product": "Product"}
 ABOUT_LIMIT = 12
@@ -23,7 +23,7 @@ _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
 
 def script_json(data: dict) -> Markup:
     """JSON that is safe as the text of a <script> element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json_compact(data)
     return Markup(re.sub("[<>&\u2028\u2029]", lambda m: _ESCAPES[m[0]], text))
 
 
