@@ -8,12 +8,11 @@ TimelineJS shows text as HTML: every piece of it is escaped here, and links are 
 
 from __future__ import annotations
 
-from markupsafe import escape
-
 from threadline.inputs.dates import Prefix, prefix_bounds
 from threadline.inputs.model import STATUSES, Project
 from threadline.site.urls import absolute, url
 from threadline.site.views import EventView, SourceView, Views
+from threadline.text.escaping import escape
 from threadline.text.jsontext import json_line
 
 TITLE_ID = "_title"  # no event's id: ids are slugs, which never start with "_"
@@ -22,7 +21,7 @@ TITLE_ID = "_title"  # no event's id: ids are slugs, which never start with "_"
 def timelinejs(project: Project, views: Views) -> bytes:
     """data/timelinejs.json: a title slide, then one slide per event in date order."""
     site = project.site
-    title = {"text": {"headline": str(escape(site.title)), "text": f"<p>{escape(site.description)}</p>"},
+    title = {"text": {"headline": escape(site.title), "text": f"<p>{escape(site.description)}</p>"},
              "unique_id": TITLE_ID}
     # A slide a line, written by the C encoder (indent= is pure Python, four times slower).
     slides = ",\n".join(json_line(_slide(e, project)) for e in views.events)
@@ -34,7 +33,7 @@ def _slide(event: EventView, project: Project) -> dict:
     start, end = prefix_bounds(project.events[event.id].date)
     slide = {
         "unique_id": event.id, "start_date": _date(start or end), "display_date": event.date, "group": event.status,
-        "text": {"headline": str(escape(event.title)), "text": _text(event, project.site.base_url)},
+        "text": {"headline": escape(event.title), "text": _text(event, project.site.base_url)},
     }
     if start and end and end != start:
         slide["end_date"] = _date(end)
