@@ -58,6 +58,16 @@ def test_timeline_has_year_navigation_and_sets_coarse_dates_apart(site: Path) ->
     assert 'class="event precision-year"' in page and 'class="event precision-month"' in page
 
 
+def test_an_event_open_at_one_end_is_placed_in_order_not_set_apart_as_some_time_in_its_year(tmp_path: Path) -> None:
+    until = YEAR_EVENT.replace("talks-begin", "talks-end").replace('"2023"', '"../2024-03-18"')
+    cites = sidecar("a.txt", SEED).replace("events:\n", "events:\n  - event: talks-end\n    quote: Mr Musk’s visit\n")
+    out = built(tmp_path, **{"content/events/all.yaml": EVENTS + until, "content/dossiers/example-report.yaml": cites})
+    page = html(out, "timeline/index.html")
+    assert "Some time in 2024" not in page
+    assert '<li class="event precision-open" id="talks-end"' in page and "until 18 March 2024" in page
+    assert page.index('id="talks-end"') < page.index('id="february-talks"')  # filed by the end it has, earliest first
+
+
 def test_timeline_filters_are_hidden_until_the_script_runs_and_every_event_is_listed(site: Path) -> None:
     page = html(site, "timeline/index.html")
     assert re.search(r'<form class="filters" id="filters" hidden', page)
@@ -78,7 +88,8 @@ def test_every_quote_link_points_at_an_anchor_in_its_dossier(site: Path) -> None
 
 @pytest.mark.parametrize(("edtf", "expected"), [
     ("2024-03-01", "day"), ("2024-02", "month"), ("2023-12~", "month"), ("2023-21", "part"), ("2022-41", "part"),
-    ("2023", "year"), ("2021?", "year"), ("2022-07/2024", "span"), ("2022-07/..", "span"), ("../2024", "span"),
+    ("2023", "year"), ("2021?", "year"), ("2022-07/2024", "span"), ("2022-07/..", "open"),
+    ("../2024-03-18", "open"), ("../2024", "open"),
 ])
 def test_precision_says_how_much_a_date_leaves_open(edtf: str, expected: str) -> None:
     assert precision(parse_date(edtf)) == expected

@@ -23,7 +23,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("date", "The date in EDTF: 2021-02 a month, 2022-41 the second half of 2022, 2023-21 spring 2023, "
                  "2023-12~ about December 2023, 2021? uncertain, 2024-05% both, 2022-07/2024 a period, ../2024 until 2024."),
         ("display_date", "The date in words, at the precision the sources allow."),
-        ("precision", "How much the date leaves open: day, month, part (of a year), year or span."),
+        ("precision", "How much the date leaves open: day, month, part (of a year), year, span, or open (one end not given)."),
         ("earliest", "The first day the date can mean (YYYY-MM-DD), for sorting; empty when open at the start."),
         ("latest", "The last day the date can mean (YYYY-MM-DD); empty when open at the end."),
         ("title", "What happened, in one line."),

@@ -229,8 +229,14 @@ def html_datetime(edtf: str) -> str | None:
 
 
 def precision(fuzzy: FuzzyDate) -> str:
-    """How much a date leaves open, from the length of its bounds: a timeline groups the coarse ones."""
-    days = (_date(*fuzzy.upper) - _date(*fuzzy.lower)).days if fuzzy.upper[0] < 9999 and fuzzy.lower[0] > 1 else 10**6
+    """How much a date leaves open, from the length of its bounds: a timeline groups the coarse ones.
+
+    "open" when one end is not given ("until 18 March 2024", "since 2022"): the timeline places it
+    in order at the end it has, where "some time in 2024" would be untrue of it.
+    """
+    if fuzzy.upper[0] >= 9999 or fuzzy.lower[0] <= 1:
+        return "open"
+    days = (_date(*fuzzy.upper) - _date(*fuzzy.lower)).days
     for name, most in (("day", 0), ("month", 30), ("part", 183), ("year", 365)):
         if days <= most:
             return name

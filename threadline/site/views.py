@@ -76,7 +76,7 @@ class EventView:
     note: Markup
     date_basis: str
     sources: list[SourceView]
-    precision: str = "day"  # day | month | part (of a year) | year | span: how much the date leaves open
+    precision: str = "day"  # day | month | part (of a year) | year | span | open (one end not given)
     datetime: str | None = None  # a valid HTML date (see html_datetime)
     url: str = ""  # the event on the timeline, relative to the site root: "timeline/#id" or "timeline/2021/#id"
 
