@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from pathlib import Path
 
@@ -81,6 +82,32 @@ def test_every_date_expression_gets_a_stub_event_cited_with_its_sentence(project
          "quote": "Elon Musk toured the port of Lisbon on Friday with Maria Teixeira, the port's director."},
         {"event": "lisbon-port-2024-event-2", "quote": stalled}, {"event": "lisbon-port-2024-event-3", "quote": stalled},
         {"event": "lisbon-port-2024-event-4", "quote": "Officials said a second phase could follow in May."}]
+
+
+def test_a_seed_of_one_long_line_is_split_into_sentences_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF's text may come as one line holding hundreds of dates: each stub's sentence is found in one pass."""
+    from threadline.tools import guess
+
+    body = " ".join(f"Officials met on {day} March 2024 in Lisbon." for day in range(1, 29))
+    project = write_project(tmp_path / "p", scratch_files(**{"seeds/long.txt": f"One long line\n\n{body}\n"}))
+    passes: list[str] = []
+    split = guess.sentences
+    monkeypatch.setattr(guess, "sentences", lambda line: passes.append(line) or split(line))
+    assert main(["new", "--project", str(project), "seeds/long.txt"]) == 0
+    assert passes.count(body) == 1
+    quotes = [e["quote"] for e in yaml.safe_load((project / "content/dossiers/long.yaml").read_text(encoding="utf-8"))["events"]]
+    # The first date is taken as the report's own (no dateline says otherwise): every other one is a stub event.
+    assert quotes == [f"Officials met on {day} March 2024 in Lisbon." for day in range(2, 29)]
+
+
+@pytest.mark.parametrize("start", range(-1, 50))
+def test_the_sentence_around_a_character_is_the_one_that_holds_it(start: int) -> None:
+    line = "Mr Musk spoke. “Yes,” he said! Then?  Nothing. x"
+    from threadline.tools.guess import sentence_around
+
+    bounds = [0, 15, 31, 38, len(line)]  # after ". ", "! ", "?  ": each before a capital or a quote mark
+    held = [line[b:e].strip() for b, e in itertools.pairwise(bounds) if b <= start < e]
+    assert sentence_around(line, start) == (held[0] if held else line.strip())
 
 
 def test_a_stub_event_dated_by_a_year_alone_is_quoted_as_text(project: Path) -> None:

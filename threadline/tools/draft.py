@@ -217,10 +217,11 @@ def _scan_dates(line: str, number: int, index: AliasIndex, found: Findings) -> N
     if not line or line == found.headline or line in found.boilerplate or (found.published and number == found.published[2]
                                                                           and len(line) < len(found.published[1]) + 12):
         return
+    sentences = guess.sentences(line)
     for words in guess.date_expressions(line):
         if found.published and (number, words) == (found.published[2], found.published[1]):
             continue  # the report's own date, in its dateline: not an event
-        sentence = guess.sentence_around(line, line.find(words))
+        sentence = guess.sentence_around(line, line.find(words), sentences)
         stubs = [(i, sentence.find(n), len(n)) for i, (n, _) in found.stubs.items() if n in sentence]
         # A known name inside a stub's name ('Washington' in 'The Washington Post') is not named here.
         known = [e for s, end, e in index.find(sentence) if not any(at <= s and end <= at + size for _, at, size in stubs)]

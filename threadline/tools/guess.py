@@ -6,6 +6,7 @@ they are cheap heuristics, tested on articles written in tests/test_new.py and t
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -318,10 +319,19 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
-def sentence_around(line: str, start: int) -> str:
-    """The sentence of `line` that holds the character at `start`, verbatim."""
+def sentences(line: str) -> list[tuple[int, int]]:
+    """Where each sentence of `line` begins and ends."""
     bounds = [0, *(m.end() for m in re.finditer(r"(?<=[.!?])[”\"’']?\s+(?=[A-Z“\"‘])", line)), len(line)]
-    for begin, end in itertools.pairwise(bounds):
-        if begin <= start < end:
-            return line[begin:end].strip()
+    return list(itertools.pairwise(bounds))
+
+
+def sentence_around(line: str, start: int, found: list[tuple[int, int]] | None = None) -> str:
+    """The sentence of `line` that holds the character at `start`, verbatim; `found` is sentences(line), if known.
+
+    A seed of one long line (a PDF's text) holds hundreds of dates: finding its sentences again for each took minutes.
+    """
+    found = sentences(line) if found is None else found
+    n = bisect.bisect_right(found, (start, len(line) + 1)) - 1
+    if n >= 0 and found[n][0] <= start < found[n][1]:
+        return line[found[n][0]:found[n][1]].strip()
     return line.strip()
