@@ -46,6 +46,8 @@ CASES = [
          "content/dossiers/example-report.yaml:19:5: unknown event id 'febuary-talks' (did you mean 'february-talks'?)"),
     case("unknown-speaker", {S: GOOD.replace("quotes: []", "quotes:\n  - speaker: kremlin-spokesman\n    text: the Kremlin said")},
          "content/dossiers/example-report.yaml:16:5: unknown entity id 'kremlin-spokesman'"),
+    case("unknown-author-entity", {S: GOOD.replace("author: null\n", "author: null\nauthor_entity: jane-doe\n")},
+         "content/dossiers/example-report.yaml:8:1: unknown entity id 'jane-doe'"),
     case("duplicate-entity-id", {E: ENTITIES + "- id: moscow\n  kind: place\n  name: Moskva\n  description: Again.\n"},
          "content/entities/all.yaml:19:3: duplicate entity id 'moscow' (first defined at content/entities/all.yaml:11)"),
     case("duplicate-event-id", {V: EVENTS + "- id: february-talks\n  date: 2024-02\n  date_basis: x\n  title: Again\n  status: reported\n  entities: [elon-musk]\n"},

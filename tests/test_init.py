@@ -87,6 +87,13 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path, existing: str, 
     assert sorted(p.name for p in tmp_path.iterdir()) == [existing]
 
 
+def test_init_on_a_file_says_it_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "notes.txt").write_text("someone's work")
+    assert main(["init", str(tmp_path / "notes.txt")]) == 1
+    assert capsys.readouterr().err == f"init: {tmp_path / 'notes.txt'} is a file, not a folder; give a new or empty folder\n"
+    assert (tmp_path / "notes.txt").read_text() == "someone's work"
+
+
 def test_init_accepts_an_existing_empty_folder(tmp_path: Path) -> None:
     assert main(["init", str(tmp_path)]) == 0
     assert (tmp_path / "site.yaml").is_file()

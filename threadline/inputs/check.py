@@ -66,7 +66,8 @@ def _dossier_references(dossier: Dossier, known: tuple) -> tuple[list[Problem], 
     for quote in dossier.quotes:
         _known(quote.speaker, entity_ids, quote.speaker_where, "entity", problems, no_entities)
     if dossier.author_entity:
-        _known(dossier.author_entity, entity_ids, dossier.where, "entity", problems, no_entities)
+        _known(dossier.author_entity, entity_ids, dossier.author_entity_where or dossier.where, "entity", problems,
+               no_entities)
     return problems.items, {citation.event for citation in dossier.citations}
 
 

@@ -276,7 +276,7 @@ def _dossier(slug: str, where: Where, data: YMap, text: str, published) -> Dossi
         citations=tuple(Citation(item["event"], item["quote"], at(item, "quote"), at(item, "event"))
                         for item, w in items("events")),
         unlinked=tuple(data.get("unlinked", [])),
-        where=where,
+        where=where, author_entity_where=at(data, "author_entity") if "author_entity" in data else None,
         sics=tuple(Sic(item["passage"], item.get("means", ""), at(item, "passage")) for item, w in items("sic")),
     )
 

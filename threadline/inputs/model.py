@@ -137,6 +137,7 @@ class Dossier:
     where: Where
     sics: tuple[Sic, ...] = ()  # the source's own errors, marked [sic] where they stand
     updated: FuzzyDate | None = None  # when the editors last revised the annotation, if they say
+    author_entity_where: Where | None = None  # of `author_entity`, when given
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,9 @@ def init_project(target: Path) -> None:
     templates = shipped_templates()
     if not (templates / "base.html").is_file():
         raise ScaffoldError(f"the generator's templates are missing (looked in {templates.name}/ beside the package)")
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if target.exists() and not target.is_dir():
+        raise ScaffoldError(f"{target} is a file, not a folder; give a new or empty folder")
+    if target.exists() and any(target.iterdir()):
         raise ScaffoldError(f"{target} is not empty; give a new or empty folder")
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(templates, target / "templates")
