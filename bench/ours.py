@@ -137,8 +137,9 @@ def profile_edit(project: Path, stats: Path, log: Path) -> Sample:
     return run_measured(command, REPO, log, project / "public")
 
 
-def dev_edit_ms(project: Path, log: Path, edits: int = 5) -> float:
-    """The dev server's save-to-served time: median in-memory rebuild after a one-sidecar edit (`bench.dev_edit`).
+def dev_edit_ms(project: Path, log: Path, edits: int = 5) -> tuple[float, float]:
+    """The dev server's save-to-served time: median in-memory rebuild after a one-sidecar edit (`bench.dev_edit`);
+    and the peak memory of its process, MiB.
 
     Run in a process of its own, so that what it keeps in memory does not weigh on the builds measured after it.
     """
@@ -147,9 +148,11 @@ def dev_edit_ms(project: Path, log: Path, edits: int = 5) -> float:
                           check=True, stdout=subprocess.PIPE, text=True)
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(done.stdout)
-    median = float(done.stdout.strip().splitlines()[-1].split(": ")[1].removesuffix(" ms"))
-    say(f"  dev server: median {median:.1f} ms a save")
-    return median
+    lines = done.stdout.strip().splitlines()
+    median = float(lines[-1].split(": ")[1].removesuffix(" ms"))
+    peak = float(lines[-2].split(": ")[1].removesuffix(" MiB"))
+    say(f"  dev server: median {median:.1f} ms a save, peak {peak:,.0f} MiB")
+    return median, peak
 
 
 def five_seed_edit_ms(work: Path, rounds: int = 20) -> float:

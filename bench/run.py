@@ -91,7 +91,7 @@ def measure(n: int, reps: int, tools: list[others.Tool]) -> Result:
 
     result = Result(n, reps, ours.measure_ours(project, reps, logs, others_beside))
     result.tools = {name: combine(found) for name, found in samples.items()}
-    result.dev_edit_ms = ours.dev_edit_ms(project, logs / "dev-edit.log")
+    result.dev_edit_ms, result.dev_peak_mib = ours.dev_edit_ms(project, logs / "dev-edit.log")
     for tool in tools:
         set_aside(folder / tool.name)
     return result

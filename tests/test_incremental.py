@@ -197,6 +197,17 @@ def test_the_dev_servers_rebuild_after_an_edit_equals_a_full_build(project: Path
     assert files != before
 
 
+def test_the_dev_server_keeps_every_file_packed_and_serves_its_bytes(project: Path, tmp_path: Path) -> None:
+    """At 10,000 dossiers the site is 720 MB: the dev server holds it packed, each file opened when served."""
+    session = Session()
+    _, files = build_in_memory(project, session)
+    kept = session.outputs.values()
+    assert kept and all(output.packed for output in kept)
+    assert sum(len(output.content) for output in kept) < sum(output.size for output in kept)
+    build(project, tmp_path / "full", search=False)
+    assert dict(files) == tree(tmp_path / "full") and "index.html" in files and "nothing.html" not in files
+
+
 # The data files that show a dossier's notes, and the Data page, which gives their sizes. Not the network
 # (connections.gexf): it reads only the dossiers' links, for the latest publication date; nor the FollowTheMoney
 # file (entities.ftm.json): it reads each dossier as a document (Views.articles), its metadata and text.

@@ -17,7 +17,7 @@ from threadline.inputs.model import Project
 from threadline.publish import record
 from threadline.publish.files import refuse_links_out
 from threadline.publish.modes import Mode
-from threadline.publish.preview_mode import Preview
+from threadline.publish.preview_mode import Preview, SiteFiles
 from threadline.publish.search import BUNDLE, Indexer
 from threadline.publish.stamp import code_digest
 from threadline.publish.write import Discard, Staging, refuse_output_folder, writing
@@ -199,12 +199,12 @@ def _last_site_keys(root: Path, out: Path, code: str) -> dict[str, str]:
     return record.kept_keys(root, out, out, code)
 
 
-def build_in_memory(root: Path, session: Preview) -> tuple[Investigation, dict[str, bytes]]:
-    """Every file of the site by path, without writing (the dev server serves from memory).
+def build_in_memory(root: Path, session: Preview) -> tuple[Investigation, SiteFiles]:
+    """Every file of the site by path, without writing (the dev server serves from memory, each file packed).
 
     No search index: indexing costs more than the rebuild. The session renders only what changed.
     """
     with collector_paused(freeze=session.freeze):
         inv = analyse(root, mode=session)
-        outputs, _ = render_site(inv, root / "templates", session)
-        return inv, {o.path: o.content for o in outputs}
+        render_site(inv, root / "templates", session)
+        return inv, SiteFiles(session.outputs)

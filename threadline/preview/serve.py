@@ -23,8 +23,8 @@ import json
 import mimetypes
 import signal
 import sys
-from collections import defaultdict
-from collections.abc import Callable
+from collections import ChainMap, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +68,7 @@ class Preview:
 
     root: Path
     session: Session = field(default_factory=lambda: Session(drafts="preview", freeze=True))
-    current: dict[str, bytes] | None = None  # the last good build: every file's bytes by path
+    current: Mapping[str, bytes] | None = None  # the last good build: every file's bytes by path
     problems: list[Problem] = field(default_factory=list)
     builds: int = 0
     prefix: str = "/"
@@ -86,7 +86,7 @@ class Preview:
     def __post_init__(self) -> None:
         self.workbench = self.workbench or Workbench(self.root)
 
-    def build_once(self, defer_data: bool = False) -> tuple[dict[str, bytes] | None, list[Problem], Investigation | None]:
+    def build_once(self, defer_data: bool = False) -> tuple[Mapping[str, bytes] | None, list[Problem], Investigation | None]:
         """One build, in memory: (files, [], investigation) or (None, problems, None). Runs in a worker thread.
 
         The site is served from memory, so a request sees either the last build or the new one
@@ -104,7 +104,7 @@ class Preview:
                                   "please report it with what you changed")], None
         return with_banners(files, inv.problems.drafts), [], inv
 
-    def apply(self, files: dict[str, bytes] | None, problems: list[Problem], inv: Investigation | None,
+    def apply(self, files: Mapping[str, bytes] | None, problems: list[Problem], inv: Investigation | None,
               reload: bool = True) -> None:
         """Switch to a finished build (or keep the last good one and show the problems); tell browsers.
 
@@ -195,7 +195,7 @@ class Redirect(str):
     """A URL the browser is sent to instead (a folder asked for without its trailing slash)."""
 
 
-def resolve(site: dict[str, bytes], prefix: str, url: str) -> str | Redirect | None:
+def resolve(site: Mapping[str, bytes], prefix: str, url: str) -> str | Redirect | None:
     """The site path that answers `url` (already percent-decoded), a Redirect, or None.
 
     Only paths the build produced can be served: there is no file system to escape from.
@@ -230,12 +230,12 @@ def overlay(problems: list[Problem]) -> str:
             f'<ol style="margin:.5em 0 0;padding-left:1.5em">{items}</ol></div>')
 
 
-def with_banners(files: dict[str, bytes], drafts: list[Problem]) -> dict[str, bytes]:
-    """The preview's pages, a draft's with a banner listing what is left to confirm in it."""
+def with_banners(files: Mapping[str, bytes], drafts: list[Problem]) -> Mapping[str, bytes]:
+    """The preview's pages, a draft's with a banner listing what is left to confirm in it (the others as they are)."""
     by_page: dict[str, list[Problem]] = defaultdict(list)
     for problem in drafts:
         by_page[page_of(problem.path, files)].append(problem)
-    return files | {page: _with_banner(files[page], items) for page, items in by_page.items()}
+    return ChainMap({page: _with_banner(files[page], items) for page, items in by_page.items()}, files)
 
 
 def _with_banner(body: bytes, drafts: list[Problem]) -> bytes:

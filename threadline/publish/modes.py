@@ -322,16 +322,13 @@ def _keys_of(entries: list[Entry], keys: Keys | None) -> list[str]:
 
 
 def _render_one(context: tuple[list[Entry], Any], n: int) -> Output | Failed:
-    """Render one entry; with a sink (the staging folder) put it there and send back only its path."""
+    """Render one entry; with a sink (write.Sink) what it keeps of the file: from the staging folder, only its path."""
     entries, sink = context
     try:
         output = entries[n].render()
     except BuildError as error:
         return Failed(error.problems)
-    if sink is None:
-        return output
-    sink.put(output)
-    return Output(output.path, b"", output.source, on_disk=True, disk_size=len(output.content))
+    return output if sink is None else sink.keep(output)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -87,14 +87,26 @@ def writing(doing: str, name_the_file: bool = True) -> Iterator[None]:
         raise OutputError(f"{reason(exc)} while {doing}{where}") from None
 
 
-class Discard:
+class Sink:
+    """Where rendered files go as they are made."""
+
+    def put(self, output: Output) -> None:
+        raise NotImplementedError
+
+    def keep(self, output: Output) -> Output:
+        """Put the file here; what the build holds of it after: its path and size, not its bytes."""
+        self.put(output)
+        return Output(output.path, b"", output.source, on_disk=True, disk_size=len(output.content))
+
+
+class Discard(Sink):
     """Where pages go when they are rendered only to find their errors (`check`): nowhere."""
 
     def put(self, output: Output) -> None:
         """Keep nothing."""
 
 
-class Staging:
+class Staging(Sink):
     """A folder beside `out` that becomes `out` only when the whole build succeeded.
 
     Files are put into it as they are made (worker processes put their own pages, so the site
@@ -153,9 +165,10 @@ class Staging:
 
     def _put(self, output: Output) -> None:
         target = self._target(output.path)
-        if self.reused and _holds(target, output.content):
+        data = output.data
+        if self.reused and _holds(target, data):
             return
-        target.write_bytes(output.content)
+        target.write_bytes(data)
 
     def carry(self, paths: list[str]) -> None:
         """Have the files at `paths`, whose keys are unchanged: a new folder links them to the last site's.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -23,7 +24,7 @@ from threadline.tools.draft_text import stub_date
 from threadline.tools.guess import date_expressions
 
 
-def page_of(path: str, files: dict[str, bytes]) -> str:
+def page_of(path: str, files: Mapping[str, bytes]) -> str:
     """The page built from an input file: a dossier's or a free page's; the home page for the others."""
     source = PurePosixPath(path)
     kind = {"content/dossiers": "dossier", "content/pages": "page"}.get(source.parent.as_posix())
@@ -62,7 +63,7 @@ def date_guess(inv: Investigation, slug: str, text: str, line: int) -> dict[str,
 
 
 def workbench_state(inv: Investigation, slug: str, sidecar_text: str, problems: list[Problem],
-                    files: dict[str, bytes], prefix: str) -> dict[str, Any]:
+                    files: Mapping[str, bytes], prefix: str) -> dict[str, Any]:
     """Everything the panel of one dossier's page needs, as JSON-ready data."""
     project, dossier = inv.project, inv.project.dossiers.get(slug)
     todo = unconfirmed([*project.events.values(), *project.entities.values()], problems)
@@ -142,7 +143,7 @@ def suggestions(project: Project, dossier: Dossier) -> list[dict[str, Any]]:
     return out
 
 
-def _left(problem: Problem, files: dict[str, bytes], prefix: str) -> dict[str, Any]:
+def _left(problem: Problem, files: Mapping[str, bytes], prefix: str) -> dict[str, Any]:
     page = page_of(problem.path, files).removesuffix("index.html")
     return {"where": ":".join([problem.path, *(str(n) for n in (problem.line,) if n)]), "severity": problem.severity,
             "message": problem.message, "hint": problem.hint, "url": prefix + page}
