@@ -358,6 +358,15 @@ def test_an_event_dated_after_its_report_is_a_warning(scratch: Path, capsys: pyt
         "was published (2024-03-01) (check the event's date and the publication date)")
 
 
+def test_an_evidence_quote_found_more_than_once_is_a_warning(scratch: Path, capsys: pytest.CaptureFixture) -> None:
+    sidecar = scratch / "content/dossiers/example-report.yaml"
+    sidecar.write_text(sidecar.read_text().replace("quote: talks in February", "quote: Musk"))
+    assert main(["check", "--strict", "--project", str(scratch)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/dossiers/example-report.yaml:20:5: warning: quote 'Musk' is in seed 'a.txt' 3 times (lines 3, 7); "
+        "the page marks the first as the evidence (quote enough words to name one passage)")
+
+
 def test_a_yml_file_is_not_read_and_says_so(scratch: Path, capsys: pytest.CaptureFixture) -> None:
     (scratch / "content/entities/more.yml").write_text("- id: kyiv\n  kind: place\n  name: Kyiv\n  description: x\n")
     assert main(["check", "--project", str(scratch)]) == 0

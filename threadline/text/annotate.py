@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from threadline.errors import Problems, short
+from threadline.errors import Problems, Where, short
 from threadline.inputs.hints import closest_hint, whole_line_hint
 from threadline.inputs.model import Citation, Dossier, Entity
 
@@ -178,6 +178,17 @@ def _locate_all(dossier: Dossier, blocks: list[Block], problems: Problems) -> No
             problems.add(where, f"{what} not found in seed {dossier.seed!r}: {short(text)!r}",
                          _left_out(text, dossier, {b.line for b in blocks})
                          or closest_hint(text, [b.text for b in blocks], [b.line for b in blocks]))
+        elif kind == "evidence":
+            _warn_if_ambiguous(dossier, blocks, text.strip(), where, problems)
+
+
+def _warn_if_ambiguous(dossier: Dossier, blocks: list[Block], text: str, where: Where, problems: Problems) -> None:
+    """A warning when the evidence quote is in the text more than once: the page marks the first, maybe not the one meant."""
+    lines = [b.line for b in blocks if b.kind != "title" for _ in range(b.text.count(text))]
+    if len(lines) > 1:
+        at = ", ".join(str(n) for n in dict.fromkeys(lines))
+        problems.warn(where, f"quote {short(text)!r} is in seed {dossier.seed!r} {len(lines)} times (lines {at}); "
+                             "the page marks the first as the evidence", "quote enough words to name one passage")
 
 
 def _left_out(text: str, dossier: Dossier, shown: set[int]) -> str:
