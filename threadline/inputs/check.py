@@ -43,8 +43,8 @@ def _event_references(project: Project, no_entities: bool) -> tuple[frozenset[st
     """The ids of the entities and events, and the problems of the events' references to entities."""
     entity_ids, problems = frozenset(project.entities), Problems()
     for event in project.events.values():
-        for entity_id in event.entities:
-            _known(entity_id, entity_ids, event.where, "entity", problems, no_entities)
+        for n, entity_id in enumerate(event.entities):
+            _known(entity_id, entity_ids, _nth(event.entities_where, n, event.where), "entity", problems, no_entities)
     return entity_ids, frozenset(project.events), problems.items
 
 
@@ -83,11 +83,18 @@ def _check_aliases(project: Project, problems: Problems) -> None:
     owner: dict[str, str] = {}
     for entity in project.entities.values():
         for alias in entity.spellings:
+            where = _nth(entity.aliases_where, entity.aliases.index(alias), entity.where) if alias in entity.aliases \
+                else entity.where
             if not _EDGE_WORD.match(alias):
-                problems.add(entity.where, f"alias {alias!r} of {entity.id!r} must start and end with a letter or digit")
+                problems.add(where, f"alias {alias!r} of {entity.id!r} must start and end with a letter or digit")
             elif alias in owner and owner[alias] != entity.id:
-                problems.add(entity.where, f"alias {alias!r} of {entity.id!r} already belongs to {owner[alias]!r}")
+                problems.add(where, f"alias {alias!r} of {entity.id!r} already belongs to {owner[alias]!r}")
             owner.setdefault(alias, entity.id)
+
+
+def _nth(wheres: tuple[Where, ...], n: int, default: Where) -> Where:
+    """Where the n-th item of a list stands, as loaded; `default` (the item's mapping) when not known."""
+    return wheres[n] if n < len(wheres) else default
 
 
 def warn_quality(project: Project, docs: dict[str, Annotated], xref: CrossRef, problems: Problems,

@@ -199,6 +199,7 @@ def load_entity(data: YMap, where: Where, problems: Problems) -> Entity:
         id=data["id"], kind=data["kind"], name=data["name"].strip(),
         aliases=tuple(a.strip() for a in data.get("aliases", [])),
         description=data.get("description", ""), wikidata=data.get("wikidata"), where=where,
+        aliases_where=_item_wheres(data, "aliases", where),
     )
 
 
@@ -209,8 +210,14 @@ def load_event(data: YMap, where: Where, problems: Problems) -> Event | None:
     return Event(
         id=data["id"], date=date, date_basis=data["date_basis"], title=data["title"],
         status=data["status"], entities=tuple(data["entities"]), note=data.get("note", ""),
-        where=where,
+        where=where, entities_where=_item_wheres(data, "entities", where),
     )
+
+
+def _item_wheres(data: YMap, key: str, where: Where) -> tuple[Where, ...]:
+    """Where each item of the list `data[key]` stands, so that a problem with one is reported at its own line."""
+    items = data.get(key, [])
+    return tuple(where_of(items, i, where_of(data, key, where)) for i in range(len(items)))
 
 
 def _date(data: YMap, key: str, where: Where, problems: Problems):

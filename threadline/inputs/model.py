@@ -40,6 +40,7 @@ class Entity:
     description: str
     wikidata: str | None
     where: Where
+    aliases_where: tuple[Where, ...] = ()  # of each alias, in order
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -62,6 +63,7 @@ class Event:
     entities: tuple[str, ...]
     note: str
     where: Where
+    entities_where: tuple[Where, ...] = ()  # of each entity id listed, in order
 
 
 @dataclass(frozen=True)
