@@ -39,7 +39,8 @@ CASES = [
     case("malformed-yaml-sidecar", {S: "seed: [unclosed\n"},
          "content/dossiers/example-report.yaml:2:1: malformed YAML: did not find expected ',' or ']'"),
     case("malformed-yaml-tab", {E: ENTITIES.replace("  kind: person\n  name: Elon Musk", "  kind: person\n\tname: Elon Musk", 1)},
-         "content/entities/all.yaml:3:1: malformed YAML: found a tab character that violates indentation"),
+         "content/entities/all.yaml:3:1: malformed YAML: found a tab character that violates indentation "
+         "(indent with spaces: YAML does not allow tabs there)"),
     case("unknown-entity-in-event", {V: EVENTS.replace("entities: [elon-musk, vladimir-putin, moscow]", "entities: [elon-musk, vladimir-puttin, moscow]")},
          "content/events/all.yaml:6:25: unknown entity id 'vladimir-puttin' (did you mean 'vladimir-putin'?)"),
     case("unknown-event-in-sidecar", {S: GOOD.replace("event: february-talks", "event: febuary-talks")},
@@ -48,6 +49,11 @@ CASES = [
          "content/dossiers/example-report.yaml:16:5: unknown entity id 'kremlin-spokesman'"),
     case("unknown-author-entity", {S: GOOD.replace("author: null\n", "author: null\nauthor_entity: jane-doe\n")},
          "content/dossiers/example-report.yaml:8:1: unknown entity id 'jane-doe'"),
+    case("misspelt-field", {V: EVENTS.replace("date_basis:", "datebasis:", 1)},
+         "content/events/all.yaml:3:3: unknown field ('datebasis' was unexpected) (did you mean 'date_basis'?)"),
+    case("boilerplate-line-with-a-colon", {S: GOOD.replace("boilerplate: [Source link]", "boilerplate:\n  - Source link\n  - Photo: Reuters")},
+         "content/dossiers/example-report.yaml:13:5: boilerplate: a boilerplate item is a whole line of the seed, or a "
+         "mapping with `prefix:` (a line with `: ` in it must be in quotes: - 'Photo: Reuters')"),
     case("duplicate-entity-id", {E: ENTITIES + "- id: moscow\n  kind: place\n  name: Moskva\n  description: Again.\n"},
          "content/entities/all.yaml:19:3: duplicate entity id 'moscow' (first defined at content/entities/all.yaml:11)"),
     case("duplicate-event-id", {V: EVENTS + "- id: february-talks\n  date: 2024-02\n  date_basis: x\n  title: Again\n  status: reported\n  entities: [elon-musk]\n"},

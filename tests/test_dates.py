@@ -46,7 +46,8 @@ def test_month_sorts_before_a_day_late_in_that_month() -> None:
 
 @pytest.mark.parametrize(("edtf", "message"), [
     ("2021-13", "'2021-13' is not a valid EDTF date"),
-    ("2021-02-30", "'2021-02-30' is not a valid EDTF date"),
+    ("2021-02-30", "'2021-02-30' is not a valid date: February 2021 has 28 days"),
+    ("2024-04-31", "'2024-04-31' is not a valid date: April 2024 has 30 days"),
     ("May 2021", "'May 2021' is not a valid EDTF date"),
     ("2022-XX", "'2022-XX' is valid EDTF but cannot be shown in words"),
     ("2021-25", "'2021-25': 25 is neither a month nor a season, quarter or half we can show"),

@@ -199,10 +199,21 @@ def test_new_refuses_a_seed_that_already_has_a_sidecar(project: Path, capsys: py
     assert not (project / "content/dossiers/a.yaml").exists()
 
 
-@pytest.mark.parametrize("seed", ["seeds/missing.txt", "../site.yaml", "content/entities/all.yaml"])
+@pytest.mark.parametrize("seed", ["seeds/missing.txt", "../site.yaml", "elsewhere/missing.txt"])
 def test_new_needs_a_seed_in_seeds(project: Path, seed: str, capsys: pytest.CaptureFixture) -> None:
     assert main(["new", "--project", str(project), seed]) == 1
     assert f"new: {seed}: no such seed" in capsys.readouterr().err
+
+
+def test_new_says_a_file_outside_seeds_must_be_copied_there(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    outside = tmp_path / "report.txt"
+    outside.write_text("A report\n\nText.\n")
+    for seed in (str(outside), "content/entities/all.yaml"):
+        assert main(["new", "--project", str(project), seed]) == 1
+        name = Path(seed).name
+        assert capsys.readouterr().err == (f"new: {seed}: not in seeds/; copy the file into the project's seeds/ folder "
+                                           f"and give that name, e.g. seeds/{name}\n")
+    assert not (project / "seeds/report.txt").exists()
 
 
 @pytest.mark.parametrize(("name", "said"), [

@@ -136,6 +136,9 @@ def _point_bounds(part: str, whole: str) -> tuple[tuple[int, int, int], tuple[in
         if month > 0:
             return (year, month, 1), (year, month, monthrange(year, month)[1])
     except ValueError as exc:  # month 0 or 13, day 30 February
+        if 1 <= month <= 12 and day > 0:
+            raise DateError(f"{_shown(whole)} is not a valid date: {MONTHS[month - 1]} {year} has "
+                            f"{monthrange(year, month)[1]} days") from exc
         raise DateError(f"{_shown(whole)} is not a valid EDTF date ({_edtf_help()})") from exc
     return (year, 1, 1), (year, 12, 31)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import cache
 from typing import Any
@@ -42,7 +43,7 @@ def validate(data: Any, name: str, where: Where, problems: Problems) -> bool:
         refusal = exc
     errors = sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
-        problems.add(_locate(data, [*error.absolute_path, *_unexpected(error)[:1]], where), _message(error))
+        problems.add(_locate(data, [*error.absolute_path, *_unexpected(error)[:1]], where), _message(error), _hint(error))
     if not errors:  # the two validators disagree: the stricter one's word stands, never a silent pass
         problems.add(where, str(refusal))
     return False
@@ -54,6 +55,19 @@ def _unexpected(error: Any) -> list[str]:
         return []
     known = error.schema.get("properties", {})
     return [key for key in error.instance if key not in known]
+
+
+def _hint(error: Any) -> str:
+    """For an unknown field, the field of that mapping it is most likely a misspelling of; for a boilerplate line
+    that YAML read as a mapping (`- Photo: Reuters`), the quotes it needs."""
+    if error.validator == "oneOf" and isinstance(error.instance, dict) and "prefix" not in error.instance \
+            and len(error.instance) == 1 and list(error.absolute_path)[:1] == ["boilerplate"]:
+        key, value = next(iter(error.instance.items()))
+        line = f"{key}: {value}" if value is not None else f"{key}:"
+        return "a line with `: ` in it must be in quotes: - '" + line.replace("'", "''") + "'"
+    known = sorted(error.schema.get("properties", {})) if error.validator == "additionalProperties" else []
+    close = [match for key in _unexpected(error) for match in difflib.get_close_matches(key, known, n=1, cutoff=0.75)]
+    return f"did you mean {close[0]!r}?" if close else ""
 
 
 def _locate(data: Any, path: list, where: Where) -> Where:

@@ -94,8 +94,10 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
 
 
 def _hint(exc: yaml.YAMLError, text: str) -> str:
-    """For `title: Musk: the talks`, the usual cause of "mapping values are not allowed": quote the value."""
+    """For `title: Musk: the talks`, the usual cause of "mapping values are not allowed": quote the value; for a tab, spaces."""
     mark = getattr(exc, "problem_mark", None)
+    if "tab character" in str(getattr(exc, "problem", "")):
+        return "indent with spaces: YAML does not allow tabs there"
     if mark is None or "mapping values are not allowed" not in str(getattr(exc, "problem", "")):
         return ""
     lines = text.split("\n")

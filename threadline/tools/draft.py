@@ -92,6 +92,9 @@ def new_sidecar(root: Path, seed_arg: str) -> list[Path]:
 def _seed_path(root: Path, seed_arg: str) -> Path:
     path = root / "seeds" / Path(seed_arg).name
     if Path(seed_arg).parent.name not in ("", "seeds") or not path.exists():
+        if Path(seed_arg).is_file() or (root / seed_arg).is_file():
+            raise DraftError(f"{seed_arg}: not in seeds/; copy the file into the project's seeds/ folder and give "
+                             f"that name, e.g. seeds/{Path(seed_arg).name}")
         raise DraftError(f"{seed_arg}: no such seed; put the file in seeds/ and give its name, e.g. seeds/report.txt")
     if path.is_dir():
         raise DraftError(f"{seed_arg}: a folder, not a seed; give the name of a text file in seeds/")
