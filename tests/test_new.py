@@ -248,6 +248,16 @@ def test_a_seed_with_no_date_or_headline_gets_placeholders_that_fail(project: Pa
     ("yesterday", dt.date(2024, 3, 1), "2024-02-29"),
     ("last month", dt.date(2024, 1, 15), "2023-12"),
     ("in 2021", dt.date(2024, 10, 25), "2021"),
+    ("in late 2023", dt.date(2024, 3, 18), "2023-36"),
+    ("early 2020", dt.date(2024, 3, 18), "2020-33"),
+    ("mid-2021", dt.date(2024, 3, 18), "2021-06~"),
+    ("until March 2024", dt.date(2024, 3, 18), "../2024-03"),
+    ("since 2022", dt.date(2024, 3, 18), "2022/.."),
+    ("last spring", dt.date(2024, 3, 18), "2023-21"),
+    ("last spring", dt.date(2024, 7, 1), "2024-21"),
+    ("last winter", dt.date(2024, 3, 1), "2023-24"),
+    ("last winter", dt.date(2024, 12, 20), "2023-24"),
+    ("in the summer of 2022", dt.date(2024, 3, 18), "2022-22"),
     ("from 2022 to 2024", dt.date(2024, 10, 25), "2022/2024"),
     ("between 2019 and 2021", dt.date(2024, 10, 25), "2019/2021"),
     ("earlier this week", dt.date(2024, 2, 16), "2024-02-12/2024-02-16"),
@@ -340,6 +350,20 @@ def test_stub_ids_romanise_cyrillic_names(name: str, ident: str) -> None:
 ])
 def test_names_lose_the_titles_glued_to_them_and_single_letters(line: str, found: list[str]) -> None:
     assert [name.text for name in names(line, 1, [], set())] == found
+
+
+def test_vague_dates_are_found_as_an_editor_reads_them() -> None:
+    from threadline.tools.guess import date_expressions
+
+    line = ("Talks began in late 2023 and again in February 2024; until March 2024 the terminals worked, as they had "
+            "since 2022 and last spring, in the summer of 2022 and mid-2021, but not by the end of the year.")
+    assert date_expressions(line) == ["in late 2023", "in February 2024", "until March 2024", "since 2022", "last spring",
+                                      "in the summer of 2022", "mid-2021"]
+
+
+def test_a_word_opening_a_sentence_is_a_name_when_it_owns_something() -> None:
+    line = "Lithuania's defence ministry said so. Poland’s too. However, nothing changed."
+    assert [(n.text, n.kind) for n in names(line, 1, [], set())] == [("Lithuania", "place"), ("Poland", "place")]
 
 
 @pytest.mark.parametrize(("line", "found"), [

@@ -26,8 +26,13 @@ STATED_DATES = [  # (pattern, match → (year, month, day))
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
 ]
 # Expressions whose date depends on when the report was published; resolved by `resolve`.
+_SEASON = "spring|summer|autumn|fall|winter"
+SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}  # EDTF's numbers for them
+SEASON_ENDS = {21: 5, 22: 8, 23: 11, 24: 2}  # the month each ends in (winter: of the next year)
 RELATIVE = re.compile(
-    rf"\b(?:in (?:{_MONTH}) of (?:last|this) year"
+    rf"\b(?:(?:in )?(?:late|early|mid)[- ]\d{{4}}|(?:until|since) (?:(?:{_MONTH}) )?\d{{4}}"
+    rf"|(?:last|this) (?:{_SEASON})|in (?:the )?(?:{_SEASON})(?: of)? \d{{4}}"
+    rf"|in (?:{_MONTH}) of (?:last|this) year"
     rf"|(?:the )?(?:end|start|beginning) of last year|last year|this year|earlier this year|last month|yesterday"
     rf"|(?:next|last) week|(?:next |last |on )?(?:{_DAY})|in (?:{_MONTH})(?: \d{{4}})?"
     rf"|from \d{{4}} (?:to|until) \d{{4}}|between \d{{4}} and \d{{4}}|in \d{{4}}"
@@ -141,6 +146,8 @@ def resolve(expression: str, published: dt.date) -> str:
         return fixed[words]
     if span := SPAN.fullmatch(words):  # "from 2022 to 2024": an interval of years
         return f"{span[1]}/{span[2]}"
+    if found := _resolve_open_or_part(words.removeprefix("in "), published):
+        return found
     if words in ("this week", "earlier this week"):
         monday = published - dt.timedelta(days=published.weekday())
         return f"{monday.isoformat()}/{published.isoformat()}" if words.startswith("earlier") else \
@@ -152,6 +159,25 @@ def resolve(expression: str, published: dt.date) -> str:
     if words in ("last month", "next week", "last week"):
         return _relative_span(words, published)
     return _resolve_named(words, published)
+
+
+def _resolve_open_or_part(words: str, published: dt.date) -> str:
+    """'late 2023', 'until March 2024', 'since 2022', 'last spring', 'the summer of 2022'; '' for other words."""
+    parts = words.replace("-", " ").split()
+    if parts[0] in ("late", "early", "mid"):  # a quarter's guess; the middle of a year as about June
+        return f"{parts[1]}-" + {"late": "36", "early": "33", "mid": "06~"}[parts[0]]
+    if parts[0] in ("until", "since"):
+        when = f"{parts[2]}-{MONTHS.index(parts[1].capitalize()) + 1:02d}" if len(parts) == 3 else parts[1]
+        return f"../{when}" if parts[0] == "until" else f"{when}/.."
+    season = next((SEASONS[p] for p in parts if p in SEASONS), None)
+    if season is None:
+        return ""
+    if parts[-1].isdigit():
+        return f"{parts[-1]}-{season}"
+    # 'last spring': the latest one over by publication (a winter ends in the next year's February)
+    end_year = published.year if published.month > SEASON_ENDS[season] else published.year - 1
+    year = end_year - 1 if season == 24 else end_year
+    return f"{year if parts[0] == 'last' else published.year}-{season}"
 
 
 def _ago(published: dt.date, n: int, unit: str) -> str:
@@ -282,13 +308,15 @@ def _inside(start: int, end: int, claimed: list[tuple[int, int]], line: str) -> 
 
 
 def _common(text: str, line: str, start: int) -> bool:
-    """A common word, or a lone word that only opens a sentence, is not a name."""
+    """A common word, or a lone word that only opens a sentence, is not a name: unless it owns something
+    ("Lithuania's defence ministry"), which a sentence's first word does only as a name."""
     if text in COMMON or text in DEMONYMS or (text.isascii() and text.endswith(DEMONYM_ENDINGS) and " " not in text
                                               and text not in INSTITUTIONS):
         return True  # a common word, or a word for people of a place ('Russian', 'Chinese', 'Americans')
     if " " in text or "-" in text or not text.isascii() or text.isupper():
         return False
-    return start == 0 or bool(re.search(r"[.!?:;“\"‘]\s*$", line[:start]))
+    opens = start == 0 or bool(re.search(r"[.!?:;“\"‘]\s*$", line[:start]))
+    return opens and not re.match(r"['’]s\b", line[start + len(text):])
 
 
 def guess_kind(text: str, before: str) -> str:
