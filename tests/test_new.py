@@ -352,6 +352,17 @@ def test_names_lose_the_titles_glued_to_them_and_single_letters(line: str, found
     assert [name.text for name in names(line, 1, [], set())] == found
 
 
+def test_an_acronym_given_in_brackets_is_the_alias_of_the_name_before_it(tmp_path: Path) -> None:
+    article = ("Brussels weighs Starlink rules\n\n25 October 2024\n\nThe European Commission (EC) met Starlink officials. "
+               "Later the EC said it would wait.\n")
+    project = write_project(tmp_path / "p", scratch_files(**{"seeds/ec.txt": article}))
+    assert main(["new", "--project", str(project), "seeds/ec.txt"]) == 0
+    entities = yaml.safe_load((project / "content/entities/ec.yaml").read_text(encoding="utf-8"))
+    commission = [e for e in entities if "Commission" in e["name"]]
+    assert len(commission) == 1 and commission[0]["aliases"] == ["EC"]
+    assert not [e for e in entities if e["name"] == "EC"]
+
+
 def test_vague_dates_are_found_as_an_editor_reads_them() -> None:
     from threadline.tools.guess import date_expressions
 

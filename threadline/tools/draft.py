@@ -184,11 +184,23 @@ def _stub_entities(found: Findings, taken: set[str], text: str, known: set[str])
     people = [n for n in found.names if " " in n and found.names[n].kind == "person"]  # 'Group' is no one's surname
     owners = {n: next((m for m in people if m.endswith(" " + n)), None) for n in found.names if " " not in n}
     owners |= _surnames(people, text, known | set(found.names))
+    owners |= _acronyms(list(found.names), text)
     for name in found.names.values():
         if owners.get(name.text):
             continue
         ident = _unique(guess.slug(name.text) or name.kind, taken)
         found.stubs[ident] = (name.text, [n for n, owner in owners.items() if owner == name.text])
+
+
+def _acronyms(names: list[str], text: str) -> dict[str, str]:
+    """An acronym the text gives in brackets after a name ('the European Commission (EC)') is that name's alias."""
+    found = {}
+    for acronym in (n for n in names if n.isupper() and " " not in n):
+        before = [text[:m.start()] for m in re.finditer(rf" \({re.escape(acronym)}\)", text)]
+        long = [n for n in names if n != acronym and any(b.endswith(n) for b in before)]
+        if long:
+            found[acronym] = max(long, key=len)
+    return found
 
 
 def _surnames(longer: list[str], text: str, taken: set[str]) -> dict[str, str]:
