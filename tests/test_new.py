@@ -59,6 +59,13 @@ def test_the_draft_holds_what_the_seed_says(project: Path) -> None:
     assert "#   elon-musk: 2\n" in text and "#   vladimir-putin: 1\n" in text
 
 
+def drafted_stubs(tmp_path: Path, name: str, seed: str) -> list[dict]:
+    """The stub entities `new` drafts from a seed, in a project of its own."""
+    root = write_project(tmp_path / "p", scratch_files(**{f"seeds/{name}.txt": seed}))
+    assert main(["new", "--project", str(root), f"seeds/{name}.txt"]) == 0
+    return yaml.safe_load((root / f"content/entities/{name}.yaml").read_text(encoding="utf-8"))
+
+
 def stubs(project: Path, kind: str) -> list[dict]:
     return yaml.safe_load((project / f"content/{kind}/lisbon-port-2024.yaml").read_text(encoding="utf-8"))
 
@@ -355,9 +362,7 @@ def test_names_lose_the_titles_glued_to_them_and_single_letters(line: str, found
 def test_an_acronym_given_in_brackets_is_the_alias_of_the_name_before_it(tmp_path: Path) -> None:
     article = ("Brussels weighs Starlink rules\n\n25 October 2024\n\nThe European Commission (EC) met Starlink officials. "
                "Later the EC said it would wait.\n")
-    project = write_project(tmp_path / "p", scratch_files(**{"seeds/ec.txt": article}))
-    assert main(["new", "--project", str(project), "seeds/ec.txt"]) == 0
-    entities = yaml.safe_load((project / "content/entities/ec.yaml").read_text(encoding="utf-8"))
+    entities = drafted_stubs(tmp_path, "ec", article)
     commission = [e for e in entities if "Commission" in e["name"]]
     assert len(commission) == 1 and commission[0]["aliases"] == ["EC"]
     assert not [e for e in entities if e["name"] == "EC"]
@@ -487,9 +492,7 @@ def test_new_names_every_file_it_wrote(project: Path, capsys: pytest.CaptureFixt
 def test_kinds_come_from_the_clearest_mention_and_the_names_own_words(tmp_path: Path) -> None:
     seed = ("Musk wins pledge after Jakarta talks\n\n25 October 2024\n\n"
             "Elon Musk met officials of Indonesia in Jakarta, Meridian Wire reports, and Kazakhstan was not told.\n")
-    root = write_project(tmp_path / "p", scratch_files(**{"seeds/k.txt": seed}))
-    assert main(["new", "--project", str(root), "seeds/k.txt"]) == 0
-    stubs = yaml.safe_load((root / "content/entities/k.yaml").read_text(encoding="utf-8"))
+    stubs = drafted_stubs(tmp_path, "k", seed)
     assert {e["name"]: e["kind"] for e in stubs} == {
         "Jakarta": "place",  # 'after Jakarta talks' says nothing; 'in Jakarta' does
         "Indonesia": "place", "Meridian Wire": "organisation", "Kazakhstan": "place"}
