@@ -468,6 +468,9 @@ def test_a_wire_report_drafts_its_dateline_byline_surnames_and_appositions(tmp_p
     data = yaml.safe_load((root / "content/dossiers/wire.yaml").read_text(encoding="utf-8"))
     assert data["boilerplate"] == ["By Maya Sutanto", {"prefix": "JAKARTA, November 24, 2026 (Meridian Wire) - "}]
     assert (str(data["published"]), data["author"]) == ("2026-11-24", "Maya Sutanto")
+    line = WIRE.splitlines().index("JAKARTA, November 24, 2026 (Meridian Wire) - Elon Musk met Indonesia's communications "
+                                   "minister, Rina Hartono, on Tuesday.") + 1
+    assert (data["outlet"], data["outlet_basis"]) == ("Meridian Wire", f"TODO confirm: The dateline, on line {line}.")
     assert data["events"][0]["quote"].startswith("Elon Musk met")  # the quote starts after the dateline
     stubs = {e["name"]: e for e in yaml.safe_load((root / "content/entities/wire.yaml").read_text(encoding="utf-8"))}
     assert stubs["Rina Hartono"]["aliases"] == ["Hartono"]  # alone at a sentence's start, still hers

@@ -52,6 +52,7 @@ class Findings:
     slug: str
     headline: str | None = None
     byline: tuple[str, int] | None = None  # the author's name, line
+    outlet: tuple[str, int] | None = None  # the agency or paper a dateline names ('LONDON (Reuters) —'), line
     published: tuple[dt.date, str, int] | None = None  # date, the words, line
     boilerplate: list[str] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)  # date tokens that open a line of text
@@ -153,6 +154,9 @@ def _without_prefix(line: str, number: int, found: Findings) -> str:
     if match.group() not in found.prefixes:
         found.prefixes.append(match.group())
         _note_published(match.group(), number, found)
+    named = re.search(r"\(([^()]+)\)", match.group())
+    if named and found.outlet is None and not guess.stated_date(named[1]):
+        found.outlet = (named[1].strip(), number)
     return line[match.end():]
 
 

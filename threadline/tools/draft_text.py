@@ -58,11 +58,18 @@ def sidecar_text(seed: str, digest: str, found: Findings, schema_line: str) -> s
     out = [schema_line, DRAFTED,
            f"{CONFIRM_KEY}: true\n", f"seed: {q(seed)}\n", f"sha256: {digest}\n"]
     out += _headline(found) + _published(found)
-    out += ["outlet: null  # TODO confirm: which outlet published it?\n",
-            "outlet_basis: \"TODO: how we know (masthead, URL, dateline), or why it cannot be known\"\n",
-            *_author(found)]
+    out += [*_outlet(found), *_author(found)]
     out += [*_boilerplate(found), "notes: []\nquotes: []\n", *_citations(found)]
     return "".join(out + _unlinked(found) + _entities(found))
+
+
+def _outlet(found: Findings) -> list[str]:
+    if found.outlet:
+        name, line = found.outlet
+        return [f"outlet: {q(name)}  # TODO confirm: named in the dateline\n",
+                f"outlet_basis: {q(f'TODO confirm: The dateline, on line {line}.')}\n"]
+    return ["outlet: null  # TODO confirm: which outlet published it?\n",
+            "outlet_basis: \"TODO: how we know (masthead, URL, dateline), or why it cannot be known\"\n"]
 
 
 def _author(found: Findings) -> list[str]:
