@@ -200,8 +200,8 @@ def _acronyms(names: list[str], text: str) -> dict[str, str]:
     """An acronym the text gives in brackets after a name ('the European Commission (EC)') is that name's alias."""
     found = {}
     for acronym in (n for n in names if n.isupper() and " " not in n):
-        before = [text[:m.start()] for m in re.finditer(rf" \({re.escape(acronym)}\)", text)]
-        long = [n for n in names if n != acronym and any(b.endswith(n) for b in before)]
+        ends = [m.start() for m in re.finditer(rf" \({re.escape(acronym)}\)", text)]
+        long = [n for n in names if n != acronym and any(text.endswith(n, 0, end) for end in ends)]
         if long:
             found[acronym] = max(long, key=len)
     return found
