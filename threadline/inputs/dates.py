@@ -52,7 +52,10 @@ class FuzzyDate:
     def sort_key(self) -> tuple:
         # By year first, so "until May 2021" sits in 2021; then earlier start first, and of two
         # with the same start the more precise one first: "May 2021" never pretends to be 31 May.
-        return (self.year, self.lower, self.upper, self.edtf)
+        # A date open at the start has only its end to go by: "until May 2021" comes after 30 April
+        # 2021, where its open start (year 1) put it before every date of 2021.
+        start = self.upper if self.edtf.startswith("../") else self.lower
+        return (self.year, start, self.upper, self.edtf)
 
     @property
     def iso_lower(self) -> str:
