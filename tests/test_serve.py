@@ -213,6 +213,8 @@ def test_resolve_serves_only_what_the_build_produced() -> None:
     assert resolve(site, "/p/", "/p/assets/style.css") == "assets/style.css"
     redirect = resolve(site, "/p/", "/p/dossiers")
     assert isinstance(redirect, Redirect) and redirect == "/p/dossiers/"
+    redirect = resolve(site, "/p/", "/p")  # the site's own address without its slash
+    assert isinstance(redirect, Redirect) and redirect == "/p/"
     for url in ["/p/../secret.txt", "/p/dossiers/../index.html", "/p//etc/passwd", "/index.html", "/p/a\\..\\x",
                 "/p/missing/", "/p/index.html\0"]:
         assert resolve(site, "/p/", url) is None, url

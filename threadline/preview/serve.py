@@ -200,6 +200,8 @@ def resolve(site: Mapping[str, bytes], prefix: str, url: str) -> str | Redirect 
 
     Only paths the build produced can be served: there is no file system to escape from.
     """
+    if url + "/" == prefix and "index.html" in site:  # the site's own address without its slash, as Pages redirects it
+        return Redirect(prefix)
     if not url.startswith(prefix):
         return None
     rel = url[len(prefix):]
