@@ -361,11 +361,13 @@ def test_names_lose_the_titles_glued_to_them_and_single_letters(line: str, found
 
 def test_an_acronym_given_in_brackets_is_the_alias_of_the_name_before_it(tmp_path: Path) -> None:
     article = ("Brussels weighs Starlink rules\n\n25 October 2024\n\nThe European Commission (EC) met Starlink officials. "
-               "Later the EC said it would wait.\n")
+               "In May the EC said it would wait.\n")
     entities = drafted_stubs(tmp_path, "ec", article)
     commission = [e for e in entities if "Commission" in e["name"]]
     assert len(commission) == 1 and commission[0]["aliases"] == ["EC"]
     assert not [e for e in entities if e["name"] == "EC"]
+    events = yaml.safe_load((tmp_path / "p/content/events/ec.yaml").read_text(encoding="utf-8"))
+    assert [e["entities"] for e in events] == [[commission[0]["id"]]]  # 'Later the EC said …': named by its alias
 
 
 def test_vague_dates_are_found_as_an_editor_reads_them() -> None:

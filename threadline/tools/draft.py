@@ -242,6 +242,9 @@ def _scan_dates(line: str, number: int, index: AliasIndex, found: Findings) -> N
             continue  # the report's own date, in its dateline: not an event
         sentence = guess.sentence_around(line, line.find(words), sentences)
         stubs = [(i, sentence.find(n), len(n)) for i, (n, _) in found.stubs.items() if n in sentence]
+        # A stub named here only by one of its aliases ('the EC') is named too, as a whole word.
+        stubs += [(i, -1, 0) for i, (n, aliases) in found.stubs.items() if n not in sentence
+                  and any(re.search(rf"\b{re.escape(a)}\b", sentence) for a in aliases)]
         # A known name inside a stub's name ('Washington' in 'The Washington Post') is not named here.
         known = [e for s, end, e in index.find(sentence) if not any(at <= s and end <= at + size for _, at, size in stubs)]
         named = known + [i for i, _, _ in stubs]
