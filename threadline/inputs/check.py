@@ -82,9 +82,10 @@ def _known(ident: str, known: frozenset[str], where: Where, what: str, problems:
 def _check_aliases(project: Project, problems: Problems) -> None:
     owner: dict[str, str] = {}
     for entity in project.entities.values():
+        # Each alias's first place, where it was loaded from a file (an entity made in code has none).
+        written = dict(zip(reversed(entity.aliases), reversed(entity.aliases_where), strict=False))
         for alias in entity.spellings:
-            where = _nth(entity.aliases_where, entity.aliases.index(alias), entity.where) if alias in entity.aliases \
-                else entity.where
+            where = written.get(alias, entity.where)  # the canonical name: the entity's
             if not _EDGE_WORD.match(alias):
                 problems.add(where, f"alias {alias!r} of {entity.id!r} must start and end with a letter or digit")
             elif alias in owner and owner[alias] != entity.id:

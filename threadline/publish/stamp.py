@@ -72,8 +72,11 @@ def _hash(path: str, stat: os.stat_result, known: dict, hashes: dict) -> str:
 def fingerprint(out: Path, options: dict, inputs: Inputs) -> str | None:
     """The hash of what the build is made from (`settled`), then one of that and every output's stat."""
     settled = _settled(options, inputs)
-    if settled is None:
-        return None
+    return None if settled is None else _with_outputs(out, settled)
+
+
+def _with_outputs(out: Path, settled: str) -> str | None:
+    """The fingerprint: `settled`, then the hash of it and every output's stat; None if `out` cannot be listed."""
     try:
         cut = len(str(out)) + 1
         outputs = sorted(f"{p[cut:]}\0{s.st_mtime_ns}\0{s.st_size}\n" for p, s in walk(str(out)))
@@ -162,7 +165,7 @@ def up_to_date(root: Path, out: Path, options: dict, inputs: Inputs) -> bool:
         return False
     # An edit shows in the inputs' part: the output folder (20,000 files at 10,000 dossiers) is listed only if they match.
     settled = _settled(options, inputs)
-    return settled is not None and last.startswith(f"{settled} ") and last == fingerprint(out, options, inputs)
+    return settled is not None and last.startswith(f"{settled} ") and last == _with_outputs(out, settled)
 
 
 def record(root: Path, out: Path, options: dict, inputs: Inputs) -> None:
