@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED, scratch_files, sidecar, tree, write_project
+from threadline.errors import BuildError
+from threadline.inputs import model
+from threadline.inputs.yamlio import YMap
 from threadline.pipeline import Session, analyse, build, build_in_memory, site_plan
 from threadline.publish import modes, record, stamp
 from threadline.publish.modes import Incremental, Mode
@@ -206,6 +209,45 @@ def test_the_dev_server_keeps_every_file_packed_and_serves_its_bytes(project: Pa
     assert sum(len(output.content) for output in kept) < sum(output.size for output in kept)
     build(project, tmp_path / "full", search=False)
     assert dict(files) == tree(tmp_path / "full") and "index.html" in files and "nothing.html" not in files
+
+
+def test_the_dev_server_keeps_no_sidecars_parse(project: Path) -> None:
+    """A parsed sidecar holds each value's place (110 MB at 10,000 dossiers): only the dossier made of it is kept."""
+    session = Session()
+    build_in_memory(project, session)
+    kept = [value for _, value, _ in session.files._entries.values()]
+    assert any(isinstance(value, model.Dossier) for value in kept)
+    assert not any(isinstance(part, YMap) for value in kept for part in (value if isinstance(value, tuple) else (value,)))
+
+
+def test_the_dev_servers_first_pass_hashes_no_page_its_plan_made(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its plan's memo knows which entries a pass made again: hashing their contexts too (seconds at 10,000) is waste."""
+    keyed: list[str] = []
+    real = Keys.key
+    monkeypatch.setattr(Keys, "key", lambda self, entry: (keyed.append(entry.path), real(self, entry))[1])
+    session = Session()
+    _, files = build_in_memory(project, session)
+    made = set(session.planned.made)
+    assert "dossiers/example-report/index.html" in made and "index.html" in files
+    assert keyed and not made & set(keyed)
+
+
+def test_a_seed_changed_alone_is_checked_in_the_dev_server_as_in_a_full_build(project: Path, tmp_path: Path) -> None:
+    """The sidecar, unchanged, is read again to make its dossier: the seed's new text fails its hash, then passes."""
+    session = Session()
+    build_in_memory(project, session)
+    text = SEED.replace("on Friday", "on Friday morning")
+    (project / "seeds/a.txt").write_text(text, encoding="utf-8")
+    with pytest.raises(BuildError) as preview:
+        build_in_memory(project, session)
+    with pytest.raises(BuildError) as full:
+        build(project, tmp_path / "full", search=False)
+    assert "seed 'a.txt' has changed since it was annotated" in str(preview.value)
+    assert str(preview.value) == str(full.value)
+    replace_in(project / SIDECAR, hashlib.sha256(SEED.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest())
+    _, files = build_in_memory(project, session)
+    build(project, tmp_path / "full", search=False)
+    assert files == tree(tmp_path / "full") and "morning" in files["dossiers/example-report/index.html"].decode()
 
 
 # The data files that show a dossier's notes, and the Data page, which gives their sizes. Not the network

@@ -117,7 +117,7 @@ class Mode:
         Entries that need others' sizes (the Data page) are rendered last, with them.
         """
         kept = self.kept or {}
-        new = self.keyed(entries, keys) if kept else None
+        new = self.known_keys(entries, keys)
         if new is not None and isinstance(sink, Staging):
             sink.carry([e.path for e in entries if new[e.path] and kept.get(e.path) == new[e.path]])
         todo, sizes = self.to_render(entries, new, kept, sink) if new is not None else (entries, {})
@@ -140,6 +140,11 @@ class Mode:
         if problems:
             raise BuildError(_unique(problems))
         return results, new
+
+    def known_keys(self, entries: list[Entry], keys: Keys | None) -> dict[str, str] | None:
+        """Every entry's key before anything renders, when there are kept ones to compare with; else None (a
+        first build), and one worker keys the entries while the others render them."""
+        return self.keyed(entries, keys) if self.kept else None
 
     def keyed(self, entries: list[Entry], keys: Keys | None) -> dict[str, str]:
         """Every entry's key by path, in this process ("" without keys)."""

@@ -145,6 +145,10 @@ class Preview(Mode):
     def memo(self) -> Memo:
         return self.planned
 
+    def known_keys(self, entries: list[Entry], keys: Keys | None) -> dict[str, str]:
+        """Known on every pass, the first too: the plan's memo tells the entries made again, which need no hash."""
+        return self.keyed(entries, keys)
+
     def entry_keys(self, entries: list[Entry], keys: Keys | None) -> list[str]:
         """The kept key of an entry the plan reused, a new one of an entry made again, and the key of any other."""
         fresh, made = f"made in pass {self.passes}", self.planned.made
