@@ -477,7 +477,7 @@ def test_a_wire_report_drafts_its_dateline_byline_surnames_and_appositions(tmp_p
     stubs = {e["name"]: e for e in yaml.safe_load((root / "content/entities/wire.yaml").read_text(encoding="utf-8"))}
     assert stubs["Rina Hartono"]["aliases"] == ["Hartono"]  # alone at a sentence's start, still hers
     assert stubs["Rina Hartono"]["description"] == "TODO confirm: Indonesia's communications minister"
-    assert "aliases" not in stubs["The Jakarta Port Group"]  # 'the Group' is not its spelling
+    assert "aliases" not in stubs["Jakarta Port Group"]  # "the Group" is not its spelling; "The" opened a sentence
     assert "JAKARTA" not in stubs and "Maya Sutanto" not in stubs  # the dateline and the byline are no names
 
 
@@ -501,3 +501,38 @@ def test_kinds_come_from_the_clearest_mention_and_the_names_own_words(tmp_path: 
     assert {e["name"]: e["kind"] for e in stubs} == {
         "Jakarta": "place",  # 'after Jakarta talks' says nothing; 'in Jakarta' does
         "Indonesia": "place", "Meridian Wire": "organisation", "Kazakhstan": "place"}
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    # Places a lone word names, by the list of them or by a cue the places share; the compass's adjectives are none.
+    ("Brussels weighs a deal. Officials in Kyiv and Brussels said so. Poland had paid, but Warsaw has stopped.",
+     [("Brussels", "place"), ("Kyiv", "place"), ("Brussels", "place"), ("Poland", "place"), ("Warsaw", "place")]),
+    ("Talks in Zlatograd, Velmar or Novoselo resume, Western governments said.",
+     [("Zlatograd", "place"), ("Velmar", "place"), ("Novoselo", "place")]),
+    ("The UK and the US agreed.", [("UK", "place"), ("US", "place")]),
+])
+def test_places_are_known_by_name_or_by_the_cue_they_share(line: str, found: list[tuple[str, str]]) -> None:
+    assert [(n.text, n.kind) for n in names(line, 1, [], set())] == found
+
+
+def test_a_known_name_in_the_plural_is_no_new_name() -> None:
+    assert [n.text for n in names("Kyiv has bought more Starlinks from SpaceX.", 1, [(30, 36)], {"Starlink", "SpaceX"})] \
+        == ["Kyiv"]
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ("“We cannot,” Mykhailo Fedorov, Ukraine’s digital transformation minister, said in a statement.",
+     [("Mykhailo Fedorov", "Ukraine’s digital transformation minister"), ("Ukraine", "")]),
+    ("After meeting Tom Dale, Maria Teixeira's aide said, the talks ended.", [("Tom Dale", ""), ("Maria Teixeira", "")]),
+])
+def test_an_apposition_that_opens_with_an_owner_describes_the_name(line: str, found: list[tuple[str, str]]) -> None:
+    assert [(name.text, name.description) for name in names(line, 1, [], set())] == found
+
+
+def test_a_sentence_opening_the_is_no_part_of_a_name_but_a_papers(tmp_path: Path) -> None:
+    seed = ("Commission weighs terminal deal\n\n18 March 2024\n\n"
+            "The European Commission (EC) is weighing the deal, officials said.\n"
+            "The Kyiv Independent first reported it, and the EC later signed with The Boring Company.\n")
+    stubs = {e["name"]: e for e in drafted_stubs(tmp_path, "ec", seed)}
+    assert set(stubs) == {"European Commission", "The Kyiv Independent", "The Boring Company"}
+    assert stubs["European Commission"]["id"] == "european-commission" and stubs["European Commission"]["aliases"] == ["EC"]

@@ -185,6 +185,7 @@ def _note_published(line: str, number: int, found: Findings) -> None:
 
 def _stub_entities(found: Findings, taken: set[str], text: str, known: set[str]) -> None:
     """An entity stub per unknown name; a lone word that ends a longer stub's name is its alias ('Teixeira')."""
+    found.names = _without_article(found.names, text)
     people = [n for n in found.names if " " in n and found.names[n].kind == "person"]  # 'Group' is no one's surname
     owners = {n: next((m for m in people if m.endswith(" " + n)), None) for n in found.names if " " not in n}
     owners |= _surnames(people, text, known | set(found.names))
@@ -194,6 +195,27 @@ def _stub_entities(found: Findings, taken: set[str], text: str, known: set[str])
             continue
         ident = _unique(guess.slug(name.text) or name.kind, taken)
         found.stubs[ident] = (name.text, [n for n, owner in owners.items() if owner == name.text])
+
+
+# The last word of a paper's name, whose "The" is part of it ("The Washington Post", "The Economist").
+PAPERS = set("""Post Times Journal Telegraph Tribune Herald Gazette Guardian Economist Independent Observer Atlantic
+Spectator Globe Mail Chronicle Express Mirror Standard Sun Star Verge Information Wire""".split())
+
+
+def _without_article(names: dict[str, guess.Name], text: str) -> dict[str, guess.Name]:
+    """The names, a sentence's opening "The" taken off ('The European Commission' is the European Commission).
+
+    It stays where it is part of the name: a paper's, a place's ("The Hague"), or one the text writes
+    with a capital "The" inside a sentence ("… told The Moscow Times").
+    """
+    kept: dict[str, guess.Name] = {}
+    for name, seen in names.items():
+        rest = name.removeprefix("The ")
+        part = rest == name or rest.split()[-1] in PAPERS or name in guess.PLACES
+        if not part and not re.search(rf"[a-z,]\s+{re.escape(name)}\b", text):
+            seen = replace(seen, text=rest)
+        kept.setdefault(seen.text, seen)
+    return kept
 
 
 def _acronyms(names: list[str], text: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from threadline.inputs.dates import MONTHS, WEEKDAYS
 from threadline.tools import suggest
+from threadline.tools.gazetteer import PLACES
 
 _MONTH = "|".join(MONTHS)
 _SHORT_MONTH = "|".join(m[:3] for m in MONTHS) + "|Sept"
@@ -76,7 +77,8 @@ Sergeant Marshal Retired Mayor Chancellor Spokesperson Envoy Commissioner Judge 
 Reverend Pope Cardinal Bishop King Queen Prince Princess Emperor Sheikh""".split())
 # Words for people of a place that no suffix gives away ('Soviet', 'Saudi'): adjectives, not names.
 DEMONYMS = set("""Soviet Thai Dutch French Greek Swiss Czech Iraqi Israeli Pakistani Saudi Kuwaiti Yemeni Afghan Kazakh
-Uzbek Tajik Kyrgyz Turkmen Qatari Omani Emirati Bangladeshi Nepali Somali Welsh Scots Irish""".split())
+Uzbek Tajik Kyrgyz Turkmen Qatari Omani Emirati Bangladeshi Nepali Somali Welsh Scots Irish
+Western Eastern Northern Southern""".split())  # and the compass's: 'Western governments'
 # Words that a name does not hold but a headline in title case does: verbs, pronouns, negation.
 PHRASE_WORDS = set("""His Her Its Their Our My No Not Is Are Was Were Has Have Had Will Would Can Could Say Says Said
 Be Been To Than""".split())
@@ -94,7 +96,9 @@ Technologies Holdings""".split())
 PLACE_ENDINGS = ("ia", "land", "stan", "lands")
 PLACE_WORDS = set("Airport Bay City County Island Islands Lake Mountain Port Province Region Republic River Sea Square Street"
                   .split())
-PLACE_BEFORE = re.compile(r"\b(?:in|to|from|near|across|visited|visits|visit|outside|toured|tours)\s+$")
+# A place's cue, for the places it names one after another too: "officials in Kyiv and Brussels".
+PLACE_BEFORE = re.compile(r"\b(?:in|to|from|near|across|visited|visits|visit|outside|toured|tours)\s+"
+                          r"(?:[A-Z][\w'’-]*(?:,\s+[A-Z][\w'’-]*)*(?:,\s+|,?\s+(?:and|or)\s+))?$")
 PERSON_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|President|Minister|Senator|Sir|CEO|chief|said|says|told)\.?\s+$", re.IGNORECASE)
 
 
@@ -242,6 +246,8 @@ def _unclaimed(text: str, start: int, line: str, claimed: list[tuple[int, int]],
     """A run with a letter that is not a known name, nor inside one, nor a common word, nor a title-case phrase."""
     if not any(c.isalpha() for c in text) or text in known or _title_case_phrase(text):
         return False
+    if text.endswith("s") and text[:-1] in known:  # 'Starlinks': a known name, many of it
+        return False
     return not _inside(start, start + len(text), claimed, line) and not _common(text, line, start)
 
 
@@ -309,11 +315,11 @@ def _inside(start: int, end: int, claimed: list[tuple[int, int]], line: str) -> 
 
 def _common(text: str, line: str, start: int) -> bool:
     """A common word, or a lone word that only opens a sentence, is not a name: unless it owns something
-    ("Lithuania's defence ministry"), which a sentence's first word does only as a name."""
+    ("Lithuania's defence ministry"), which a sentence's first word does only as a name, or is a place's ("Poland …")."""
     if text in COMMON or text in DEMONYMS or (text.isascii() and text.endswith(DEMONYM_ENDINGS) and " " not in text
                                               and text not in INSTITUTIONS):
         return True  # a common word, or a word for people of a place ('Russian', 'Chinese', 'Americans')
-    if " " in text or "-" in text or not text.isascii() or text.isupper():
+    if " " in text or "-" in text or not text.isascii() or text.isupper() or text in PLACES:
         return False
     opens = start == 0 or bool(re.search(r"[.!?:;“\"‘]\s*$", line[:start]))
     return opens and not re.match(r"['’]s\b", line[start + len(text):])
@@ -322,6 +328,8 @@ def _common(text: str, line: str, start: int) -> bool:
 def guess_kind(text: str, before: str) -> str:
     """person, organisation, place or product, from the words of the name and the words before it."""
     words = text.split()
+    if text in PLACES:
+        return "place"
     if (text.isupper() and len(text) <= 6) or ORGANISATION_WORDS.intersection(words) or words[0] == "The" \
             or INSTITUTIONS.intersection(words):
         return "organisation"

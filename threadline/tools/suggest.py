@@ -12,9 +12,10 @@ import re
 
 from threadline.inputs.dates import MONTHS, WEEKDAYS
 
-# An apposition after a name: ", the Kremlin's spokesman," or ", who heads the agency,"; a short phrase only.
-APPOSITION = re.compile(r",\s+((?:the|a|an|who|which|whose|its|his|her|their|head|chief|founder)\b[^,;:.!?“”\"]{3,90}?)"
-                        r"(?=([,.]))")
+# An apposition after a name: ", the Kremlin's spokesman,", ", Ukraine's digital minister," or ", who heads
+# the agency,"; a short phrase only.
+APPOSITION = re.compile(r",\s+((?:the|a|an|who|which|whose|its|his|her|their|head|chief|founder|[A-Z][\w-]*['’]s)\b"
+                        r"[^,;:.!?“”\"]{3,90}?)(?=([,.]))")
 # A phrase that ends its sentence and has a verb goes on with the sentence ("According to X, the port is open.").
 VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|said|says|did|does)\b")
 # An apposition before a name that one after closes: "Indonesia's communications minister, Rina Hartono,".
@@ -35,7 +36,9 @@ def day_words(day: dt.date, weekday: bool = False) -> str:
 def description(line: str, title: str, name_start: int, name_end: int) -> str:
     """What the seed says a name is: the title or apposition before it and an apposition after it, or ''."""
     after = APPOSITION.match(line, name_end)
-    if after and after.group(2) == "." and VERB.search(after.group(1)):
+    # A phrase with a verb that ends its sentence, or that opens with an owner ("Musk, Putin's aide said,"),
+    # is the sentence going on.
+    if after and (after.group(2) == "." or after.group(1)[0].isupper()) and VERB.search(after.group(1)):
         after = None
     before = APPOSITION_BEFORE.search(line[:name_start]) if line.startswith(",", name_end) else None
     said = (title or (before.group(1) if before else ""), after.group(1).strip() if after else "")
