@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -356,11 +357,27 @@ def test_a_kept_hash_is_not_trusted_once_the_file_changed(project: Path) -> None
     assert not stamp.up_to_date(project, project / "public", options, stamp.read_inputs(project))
 
 
-def _sigint_handler(context: None, item: int) -> object:
-    return signal.getsignal(signal.SIGINT)
+def _made_by(context: None, item: int) -> tuple[int, int]:
+    time.sleep(0.4 if item < 3 else 0.002)  # the first three, the longest: this process is done before the worker
+    return item, os.getpid()
+
+
+def test_a_parallel_map_keeps_the_order_and_leaves_the_items_alone_to_the_workers() -> None:
+    """This process works beside its workers, from the end of the list; the first items, the largest, are theirs."""
+    made = parallel_map(_made_by, None, list(range(300)), workers=2, min_items=1, alone=3)
+    assert [item for item, _ in made] == list(range(300))
+    by = [pid for _, pid in made]
+    assert os.getpid() not in by[:3] and os.getpid() in by[3:] and set(by) - {os.getpid()}
+
+
+def _sigint_handler(context: None, item: int) -> tuple[int, object]:
+    time.sleep(0.05)  # long enough for the worker to take items too
+    return os.getpid(), signal.getsignal(signal.SIGINT)
 
 
 def test_ctrl_c_stops_only_the_parent_so_workers_print_no_traceback() -> None:
-    handlers = parallel_map(_sigint_handler, None, list(range(8)), workers=2, min_items=1)
-    assert handlers == [signal.SIG_IGN] * 8
-    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the parent still stops on Ctrl-C
+    made = parallel_map(_sigint_handler, None, list(range(8)), workers=2, min_items=1)
+    by_worker = [handler for pid, handler in made if pid != os.getpid()]
+    assert by_worker and by_worker == [signal.SIG_IGN] * len(by_worker)
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the parent still stops on Ctrl-C, and works too
+    assert len(by_worker) < len(made)

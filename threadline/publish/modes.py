@@ -122,16 +122,17 @@ class Mode:
             sink.carry([e.path for e in entries if new[e.path] and kept.get(e.path) == new[e.path]])
         todo, sizes = self.to_render(entries, new, kept, sink) if new is not None else (entries, {})
         first, alone = longest_first([e for e in todo if not e.needs], todo)
-        # Nothing kept to compare with (a first build): every entry is rendered, and keyed by one worker
-        # (a job of its own, the longest, so first) while the others render. On a large site, two files
-        # of the open data are worth the workers however few the files: at 10,000 dossiers each takes
-        # 0.1 to 3.7 s, and an event's edit renders ten of them.
+        # Nothing kept to compare with (a first build): every entry is rendered, and keyed while they render,
+        # as a job of its own, last: this process, which takes the list from its end (parallel.py), keys them,
+        # and so touches every view in its own memory, where a worker would copy each page of it. On a large
+        # site, two files of the open data are worth the workers however few the files: at 10,000 dossiers
+        # each takes 0.1 to 3.7 s, and an event's edit renders ten of them.
         aside = [KEYING] if new is None else []
-        results = self.map(_render_or_key, (first, sink, entries, keys), [*aside, *range(len(first))],
-                           progress=self._counted(len(todo) + len(aside)), alone=alone + len(aside),
+        results = self.map(_render_or_key, (first, sink, entries, keys), [*range(len(first)), *aside],
+                           progress=self._counted(len(todo) + len(aside)), alone=alone,
                            min_items=2 if alone >= 2 and len(entries) >= PARALLEL_FROM else PARALLEL_FROM)
         if new is None:
-            new, results = with_needed_keys(entries, results[0]), results[1:]
+            new, results = with_needed_keys(entries, results[-1]), results[:-1]
         done: dict[str, Output | Failed | int] = {**sizes, **dict(zip((e.path for e in first), results, strict=True))}
         results += render_last([e for e in todo if e.needs], done, sink)
         if self.progress and len(first) < len(todo):

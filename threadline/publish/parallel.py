@@ -1,8 +1,8 @@
 """Map a function over many items on forked worker processes, when there are enough items to pay.
 
-Forked workers inherit the function and its context (the loaded project, the views) from the
-parent without pickling them; only the items go out and the results come back. Small jobs,
-and platforms without fork, run in this process.
+Forked workers inherit the function, its context (the loaded project, the views) and the items
+from the parent without pickling them; only the results come back. This process works beside
+them. Small jobs, and platforms without fork, run in this process alone.
 """
 
 from __future__ import annotations
@@ -26,21 +26,61 @@ def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Seque
                  alone: int = 0) -> list:
     """[function(context, item) for item in items], in order, on `workers` processes when it pays.
 
-    Items go to the workers in chunks, in order; the first `alone` (the longest to make, put first
-    by the caller) one to a chunk, so that they are shared out and none waits behind another.
+    This process is one of them: it takes chunks from the end of the list while the workers it forks
+    take them from the front, until they meet. A forked worker copies each page of the parent's memory
+    it touches (counting a reference writes to the object), so one process fewer to fork saved a
+    second of the 16 s spent rendering 10,000 dossiers. The first `alone` items (the longest to make, put
+    first by the caller, the largest files among them) go one to a chunk, to the workers only: none waits
+    behind another, and this process, which holds the whole investigation, never holds one of them too.
     """
     if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         results = [function(context, item) for item in items]
     else:
-        results = []
-        with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, context, os.getpid())) as pool:
-            for done in pool.imap(_call_each, chunked(items, alone, max(1, min(32, len(items) // (4 * workers))))):
-                results.extend(done)
-                if progress and len(results) // 100 > (len(results) - len(done)) // 100:
-                    progress(len(results), len(items))
+        fork = multiprocessing.get_context("fork")
+        chunks = chunked(items, alone, max(1, min(32, len(items) // (4 * workers))))
+        work = Chunks(fork.Array("q", [0, len(chunks), 0]), chunks, min(alone, len(items)), (progress, len(items)))
+        with fork.Pool(workers - 1, _adopt, (function, (context, work), os.getpid())) as pool:
+            taken = [pool.apply_async(_take_inherited) for _ in range(workers - 1)]
+            done = work.take(function, context, from_end=True)
+            for made in taken:
+                done.update(made.get())
+        results = [result for n in range(len(chunks)) for result in done[n]]
     if progress:
         progress(len(results), len(items))
     return results
+
+
+class Chunks:
+    """The chunks of one map, and what every process of it sees: the next chunk from the front, the next from
+    the end, and how many items are done."""
+
+    def __init__(self, state: Any, chunks: list[Sequence], alone: int,
+                 progress: tuple[Callable[[int, int], None] | None, int]):
+        self.state, self.chunks, self.alone, self.progress = state, chunks, alone, progress
+
+    def take(self, function: Callable[[Any, Any], Any], context: Any, from_end: bool = False) -> dict[int, list]:
+        """Make chunk after chunk until none is left; what was made, by chunk."""
+        done = {}
+        while (n := self._next(from_end)) is not None:
+            done[n] = [function(context, item) for item in self.chunks[n]]
+            with self.state.get_lock():
+                self.state[2] += len(done[n])
+                finished = self.state[2]
+            if from_end and self.progress[0]:  # told by this process only: the callback is its own
+                self.progress[0](finished, self.progress[1])
+        return done
+
+    def _next(self, from_end: bool) -> int | None:
+        """The next chunk to make, from the front or from the end; None when none is left for the asker."""
+        with self.state.get_lock():
+            front, end = self.state[0], self.state[1]
+            if front >= end or (from_end and end - 1 < self.alone):  # the chunks alone are the workers'
+                return None
+            if from_end:
+                self.state[1] = end - 1
+                return end - 1
+            self.state[0] = front + 1
+            return front
 
 
 def chunked(items: Sequence, alone: int, size: int) -> list[Sequence]:
@@ -72,6 +112,6 @@ def _adopt(function: Callable, context: Any, parent: int) -> None:
     _inherited["call"] = (function, context)
 
 
-def _call_each(items: Sequence) -> list:
-    function, context = _inherited["call"]
-    return [function(context, item) for item in items]
+def _take_inherited() -> dict[int, list]:
+    function, (context, chunks) = _inherited["call"]
+    return chunks.take(function, context)
