@@ -161,6 +161,11 @@ class StatusHandler(web.RequestHandler):
         self.write(self.preview.status())
 
 
+# Until the first build is done; the livereload client every page is given (`inject`) shows the site once it is.
+NOT_BUILT = (b"<!doctype html><html><head><title>Building the site</title></head><body><p>Building the site: "
+             b"this page shows it as soon as the first build is done.</p></body></html>")
+
+
 class SiteHandler(web.RequestHandler):
     """Files of the current build under the production path; nothing outside it."""
 
@@ -171,8 +176,7 @@ class SiteHandler(web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
         preview, url = self.preview, "/" + path
         if preview.current is None:
-            return self.page(503, b"<!doctype html><html><head><title>Not built yet</title></head><body>"
-                                  b"<p>The site has not built yet.</p></body></html>")
+            return self.page(503, NOT_BUILT)
         if url == "/" and preview.prefix != "/":
             return self.redirect(preview.prefix)
         found = resolve(preview.current, preview.prefix, url)
@@ -292,7 +296,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = Fa
     preview.nudge = watcher.nudge
     PeriodicCallback(watcher.poll, POLL_MS).start()
     preview.origin = f"http://{f'[{host}]' if ':' in host else host}:{preview.hosts.port}"
-    print(f"listening on {preview.origin}/ (Ctrl-C to stop)", flush=True)
+    # The address to open, under the site's path, is printed once the first build is done (watcher.py).
+    print(f"listening on {preview.origin}/ (Ctrl-C to stop); building the site first", flush=True)
     _stop_on_signals(loop)
     try:
         loop.start()
