@@ -536,3 +536,17 @@ def test_a_sentence_opening_the_is_no_part_of_a_name_but_a_papers(tmp_path: Path
     stubs = {e["name"]: e for e in drafted_stubs(tmp_path, "ec", seed)}
     assert set(stubs) == {"European Commission", "The Kyiv Independent", "The Boring Company"}
     assert stubs["European Commission"]["id"] == "european-commission" and stubs["European Commission"]["aliases"] == ["EC"]
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ("Officials said, deputy minister Anna Kalnina said.", [("Anna Kalnina", "deputy minister")]),
+    ("Putin met Musk, and defence analyst Tom Dale said so.", [("Musk", ""), ("Tom Dale", "defence analyst")]),
+    ("The prime minister Tom Dale spoke.", [("Tom Dale", "prime minister")]),
+])
+def test_a_title_in_lower_case_before_a_name_describes_it(line: str, found: list[tuple[str, str]]) -> None:
+    assert [(name.text, name.description) for name in names(line, 1, [], set())] == found
+
+
+def test_an_organisations_name_said_again_in_short_is_no_name_of_its_own() -> None:
+    line = "The Baltic Defence Council met. Later the Council said so, and the Group agreed."
+    assert [n.text for n in names(line, 1, [], set())] == ["The Baltic Defence Council"]

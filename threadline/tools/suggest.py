@@ -21,6 +21,12 @@ VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|m
 # An apposition before a name that one after closes: "Indonesia's communications minister, Rina Hartono,".
 APPOSITION_BEFORE = re.compile(r"(?:^|[,;:(]\s+|\b(?:met|with|and|by|to|from)\s+)((?:[A-Z][\w-]*['’]s|the)"
                                r"(?:\s+[a-z][\w-]*(?:['’]s)?){1,4}),\s+$")
+# A title in lower case right before a name: "deputy minister Anna Kalnina", "defence analyst Tom Dale".
+LOWER_TITLE = re.compile(r"(?:^|[,;:(]\s*|\b(?:and|or|by|with|to|from|said|says|[Tt]he|an?)\s+)"
+                         r"((?:(?!(?:and|or|the|said|says)\b)[a-z][\w-]*\s+){0,3}"
+                         r"(?:minister|president|spokesman|spokeswoman|spokesperson|secretary|director|ambassador|"
+                         r"governor|mayor|chairman|chairwoman|commander|general|chief|envoy|commissioner|analyst|"
+                         r"official|executive|founder|adviser|advisor|researcher|professor|lawyer|officer|editor))\s+$")
 # Words before a title that belong to it ("retired British Army Brigadier Ben Barry").
 TITLE_BEFORE = re.compile(r"\b(retired|former|acting|deputy|late)\s+$", re.IGNORECASE)
 TITLE_WORDS = 25  # a title longer than this is a sentence, not a title: the editor writes one instead
@@ -41,7 +47,9 @@ def description(line: str, title: str, name_start: int, name_end: int) -> str:
     if after and (after.group(2) == "." or after.group(1)[0].isupper()) and VERB.search(after.group(1)):
         after = None
     before = APPOSITION_BEFORE.search(line[:name_start]) if line.startswith(",", name_end) else None
-    said = (title or (before.group(1) if before else ""), after.group(1).strip() if after else "")
+    lower = None if title or before else LOWER_TITLE.search(line[:name_start])
+    said = (title or (before.group(1) if before else "") or (lower.group(1) if lower else ""),
+            after.group(1).strip() if after else "")
     return "; ".join(part for part in said if part)
 
 
