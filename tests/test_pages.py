@@ -69,6 +69,15 @@ def test_an_event_open_at_one_end_is_placed_in_order_not_set_apart_as_some_time_
     assert page.index('id="february-talks"') < page.index('id="musk-meets-putin"') < page.index('id="talks-end"')
 
 
+def test_a_period_is_placed_in_order_at_its_start_not_set_apart_as_some_time_in_its_year(tmp_path: Path) -> None:
+    period = YEAR_EVENT.replace("talks-begin", "talks-run").replace('"2023"', '"2024-01/2025-06"')
+    cites = sidecar("a.txt", SEED).replace("events:\n", "events:\n  - event: talks-run\n    quote: Mr Musk’s visit\n")
+    out = built(tmp_path, **{"content/events/all.yaml": EVENTS + period, "content/dossiers/example-report.yaml": cites})
+    page = html(out, "timeline/index.html")
+    assert "Some time in 2024" not in page and '<li class="event precision-span" id="talks-run"' in page
+    assert page.index('id="talks-run"') < page.index('id="february-talks"') < page.index('id="musk-meets-putin"')
+
+
 def test_timeline_filters_are_hidden_until_the_script_runs_and_every_event_is_listed(site: Path) -> None:
     page = html(site, "timeline/index.html")
     assert re.search(r'<form class="filters" id="filters" hidden', page)
