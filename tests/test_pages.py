@@ -99,6 +99,7 @@ def test_every_quote_link_points_at_an_anchor_in_its_dossier(site: Path) -> None
 @pytest.mark.parametrize(("edtf", "expected"), [
     ("2024-03-01", "day"), ("2024-02", "month"), ("2023-12~", "month"), ("2023-21", "part"), ("2022-41", "part"),
     ("2023", "year"), ("2021?", "year"), ("2022-07/2024", "span"), ("2022-07/..", "open"),
+    ("2022-04/2022-10-27", "part"), ("2022-10/2023-06", "span"), ("2022/2023", "span"),
     ("../2024-03-18", "open"), ("../2024", "open"),
 ])
 def test_precision_says_how_much_a_date_leaves_open(edtf: str, expected: str) -> None:

@@ -235,7 +235,7 @@ def html_datetime(edtf: str) -> str | None:
 
 
 def precision(fuzzy: FuzzyDate) -> str:
-    """How much a date leaves open, from the length of its bounds: a timeline groups the coarse ones.
+    """How much a date leaves open, from its bounds: a timeline sets a year with no closer date apart.
 
     "open" when one end is not given ("until 18 March 2024", "since 2022"): the timeline places it
     in order at the end it has, where "some time in 2024" would be untrue of it.
@@ -243,7 +243,10 @@ def precision(fuzzy: FuzzyDate) -> str:
     if fuzzy.upper[0] >= 9999 or fuzzy.lower[0] <= 1:
         return "open"
     days = (_date(*fuzzy.upper) - _date(*fuzzy.lower)).days
-    for name, most in (("day", 0), ("month", 30), ("part", 183), ("year", 365)):
+    for name, most in (("day", 0), ("month", 30), ("part", 183)):
         if days <= most:
             return name
-    return "span"
+    if fuzzy.lower[1:] == (1, 1) and fuzzy.upper[1:] == (12, 31) and fuzzy.lower[0] == fuzzy.upper[0]:
+        return "year"  # a year, and no closer date: "some time in 2023"
+    # Seven months of one year ("April 2022 – 27 October 2022") or across two are a period, placed at its start.
+    return "part" if fuzzy.lower[0] == fuzzy.upper[0] else "span"
