@@ -358,16 +358,25 @@ def test_a_kept_hash_is_not_trusted_once_the_file_changed(project: Path) -> None
 
 
 def _made_by(context: None, item: int) -> tuple[int, int]:
-    time.sleep(0.4 if item < 3 else 0.002)  # the first three, the longest: this process is done before the worker
+    time.sleep(0.4 if item < 3 else 0.001)  # the first three, the longest: this process is done before the worker
     return item, os.getpid()
 
 
 def test_a_parallel_map_keeps_the_order_and_leaves_the_items_alone_to_the_workers() -> None:
     """This process works beside its workers, from the end of the list; the first items, the largest, are theirs."""
-    made = parallel_map(_made_by, None, list(range(300)), workers=2, min_items=1, alone=3)
-    assert [item for item, _ in made] == list(range(300))
+    made = parallel_map(_made_by, None, list(range(600)), workers=2, min_items=1, alone=3)
+    assert [item for item, _ in made] == list(range(600))
     by = [pid for _, pid in made]
     assert os.getpid() not in by[:3] and os.getpid() in by[3:] and set(by) - {os.getpid()}
+
+
+def test_a_parallel_map_of_few_items_besides_the_largest_leaves_them_all_to_the_workers() -> None:
+    """An event's edit renders ten files of the open data and five pages: two workers share them, as they would
+    share the largest files, and this process, which holds the whole investigation, holds none of them too."""
+    made = parallel_map(_made_by, None, list(range(6)), workers=2, min_items=1, alone=4)
+    assert [item for item, _ in made] == list(range(6))
+    by = {pid for _, pid in made}
+    assert os.getpid() not in by and len(by) == 2
 
 
 def _sigint_handler(context: None, item: int) -> tuple[int, object]:

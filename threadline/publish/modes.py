@@ -144,7 +144,7 @@ class Mode:
 
     def known_keys(self, entries: list[Entry], keys: Keys | None) -> dict[str, str] | None:
         """Every entry's key before anything renders, when there are kept ones to compare with; else None (a
-        first build), and one worker keys the entries while the others render them."""
+        first build): the entries are keyed while they render (`execute`)."""
         return self.keyed(entries, keys) if self.kept else None
 
     def keyed(self, entries: list[Entry], keys: Keys | None) -> dict[str, str]:

@@ -26,12 +26,14 @@ def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Seque
                  alone: int = 0) -> list:
     """[function(context, item) for item in items], in order, on `workers` processes when it pays.
 
-    This process is one of them: it takes chunks from the end of the list while the workers it forks
+    The first `alone` items (the longest to make, put first by the caller, the largest files among them)
+    go one to a chunk, to the workers only: none waits behind another, and this process, which holds the
+    whole investigation, never holds one of them too. When there are none, or many other items, this
+    process is one of the `workers`: it takes chunks from the end of the list while the workers it forks
     take them from the front, until they meet. A forked worker copies each page of the parent's memory
-    it touches (counting a reference writes to the object), so one process fewer to fork saved a
-    second of the 16 s spent rendering 10,000 dossiers. The first `alone` items (the longest to make, put
-    first by the caller, the largest files among them) go one to a chunk, to the workers only: none waits
-    behind another, and this process, which holds the whole investigation, never holds one of them too.
+    it touches (counting a reference writes to the object), so one process fewer to fork saved a second
+    of the 16 s spent rendering 10,000 dossiers. When the other items are few (an event's edit: ten files
+    of the open data and five pages), `workers` workers share the list.
     """
     if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         results = [function(context, item) for item in items]
@@ -39,9 +41,12 @@ def parallel_map(function: Callable[[Any, Any], Any], context: Any, items: Seque
         fork = multiprocessing.get_context("fork")
         chunks = chunked(items, alone, max(1, min(32, len(items) // (4 * workers))))
         work = Chunks(fork.Array("q", [0, len(chunks), 0]), chunks, min(alone, len(items)), (progress, len(items)))
-        with fork.Pool(workers - 1, _adopt, (function, (context, work), os.getpid())) as pool:
-            taken = [pool.apply_async(_take_inherited) for _ in range(workers - 1)]
-            done = work.take(function, context, from_end=True)
+        # This process takes its share, unless the list is mostly the largest files (an event's edit).
+        beside = not alone or len(items) - alone >= PARALLEL_FROM
+        forked = workers - 1 if beside else workers
+        with fork.Pool(forked, _adopt, (function, (context, work), os.getpid())) as pool:
+            taken = [pool.apply_async(_take_inherited) for _ in range(forked)]
+            done = work.take(function, context, from_end=True) if beside else {}
             for made in taken:
                 done.update(made.get())
         results = [result for n in range(len(chunks)) for result in done[n]]
@@ -67,6 +72,7 @@ class Chunks:
                 self.state[2] += len(done[n])
                 finished = self.state[2]
             if from_end and self.progress[0]:  # told by this process only: the callback is its own
+                # (when it leaves the list to the workers, it tells the end only: parallel_map)
                 self.progress[0](finished, self.progress[1])
         return done
 
