@@ -548,5 +548,5 @@ def test_a_title_in_lower_case_before_a_name_describes_it(line: str, found: list
 
 
 def test_an_organisations_name_said_again_in_short_is_no_name_of_its_own() -> None:
-    line = "The Baltic Defence Council met. Later the Council said so, and the Group agreed."
+    line = "The Baltic Defence Council met. Later the Council said so, and the Group agreed. The Council met again."
     assert [n.text for n in names(line, 1, [], set())] == ["The Baltic Defence Council"]

@@ -319,7 +319,7 @@ def _common(text: str, line: str, start: int) -> bool:
     if text in COMMON or text in DEMONYMS or (text.isascii() and text.endswith(DEMONYM_ENDINGS) and " " not in text
                                               and text not in INSTITUTIONS):
         return True  # a common word, or a word for people of a place ('Russian', 'Chinese', 'Americans')
-    if text in ORGANISATION_WORDS and re.search(r"\bthe\s+$", line[:start]):
+    if text in ORGANISATION_WORDS and re.search(r"(?:\bthe|(?:^|[.!?:;“\"‘]\s*)The)\s+$", line[:start]):
         return True  # 'the Council': a name said again in short, not a name of its own, nor a spelling of one
     if " " in text or "-" in text or not text.isascii() or text.isupper() or text in PLACES:
         return False
