@@ -50,11 +50,20 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def edit_seed(root: Path) -> None:
+def edit_seed_alone(root: Path) -> str:
+    """The seed edited, its sidecar's hash not yet: the new text."""
     new = SEED.replace("on Friday", "on Friday morning")
     (root / "seeds/a.txt").write_text(new, encoding="utf-8")
+    return new
+
+
+def rehash_seed(root: Path, new: str) -> None:
     replace_in(root / "content/dossiers/example-report.yaml", hashlib.sha256(SEED.encode()).hexdigest(),
                hashlib.sha256(new.encode()).hexdigest())
+
+
+def edit_seed(root: Path) -> None:
+    rehash_seed(root, edit_seed_alone(root))
 
 
 def new_seed(root: Path) -> None:
@@ -236,15 +245,14 @@ def test_a_seed_changed_alone_is_checked_in_the_dev_server_as_in_a_full_build(pr
     """The sidecar, unchanged, is read again to make its dossier: the seed's new text fails its hash, then passes."""
     session = Session()
     build_in_memory(project, session)
-    text = SEED.replace("on Friday", "on Friday morning")
-    (project / "seeds/a.txt").write_text(text, encoding="utf-8")
+    text = edit_seed_alone(project)
     with pytest.raises(BuildError) as preview:
         build_in_memory(project, session)
     with pytest.raises(BuildError) as full:
         build(project, tmp_path / "full", search=False)
     assert "seed 'a.txt' has changed since it was annotated" in str(preview.value)
     assert str(preview.value) == str(full.value)
-    replace_in(project / SIDECAR, hashlib.sha256(SEED.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest())
+    rehash_seed(project, text)
     _, files = build_in_memory(project, session)
     build(project, tmp_path / "full", search=False)
     assert files == tree(tmp_path / "full") and "morning" in files["dossiers/example-report/index.html"].decode()

@@ -313,17 +313,20 @@ def _inside(start: int, end: int, claimed: list[tuple[int, int]], line: str) -> 
     return bool(spans) and all(word in COMMON for word in re.findall(r"\w+", rest) if word != "s")
 
 
+_SENTENCE_END = r"[.!?:;“\"‘]\s*"  # what stands before a sentence's first word, an opening quote included
+
+
 def _common(text: str, line: str, start: int) -> bool:
     """A common word, or a lone word that only opens a sentence, is not a name: unless it owns something
     ("Lithuania's defence ministry"), which a sentence's first word does only as a name, or is a place's ("Poland …")."""
     if text in COMMON or text in DEMONYMS or (text.isascii() and text.endswith(DEMONYM_ENDINGS) and " " not in text
                                               and text not in INSTITUTIONS):
         return True  # a common word, or a word for people of a place ('Russian', 'Chinese', 'Americans')
-    if text in ORGANISATION_WORDS and re.search(r"(?:\bthe|(?:^|[.!?:;“\"‘]\s*)The)\s+$", line[:start]):
+    if text in ORGANISATION_WORDS and re.search(rf"(?:\bthe|(?:^|{_SENTENCE_END})The)\s+$", line[:start]):
         return True  # 'the Council': a name said again in short, not a name of its own, nor a spelling of one
     if " " in text or "-" in text or not text.isascii() or text.isupper() or text in PLACES:
         return False
-    opens = start == 0 or bool(re.search(r"[.!?:;“\"‘]\s*$", line[:start]))
+    opens = start == 0 or bool(re.search(rf"{_SENTENCE_END}$", line[:start]))
     return opens and not re.match(r"['’]s\b", line[start + len(text):])
 
 
